@@ -1,0 +1,318 @@
+"""Gate language: a condition over weekly indicator series that must hold for a transition.
+
+A gate such as ``sustained(mean(isis_attacks, 4w) <= 12, 12w) and isf_counter_terrorism >= 4``
+is parsed with a Lark grammar (``gate.lark``, never ``eval``) into a small frozen AST and
+evaluated on numpy arrays on a common weekly grid. Conditions are three-valued float arrays:
+1.0 true, 0.0 false, NaN unknown (Kleene logic). Pure: no I/O beyond reading the grammar.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from numpy.lib.stride_tricks import sliding_window_view
+
+from hmc.errors import GateError
+
+__all__ = ["Gate", "parse_gate"]
+
+_Array = npt.NDArray[np.float64]
+_PARSER = Lark(
+    (Path(__file__).parent / "gate.lark").read_text(encoding="utf-8"),
+    parser="lalr",
+    lexer="basic",
+    propagate_positions=True,
+)
+_COMPARE: dict[str, Callable[[_Array, _Array], _Array]] = {
+    "<": operator.lt, "<=": operator.le, ">": operator.gt,
+    ">=": operator.ge, "==": operator.eq, "!=": operator.ne,
+}  # fmt: skip
+_WINDOW_FUNCTIONS = ("mean", "sum", "min", "max")
+_FUNCTIONS = (*_WINDOW_FUNCTIONS, "sustained")
+
+
+# --- AST -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Number:
+    value: float
+
+
+@dataclass(frozen=True)
+class _Indicator:
+    name: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class _Window:  # mean/sum/min/max over a trailing window: numeric
+    function: str
+    arg: _Expr
+    weeks: int
+
+
+@dataclass(frozen=True)
+class _Compare:
+    op: str
+    left: _Expr
+    right: _Expr
+
+
+@dataclass(frozen=True)
+class _Bool:
+    value: bool
+
+
+@dataclass(frozen=True)
+class _Not:
+    arg: _Expr
+
+
+@dataclass(frozen=True)
+class _Logic:  # "and" / "or"
+    op: str
+    left: _Expr
+    right: _Expr
+
+
+@dataclass(frozen=True)
+class _Sustained:
+    arg: _Expr
+    weeks: int
+
+
+_Expr = _Number | _Indicator | _Window | _Compare | _Bool | _Not | _Logic | _Sustained
+_NODES = (_Number, _Indicator, _Window, _Compare, _Bool, _Not, _Logic, _Sustained)
+_NUMERIC = (_Number, _Indicator, _Window)
+
+
+# --- errors ----------------------------------------------------------------------------------
+def _error(text: str, source: str, what: str, line: int, column: int) -> GateError:
+    """A GateError whose message shows the expression with a caret under ``column``."""
+    lines = text.splitlines() or [""]
+    shown = lines[min(max(line, 1), len(lines)) - 1]
+    where = f"at column {column}" if len(lines) == 1 else f"at line {line}, column {column}"
+    message = f'gate "{source}": {what} {where}\n  {shown}\n  {" " * (column - 1)}^'
+    return GateError(message, source=source, line=line, column=column, expression=text)
+
+
+class _Problem(Exception):
+    def __init__(self, what: str, node: Tree[Token] | Token) -> None:
+        super().__init__(what)
+        self.what = what
+        if isinstance(node, Token):
+            self.line, self.column = node.line or 1, node.column or 1
+        else:
+            self.line, self.column = node.meta.line, node.meta.column
+
+
+def _syntax_error(text: str, source: str, exc: UnexpectedInput) -> GateError:
+    if isinstance(exc, UnexpectedToken) and exc.token.type == "$END":
+        stripped = text.rstrip()
+        line = stripped.count("\n") + 1
+        column = len(stripped) - (stripped.rfind("\n") + 1) + 1
+        return _error(text, source, "unexpected end of input", line, column)
+    if isinstance(exc, UnexpectedCharacters):
+        char = text[exc.pos_in_stream or 0]
+        hint = " (indicator ids are lowercase)" if char.isupper() else ""
+        return _error(text, source, f'unexpected "{char}"{hint}', exc.line, exc.column)
+    token = getattr(exc, "token", None)
+    what = f'unexpected "{token}"' if token else "unexpected input"
+    return _error(text, source, what, exc.line, exc.column)
+
+
+# --- tree -> AST, with kind checks ---------------------------------------------------------
+def _numeric(node: Tree[Token] | Token) -> _Expr:
+    expr = _build(node)
+    if not isinstance(expr, _NUMERIC):
+        raise _Problem("expected a number, got a condition", node)
+    return expr
+
+
+def _condition(node: Tree[Token] | Token) -> _Expr:
+    expr = _build(node)
+    if isinstance(expr, _NUMERIC):
+        raise _Problem("expected a condition, got a number", node)
+    return expr
+
+
+def _weeks(node: Tree[Token] | Token) -> int:
+    if not (isinstance(node, Tree) and node.data == "duration"):
+        raise _Problem("expected a window in weeks, like 4w", node)
+    weeks = int(str(node.children[0])[:-1])
+    if weeks < 1:
+        raise _Problem("a window must be at least 1w", node)
+    return weeks
+
+
+def _build(node: Tree[Token] | Token) -> _Expr:
+    if isinstance(node, Token):  # not produced by the grammar; kept for type narrowing
+        raise _Problem(f'unexpected "{node}"', node)
+    kids = node.children
+    match node.data:
+        case "number":
+            return _Number(float(str(kids[0])))
+        case "negative":
+            return _Number(-float(str(kids[0])))
+        case "boolean":
+            return _Bool(kids[0] == "true")
+        case "indicator":
+            return _Indicator(str(kids[0]), node.meta.line, node.meta.column)
+        case "compare":
+            return _Compare(str(kids[1]), _numeric(kids[0]), _numeric(kids[2]))
+        case "not_":
+            return _Not(_condition(kids[0]))
+        case "and_" | "or_":
+            return _Logic(node.data[:-1], _condition(kids[0]), _condition(kids[1]))
+        case "call":
+            name, args = str(kids[0]), kids[1:]
+            if name not in _FUNCTIONS:
+                known = ", ".join(_FUNCTIONS)
+                raise _Problem(f'unknown function "{name}" (known: {known})', node)
+            what = "a condition" if name == "sustained" else "a series"
+            if len(args) != 2:
+                raise _Problem(f"{name}() takes {what} and a window like 4w", node)
+            if isinstance(args[0], Tree) and args[0].data == "duration":
+                raise _Problem(f"expected {what}, got a window", args[0])
+            if name == "sustained":
+                return _Sustained(_condition(args[0]), _weeks(args[1]))
+            return _Window(name, _numeric(args[0]), _weeks(args[1]))
+    raise _Problem(f'unexpected "{node.data}"', node)
+
+
+def _walk(expr: _Expr) -> Iterator[_Expr]:
+    yield expr
+    for child in vars(expr).values():
+        if isinstance(child, _NODES):
+            yield from _walk(child)
+
+
+# --- evaluation ------------------------------------------------------------------------------
+def _windows(x: _Array, weeks: int) -> _Array:
+    """Row t holds weeks t-weeks+1..t; weeks before the start of the array are NaN."""
+    if x.size == 0:
+        return np.empty((0, weeks))
+    return sliding_window_view(np.concatenate([np.full(weeks - 1, np.nan), x]), weeks)
+
+
+def _window_stat(function: str, x: _Array, weeks: int) -> _Array:
+    w = _windows(x, weeks)
+    known = ~np.isnan(w)
+    count = known.sum(axis=1)
+    if function in ("mean", "sum"):
+        total = np.where(known, w, 0.0).sum(axis=1)
+        result = total if function == "sum" else total / np.maximum(count, 1)
+    elif function == "min":
+        result = np.where(known, w, np.inf).min(axis=1)
+    else:
+        result = np.where(known, w, -np.inf).max(axis=1)
+    result = np.where(count > 0, result, np.nan)
+    result[: weeks - 1] = np.nan  # strict: not enough history
+    return result
+
+
+def _sustained(cond: _Array, weeks: int) -> _Array:
+    w = _windows(cond, weeks)
+    return np.where((w == 0.0).any(axis=1), 0.0, np.where((w == 1.0).all(axis=1), 1.0, np.nan))
+
+
+def _eval(expr: _Expr, series: Mapping[str, _Array], n: int) -> _Array:
+    match expr:
+        case _Number(value):
+            return np.full(n, value)
+        case _Bool(value):
+            return np.full(n, 1.0 if value else 0.0)
+        case _Indicator(name):
+            return series[name]
+        case _Window(function, arg, weeks):
+            return _window_stat(function, _eval(arg, series, n), weeks)
+        case _Compare(op, left, right):
+            a, b = _eval(left, series, n), _eval(right, series, n)
+            result = _COMPARE[op](a, b).astype(float)
+            return np.where(np.isnan(a) | np.isnan(b), np.nan, result)
+        case _Not(arg):
+            return 1.0 - _eval(arg, series, n)
+        case _Logic(op, left, right):
+            a, b = _eval(left, series, n), _eval(right, series, n)
+            decisive, other = (0.0, 1.0) if op == "and" else (1.0, 0.0)
+            both = (a == other) & (b == other)
+            return np.where((a == decisive) | (b == decisive), decisive,
+                            np.where(both, other, np.nan))  # fmt: skip
+        case _Sustained(arg, weeks):
+            return _sustained(_eval(arg, series, n), weeks)
+    raise AssertionError(f"unhandled gate node {expr!r}")  # pragma: no cover
+
+
+# --- public API ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Gate:
+    """A parsed gate. Construct with :func:`parse_gate`."""
+
+    text: str
+    source: str = field(default="gate", compare=False)
+    _root: _Expr = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.text.strip():
+            raise _error(self.text, self.source, "a gate must not be empty", 1, 1)
+        try:
+            tree = _PARSER.parse(self.text)
+        except UnexpectedInput as exc:
+            raise _syntax_error(self.text, self.source, exc) from None
+        try:
+            root = _build(tree)
+            if isinstance(root, _NUMERIC):
+                raise _Problem("a gate must be a condition, not a number", tree)
+            object.__setattr__(self, "_root", root)
+        except _Problem as p:
+            raise _error(self.text, self.source, p.what, p.line, p.column) from None
+
+    def indicators(self) -> frozenset[str]:
+        """The indicator ids the gate references."""
+        return frozenset(e.name for e in _walk(self._root) if isinstance(e, _Indicator))
+
+    def evaluate(self, series: Mapping[str, npt.NDArray[Any]]) -> _Array:
+        """Evaluate on a weekly grid: 1.0 true, 0.0 false, NaN unknown, one value per week.
+
+        ``series`` maps indicator ids to float arrays of one common length (NaN = no data).
+        """
+        arrays: dict[str, _Array] = {}
+        for e in _walk(self._root):
+            if isinstance(e, _Indicator) and e.name not in arrays:
+                if e.name not in series:
+                    what = f'no series for indicator "{e.name}"'
+                    raise _error(self.text, self.source, what, e.line, e.column)
+                arrays[e.name] = np.asarray(series[e.name], dtype=float)
+        lengths = {a.shape for a in arrays.values()}
+        if len(lengths) > 1 or any(len(s) != 1 for s in lengths):
+            raise ValueError(f"gate series must be 1-D of one common length, got {lengths}")
+        n = next(iter(lengths))[0] if lengths else len(next(iter(series.values()), []))
+        return np.asarray(_eval(self._root, arrays, n), dtype=float)
+
+
+def parse_gate(text: str, *, source: str = "gate") -> Gate:
+    """Parse a gate; raise GateError (with column and a caret line) if it is malformed.
+
+    >>> import numpy as np
+    >>> gate = parse_gate("sustained(mean(attacks, 2w) <= 3, 2w) and police >= 4")
+    >>> sorted(gate.indicators())
+    ['attacks', 'police']
+    >>> attacks = np.array([5.0, 1.0, 3.0, 2.0])
+    >>> police = np.array([4.0, 4.0, 4.0, np.nan])
+    >>> gate.evaluate({"attacks": attacks, "police": police}).tolist()
+    [nan, nan, 1.0, nan]
+    >>> parse_gate("x >= >= 3", source="phase 2 / north")
+    Traceback (most recent call last):
+      ...
+    hmc.errors.GateError: gate "phase 2 / north": unexpected ">=" at column 6
+      x >= >= 3
+           ^
+    """
+    return Gate(text, source)

@@ -1,0 +1,53 @@
+"""One error hierarchy: each error carries its HTTP status and a stable code.
+
+Services raise these; the API turns them into one JSON shape, the CLI prints the
+message in red and exits 1. A stack trace is never what a user sees.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class HmcError(Exception):
+    """Base of every error a user may see."""
+
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "error"
+
+    def __init__(self, message: str, **details: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details: dict[str, object] = details
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape every API error has."""
+        return {"error": {"code": self.code, "message": self.message, "details": self.details}}
+
+
+class NotFound(HmcError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(HmcError):
+    status = 409
+    code = "conflict"
+
+
+class ConfigError(HmcError):
+    """A commission configuration that cannot be loaded (names the file, line and key)."""
+
+    status = 422
+    code = "invalid_config"
+
+
+class GateError(ConfigError):
+    code = "invalid_gate"
+
+
+class EvidenceError(HmcError):
+    """Evidence that cannot be imported (names the file, row and field)."""
+
+    status = 422
+    code = "invalid_evidence"

@@ -1,0 +1,26 @@
+"""Settings, read from the environment with the prefix ``HMC_``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting hmc reads. Each is documented in docs/settings.md."""
+
+    model_config = SettingsConfigDict(env_prefix="HMC_")
+
+    database_url: str = f"sqlite:///{Path.cwd() / 'hmc.db'}"
+    """SQLAlchemy URL of the app database; a SQLite file in the working directory by default."""
+
+    default_commission: str = "hmc-iraq-2024"
+    """The commission shown when none is named."""
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The settings of this process (read once)."""
+    return Settings()

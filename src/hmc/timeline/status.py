@@ -1,0 +1,146 @@
+"""Where each indicator stands, and whether each phase's gate held, as of a date."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from hmc.domain.gates import parse_gate
+from hmc.domain.series import week_start
+from hmc.framework.models import Area, Commission, Gate, Indicator
+from hmc.framework.service import get_commission
+from hmc.indicators.service import Series, series
+
+TREND_WEEKS = 26
+Weekly = Callable[[str, Area | None], Series]
+
+
+@dataclass(frozen=True)
+class IndicatorStatus:
+    indicator: Indicator
+    area: Area | None
+    latest_period: date | None
+    value: float | None
+    met: bool | None
+    trend: list[tuple[date, float]]
+
+
+@dataclass(frozen=True)
+class GateStatus:
+    gate: Gate
+    phase_key: str
+    phase_name: str
+    condition: bool | None  # the expression alone: True, False, or None when unknown
+    held: bool | None
+    reason: str
+    values: dict[str, float | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CommissionStatus:
+    commission: Commission
+    as_of: date
+    indicators: list[IndicatorStatus]
+    gates: list[GateStatus]
+
+    def for_area(self, area: Area | None) -> list[IndicatorStatus]:
+        return [s for s in self.indicators if s.area is area]
+
+
+def _met(indicator: Indicator, value: float | None) -> bool | None:
+    if value is None or indicator.threshold is None:
+        return None
+    if indicator.better == "lower":
+        return value <= indicator.threshold
+    return value >= indicator.threshold
+
+
+def _indicator_status(s: Series, as_of: date) -> IndicatorStatus:
+    latest = s.latest
+    current = latest is not None and latest[0] >= week_start(as_of) - timedelta(weeks=8)
+    value = latest[1] if latest is not None and current else None
+    trend = list(zip(s.period_starts, s.values, strict=True))[-TREND_WEEKS:]
+    return IndicatorStatus(
+        indicator=s.indicator,
+        area=s.area,
+        latest_period=latest[0] if latest else None,
+        value=value,
+        met=_met(s.indicator, value),
+        trend=trend,
+    )
+
+
+def status(session: Session, *, commission_id: str, as_of: date) -> CommissionStatus:
+    """Indicators (nationwide and per area) and every gate, as known on ``as_of``."""
+    commission = get_commission(session, commission_id=commission_id)
+    cache: dict[tuple[int, int | None], Series] = {}
+
+    def weekly(indicator: Indicator, area: Area | None) -> Series:
+        key = (indicator.id, area.id if area and indicator.scope == "area" else None)
+        if key not in cache:
+            cache[key] = series(
+                session, indicator=indicator, area=area, period="week", as_of=as_of
+            )
+        return cache[key]
+
+    indicators = [_indicator_status(weekly(i, None), as_of) for i in commission.indicators]
+    for area in commission.areas:
+        indicators += [
+            _indicator_status(weekly(i, area), as_of)
+            for i in commission.indicators
+            if i.scope == "area"
+        ]
+    by_key = {i.key: i for i in commission.indicators}
+    gates = [
+        _gate_status(gate, phase.key, phase.name, as_of, lambda k, a: weekly(by_key[k], a))
+        for phase in commission.phases
+        for gate in phase.gates
+    ]
+    return CommissionStatus(commission, as_of, indicators, gates)
+
+
+def _gate_status(
+    gate: Gate, phase_key: str, phase_name: str, as_of: date, weekly: Weekly
+) -> GateStatus:
+    condition, values = _condition(gate, as_of, weekly)
+    if gate.no_later_than is not None and as_of >= gate.no_later_than:
+        held, reason = True, f"date: no later than {gate.no_later_than.isoformat()}"
+    elif gate.not_before is not None and as_of < gate.not_before:
+        held, reason = False, f"date: not before {gate.not_before.isoformat()}"
+    elif gate.expression is None:
+        held, reason = True, f"date: not before {gate.not_before}"
+    elif condition is None:
+        held, reason = None, "conditions unknown: missing data"
+    else:
+        held, reason = condition, "conditions held" if condition else "conditions not met"
+    return GateStatus(gate, phase_key, phase_name, condition, held, reason, values)
+
+
+def _condition(
+    gate: Gate, as_of: date, weekly: Weekly
+) -> tuple[bool | None, dict[str, float | None]]:
+    if gate.expression is None:
+        return None, {}
+    parsed = parse_gate(gate.expression)
+    last = week_start(as_of) - timedelta(weeks=0 if as_of.weekday() == 6 else 1)
+    found = {key: weekly(key, gate.area) for key in sorted(parsed.indicators())}
+    starts = [s.period_starts[0] for s in found.values() if s.period_starts]
+    first = min(starts, default=last)
+    n = (last - first).days // 7 + 1
+    arrays: dict[str, np.ndarray] = {}
+    values: dict[str, float | None] = {}
+    for key, s in found.items():
+        array = np.full(n, np.nan)
+        for start, value in zip(s.period_starts, s.values, strict=True):
+            index = (start - first).days // 7
+            if 0 <= index < n:
+                array[index] = value
+        arrays[key] = array
+        values[key] = None if math.isnan(array[-1]) else float(array[-1])
+    result = float(parsed.evaluate(arrays)[-1]) if n > 0 else math.nan
+    return (None if math.isnan(result) else result == 1.0), values
