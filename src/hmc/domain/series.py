@@ -39,7 +39,7 @@ def _start_of(day: date, period: str) -> date:
 
 
 def from_counts(obs: pd.DataFrame, *, period: str) -> pd.DataFrame:
-    """Series per governorate from observations (period_start, period_end, basis, governorate, value).
+    """Series per governorate from observations of one series (a DataFrame as in the table).
 
     >>> obs = pd.DataFrame({"period_start": [date(2024, 1, 1), date(2024, 1, 8)],
     ...     "period_end": [date(2024, 1, 7), date(2024, 1, 10)], "basis": ["period"] * 2,
@@ -76,7 +76,12 @@ def _from_period_counts(obs: pd.DataFrame, period: str) -> pd.DataFrame:
         out["value"] = out["value"] * 7.0 / out["days"]
     else:
         whole = obs[[d.day == 1 for d in obs["period_start"]] & (obs["days"] >= 28)]
-        whole = whole[[period_end(s, "month") == e for s, e in zip(whole["period_start"], whole["period_end"], strict=True)]]
+        whole = whole[
+            [
+                period_end(s, "month") == e
+                for s, e in zip(whole["period_start"], whole["period_end"], strict=True)
+            ]
+        ]
         short = obs[obs["days"] <= WEEKLY_MAX_DAYS]
         short = short.assign(period_start=[d.replace(day=1) for d in short["period_start"]])
         keys = ["period_start", "governorate"]
@@ -84,7 +89,9 @@ def _from_period_counts(obs: pd.DataFrame, period: str) -> pd.DataFrame:
         monthly = whole.groupby(keys, as_index=False).agg(**agg)
         summed = short.groupby(keys, as_index=False).agg(**agg)
         have = set(zip(monthly["period_start"], monthly["governorate"], strict=True))
-        summed = summed[[k not in have for k in zip(summed["period_start"], summed["governorate"], strict=True)]]
+        summed = summed[
+            [k not in have for k in zip(summed["period_start"], summed["governorate"], strict=True)]
+        ]
         out = pd.concat([monthly, summed], ignore_index=True)
     out["governorate"] = out["governorate"].replace("\0", None)
     return out
@@ -108,10 +115,14 @@ def _from_cumulative(obs: pd.DataFrame, period: str) -> pd.DataFrame:
     frame = pd.DataFrame({"day": days.date, "value": daily, "known_on": known})
     frame["period_start"] = [_start_of(d, period) for d in frame["day"]]
     out = frame.groupby("period_start", as_index=False).agg(
-        value=("value", "sum"), n=("value", "count"), first=("day", "min"), known_on=("known_on", "max")
+        value=("value", "sum"),
+        n=("value", "count"),
+        first=("day", "min"),
+        known_on=("known_on", "max"),
     )
     complete = [
-        n == (period_end(s, period) - s).days + 1 for s, n in zip(out["period_start"], out["n"], strict=True)
+        n == (period_end(s, period) - s).days + 1
+        for s, n in zip(out["period_start"], out["n"], strict=True)
     ]
     out = out[complete]
     out["governorate"] = obs["governorate"].iloc[0]

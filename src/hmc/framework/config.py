@@ -29,12 +29,14 @@ def load_config(path: Path) -> tuple[CommissionConfig, str]:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
+        found = re.search(r"at line (\d+)", str(exc))
+        line = int(found.group(1)) if found else None
         raise ConfigError(f"{path}: {exc}", file=str(path), line=line) from exc
     try:
         config = CommissionConfig.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
+        # a misspelt key also makes the right one "missing": report the misspelling first
+        first = min(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
         raise _located(path, text, tuple(first["loc"]), first["msg"]) from exc
     _check_references(path, text, config)
     return config, text

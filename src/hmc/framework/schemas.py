@@ -137,3 +137,13 @@ class CommissionConfig(Section):
     area: list[AreaConfig] = Field(min_length=1)
     indicator: list[IndicatorConfig] = Field(min_length=1)
     phase: list[PhaseConfig] = Field(min_length=1)
+
+
+class CommissionSummary(BaseModel):
+    """A commission as listed by the API."""
+
+    id: str
+    name: str
+    description: str
+    country: str
+    parties: list[str]

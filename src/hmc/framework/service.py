@@ -70,7 +70,9 @@ def _build(config: CommissionConfig, text: str, digest: str) -> Commission:
         s.id: Scale(
             key=s.id,
             name=s.name,
-            levels=[ScaleLevel(value=lv.value, label=lv.label, rubric=lv.rubric) for lv in s.levels],
+            levels=[
+                ScaleLevel(value=lv.value, label=lv.label, rubric=lv.rubric) for lv in s.levels
+            ],
         )
         for s in config.scale
     }

@@ -110,8 +110,10 @@ def _groups(
 def _fill_coverage(
     session: Session, indicator: Indicator, frame: pd.DataFrame, period: str
 ) -> pd.DataFrame:
-    sources = to_sql(matching_events(indicator.definition).select("source_id").distinct(),
-                     session.get_bind().dialect.name)
+    sources = to_sql(
+        matching_events(indicator.definition).select("source_id").distinct(),
+        session.get_bind().dialect.name,
+    )
     span = session.execute(
         select(func.min(ImportBatch.coverage_start), func.max(ImportBatch.coverage_end)).where(
             ImportBatch.source_id.in_(text(sources)), ImportBatch.id.in_(select(Event.batch_id))
@@ -145,7 +147,9 @@ def series(
         select(IndicatorValue.period_start, IndicatorValue.value)
         .where(
             IndicatorValue.indicator_id == indicator.id,
-            IndicatorValue.area_id.is_(None) if area_id is None else IndicatorValue.area_id == area_id,
+            IndicatorValue.area_id.is_(None)
+            if area_id is None
+            else IndicatorValue.area_id == area_id,
             IndicatorValue.period == period,
             IndicatorValue.known_on <= as_of,
         )

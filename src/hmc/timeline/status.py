@@ -83,9 +83,7 @@ def status(session: Session, *, commission_id: str, as_of: date) -> CommissionSt
     def weekly(indicator: Indicator, area: Area | None) -> Series:
         key = (indicator.id, area.id if area and indicator.scope == "area" else None)
         if key not in cache:
-            cache[key] = series(
-                session, indicator=indicator, area=area, period="week", as_of=as_of
-            )
+            cache[key] = series(session, indicator=indicator, area=area, period="week", as_of=as_of)
         return cache[key]
 
     indicators = [_indicator_status(weekly(i, None), as_of) for i in commission.indicators]

@@ -1,0 +1,209 @@
+"""Commands: init, import, indicators, status, demo, serve."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from typer.core import TyperGroup
+
+from hmc.cli import render
+from hmc.errors import HmcError
+from hmc.evidence.service import bundled_files, import_file, list_formats
+from hmc.framework.service import list_commissions, load_commission, shipped_commissions
+from hmc.indicators.service import compute
+from hmc.settings import get_settings
+from hmc.storage import get_engine, migrate, session_scope
+from hmc.timeline.status import status as commission_status
+
+console = Console()
+errors = Console(stderr=True)
+
+
+class HmcGroup(TyperGroup):
+    """Turns every hmc error into a red message on stderr and exit code 1."""
+
+    def invoke(self, ctx: typer.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except HmcError as exc:
+            errors.print(f"[red]Error:[/] {escape(exc.message)}", highlight=False)
+            ctx.exit(1)
+
+
+app = typer.Typer(
+    name="hmc",
+    cls=HmcGroup,
+    help="Workspace of a bilateral military commission: evidence, indicators, gates, timeline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+CommissionOption = Annotated[
+    str | None,
+    typer.Option("--commission", "-c", help="Commission id (default: HMC_DEFAULT_COMMISSION)."),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", help="Use only what was known on this date (YYYY-MM-DD; default today)."
+    ),
+]
+
+
+def _as_of(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise HmcError(f'--as-of: "{text}" is not a date (expected YYYY-MM-DD)') from None
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    engine = get_engine()
+    migrate(engine)
+    return engine
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
+    )
+
+
+@app.command()
+def init(
+    config: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Commission configuration files (default: the shipped ones)."),
+    ] = None,
+) -> None:
+    """Create the database (or bring it up to date) and load commission configurations."""
+    engine = _engine()
+    for path in config or shipped_commissions():
+        with session_scope(engine) as session:
+            commission, changed = load_commission(session, path=path)
+            word = "loaded" if changed else "unchanged"
+            console.print(f"[green]{word}[/] {commission.id}: {commission.name}")
+    console.print(f"database: {engine.url.render_as_string(hide_password=True)}")
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="A CSV file (or .csv.gz).")],
+    format: Annotated[
+        str,
+        typer.Option("--format", "-f", help="The file's format; see 'hmc formats'."),
+    ],
+) -> None:
+    """Import evidence from a file; the same file imported twice adds nothing."""
+    engine = _engine()
+    _import(engine, file, format)
+
+
+def _import(engine, file: Path, format: str) -> None:  # type: ignore[no-untyped-def]
+    with _progress() as progress, session_scope(engine) as session:
+        task = progress.add_task(f"importing {file.name}", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        report = import_file(session, path=file, format=format, progress=advance)
+    render.import_report(console, report)
+
+
+@app.command()
+def formats() -> None:
+    """List the evidence formats 'hmc import' reads."""
+    render.formats(console, list_formats())
+
+
+@app.command()
+def indicators(
+    commission: CommissionOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Compute the indicators from the evidence, then list their latest values."""
+    engine = _engine()
+    commission_id = commission or get_settings().default_commission
+    with session_scope(engine) as session:
+        report = compute(session, commission_id=commission_id)
+    with session_scope(engine) as session:
+        result = commission_status(session, commission_id=commission_id, as_of=_as_of(as_of))
+        render.indicators(console, result)
+    console.print(f"{report.values} values for {report.indicators} measured indicators")
+
+
+@app.command()
+def status(
+    commission: CommissionOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Whether each phase's gate held, per area, with the indicators behind it."""
+    engine = _engine()
+    commission_id = commission or get_settings().default_commission
+    with session_scope(engine) as session:
+        result = commission_status(session, commission_id=commission_id, as_of=_as_of(as_of))
+        render.status(console, result)
+
+
+@app.command()
+def demo(
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the web workspace afterwards.")
+    ] = True,
+    port: Annotated[int, typer.Option(help="Port of the web workspace.")] = 8000,
+) -> None:
+    """Load the shipped commissions and bundled data, compute, print the conditions, serve."""
+    engine = _engine()
+    for path in shipped_commissions():
+        with session_scope(engine) as session:
+            load_commission(session, path=path)
+    for path, format in bundled_files():
+        _import(engine, path, format)
+    with session_scope(engine) as session:
+        ids = [c.id for c in list_commissions(session)]
+    for commission_id in ids:
+        with session_scope(engine) as session:
+            compute(session, commission_id=commission_id)
+    default = get_settings().default_commission
+    for commission_id in sorted(ids, key=lambda i: i != default):
+        with session_scope(engine) as session:
+            result = commission_status(session, commission_id=commission_id, as_of=date.today())
+            render.status(console, result)
+    if serve_after:
+        serve(port=port)
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+) -> None:
+    """Serve the web workspace and the JSON API (Ctrl-C stops it)."""
+    import uvicorn
+
+    from hmc.api.app import create_app
+
+    _engine()
+    console.print(
+        f"hmc workspace on [bold]http://{host}:{port}[/] (API docs at /docs; Ctrl-C stops)"
+    )
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+
+
+def main() -> None:
+    """Entry point of the ``hmc`` script."""
+    app()

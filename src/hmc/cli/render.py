@@ -1,0 +1,100 @@
+"""Rich tables for the command line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+from hmc.evidence.service import FormatInfo, ImportReport
+from hmc.timeline.status import CommissionStatus, IndicatorStatus
+
+MARKS = {True: "[green]yes[/]", False: "[red]no[/]", None: "[dim]unknown[/]"}
+
+
+def number(value: float | None) -> str:
+    """A value as a person reads it: no data is never shown as zero."""
+    if value is None:
+        return "[dim]no data[/]"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
+
+
+def import_report(console: Console, report: ImportReport) -> None:
+    if report.already_imported:
+        console.print(
+            f"{report.file_name}: already imported (batch {report.batch_id}); nothing added"
+        )
+        return
+    console.print(
+        f"[green]imported[/] {report.file_name} as {report.format}: {report.rows:,} rows, "
+        f"{report.events_added:,} events, {report.observations_added:,} counts added, "
+        f"{report.duplicates:,} duplicates skipped; covers {report.coverage_start} to "
+        f"{report.coverage_end}"
+    )
+
+
+def formats(console: Console, infos: Sequence[FormatInfo]) -> None:
+    table = Table("format", "source", "what it reads", title="Evidence formats")
+    for info in infos:
+        table.add_row(info.name, info.source_name, info.description)
+    console.print(table)
+
+
+def _indicator_rows(table: Table, rows: Sequence[IndicatorStatus], *, area: bool) -> None:
+    for s in rows:
+        ind = s.indicator
+        threshold = (
+            ""
+            if ind.threshold is None
+            else f"{'≤' if ind.better == 'lower' else '≥'} {ind.threshold:g}"
+        )
+        cells = [ind.factor.name, ind.key, number(s.value), threshold, MARKS[s.met]]
+        cells.append(s.latest_period.isoformat() if s.latest_period else "—")
+        table.add_row(*([s.area.name if s.area else "national"] if area else []), *cells)
+
+
+def indicators(console: Console, result: CommissionStatus) -> None:
+    table = Table(
+        "scope",
+        "factor",
+        "indicator",
+        "latest week",
+        "threshold",
+        "met",
+        "week of",
+        title=f"{result.commission.name}: indicators as of {result.as_of}",
+    )
+    _indicator_rows(table, result.indicators, area=True)
+    console.print(table)
+
+
+def status(console: Console, result: CommissionStatus) -> None:
+    """The conditions table: per phase and area, the gate, its state and the values behind it."""
+    console.print(
+        f"\n[bold]{result.commission.name}[/] ({result.commission.id}), as of {result.as_of}"
+    )
+    national = Table(
+        "factor",
+        "indicator",
+        "latest week",
+        "threshold",
+        "met",
+        "week of",
+        title="Indicators, nationwide",
+    )
+    _indicator_rows(national, result.for_area(None), area=False)
+    console.print(national)
+    gates = Table(
+        "phase",
+        "area",
+        "gate held",
+        "why",
+        "indicator values (latest week)",
+        title="Gates",
+        show_lines=True,
+    )
+    for g in result.gates:
+        values = ", ".join(f"{key} {number(value)}" for key, value in g.values.items())
+        gates.add_row(g.phase_name, g.gate.area.name, MARKS[g.held], g.reason, values or "—")
+    console.print(gates)

@@ -1,0 +1,151 @@
+"""Gazetteers: a country's governorates, their other spellings and their cities.
+
+The names are data (``hmc/gazetteers/<country>.toml``); this module only folds and matches
+them. Matching folds case, accents, punctuation, hyphens and spaces, and drops a leading
+article listed in the file ("Al-Anbar", "al Anbar" and "ANBAR" are one name).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from hmc.errors import ConfigError, EvidenceError
+
+_COUNTRY = re.compile(r"[a-z][a-z0-9_-]*")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+_ARTICLE_ENDS = " -'`’"
+# A truncated city ("Baghd") is resolved only from this many folded characters on.
+MIN_PREFIX = 4
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    name: str
+    aliases: list[str] = []
+    cities: list[str] = []
+
+
+class _File(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    country: str
+    name: str
+    articles: list[str] = []
+    governorate: list[_Entry] = Field(min_length=1)
+
+
+def fold(name: str, articles: tuple[str, ...] = ()) -> str:
+    """``name`` reduced for matching: no case, accents, punctuation, spaces or leading article."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower().strip()
+    for article in articles:
+        size = len(article)
+        if len(text) > size + 1 and text.startswith(article) and text[size] in _ARTICLE_ENDS:
+            text = text[size + 1 :]
+            break
+    return _NOT_ALNUM.sub("", text)
+
+
+class Gazetteer:
+    """The governorates of one country, found by any of their spellings or by a city."""
+
+    def __init__(self, model: _File, *, file: str) -> None:
+        self.country = model.country
+        self.name = model.name
+        self._articles = tuple(a.lower() for a in model.articles)
+        self._names = {entry.id: entry.name for entry in model.governorate}
+        self._keys: dict[str, str] = {}
+        self._cities: dict[str, str] = {}
+        for entry in model.governorate:
+            for spelling in (entry.id, entry.name, *entry.aliases):
+                self._add(self._keys, spelling, entry.id, file=file)
+            for city in entry.cities:
+                self._add(self._cities, city, entry.id, file=file)
+        self._cache: dict[tuple[str, bool], str | None] = {}
+
+    def _add(self, keys: dict[str, str], spelling: str, slug: str, *, file: str) -> None:
+        key = self._fold(spelling)
+        if not key:
+            raise ConfigError(f'{file}: "{spelling}" ({slug}) is empty once folded')
+        if keys.setdefault(key, slug) != slug:
+            raise ConfigError(f'{file}: "{spelling}" names both {keys[key]} and {slug}')
+
+    def _fold(self, name: str) -> str:
+        return fold(name, self._articles)
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Display name of each governorate, by slug, in the file's order."""
+        return dict(self._names)
+
+    def governorate(self, name: str) -> str | None:
+        """The slug of the governorate ``name`` spells, or None."""
+        return self._keys.get(self._fold(name))
+
+    def governorate_of_city(self, city: str, *, truncated: bool = False) -> str | None:
+        """The governorate of ``city`` (a city, or a governorate's own name), or None.
+
+        With ``truncated``, ``city`` may be cut short ("Baghd"): it is resolved when all
+        the known names it begins (at least ``MIN_PREFIX`` characters) lie in one governorate.
+        """
+        cache_key = (city, truncated)
+        if cache_key not in self._cache:
+            self._cache[cache_key] = self._resolve_city(self._fold(city), truncated)
+        return self._cache[cache_key]
+
+    def _resolve_city(self, key: str, truncated: bool) -> str | None:
+        if not key:
+            return None
+        found = self._cities.get(key) or self._keys.get(key)
+        if found or not truncated or len(key) < MIN_PREFIX:
+            return found
+        slugs = {
+            slug
+            for keys in (self._cities, self._keys)
+            for known, slug in keys.items()
+            if known.startswith(key)
+        }
+        return slugs.pop() if len(slugs) == 1 else None
+
+    def require(self, name: str, *, where: str, **details: object) -> str:
+        """The slug of governorate ``name``; an EvidenceError naming ``where`` if unknown."""
+        slug = self.governorate(name)
+        if slug is not None:
+            return slug
+        message = f'{where}: "{name}" is not a governorate of {self.name}'
+        close = difflib.get_close_matches(self._fold(name), list(self._keys), n=1, cutoff=0.75)
+        if close:
+            message += f' (did you mean "{self._names[self._keys[close[0]]]}"?)'
+        raise EvidenceError(message, **details)
+
+
+@lru_cache
+def load_gazetteer(country: str) -> Gazetteer:
+    """The gazetteer of ``country`` from ``hmc/gazetteers/<country>.toml``, read once."""
+    folder = resources.files("hmc.gazetteers")
+    file = f"{country}.toml"
+    resource = folder / file
+    if not _COUNTRY.fullmatch(country) or not resource.is_file():
+        known = sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+        raise ConfigError(f'no gazetteer for country "{country}" (known: {", ".join(known)})')
+    try:
+        data = tomllib.loads(resource.read_text(encoding="utf-8"))
+        model = _File.model_validate(data)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"gazetteers/{file}: {exc}") from exc
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"])
+        raise ConfigError(f"gazetteers/{file}: {where}: {problem['msg']}") from exc
+    if model.country != country:
+        raise ConfigError(f'gazetteers/{file}: country is "{model.country}", not "{country}"')
+    return Gazetteer(model, file=f"gazetteers/{file}")

@@ -1,0 +1,168 @@
+"""Reading a CSV file (plain or ``.csv.gz``) whose every error names the file, row and field.
+
+Rows are numbered as lines of the file: the header is row 1, the first data row is row 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+import zlib
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import NoReturn
+
+from hmc.errors import EvidenceError
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+
+
+def read_bytes(path: Path) -> bytes:
+    """The content of ``path``, decompressed if it is gzip."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise EvidenceError(f"{path}: no such file", file=str(path)) from None
+    except IsADirectoryError:
+        raise EvidenceError(f"{path}: is a directory, not a file", file=str(path)) from None
+    except OSError as exc:
+        raise EvidenceError(f"{path}: cannot be read ({exc.strerror})", file=str(path)) from exc
+    if data[:2] != _GZIP_MAGIC:
+        return data
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise EvidenceError(f"{path.name}: not a readable gzip file ({exc})", file=path.name) from exc
+
+
+class Record:
+    """One data row; its typed getters raise an EvidenceError naming the file, row and field."""
+
+    __slots__ = ("_columns", "_values", "file", "row")
+
+    def __init__(self, file: str, row: int, columns: dict[str, int], values: list[str]) -> None:
+        self.file = file
+        self.row = row
+        self._columns = columns
+        self._values = values
+
+    def where(self, field: str) -> str:
+        """Where ``field`` of this row is, for messages: file, row and field."""
+        return f'{self.file}: row {self.row}, field "{field}"'
+
+    def details(self, field: str) -> dict[str, object]:
+        """The ``details`` of an error on ``field`` of this row."""
+        return {"file": self.file, "row": self.row, "field": field}
+
+    def error(self, field: str, problem: str) -> EvidenceError:
+        """The error for ``field`` of this row."""
+        return EvidenceError(f"{self.where(field)}: {problem}", **self.details(field))
+
+    def fail(self, field: str, problem: str) -> NoReturn:
+        """Raise the error for ``field`` of this row."""
+        raise self.error(field, problem)
+
+    def raw(self) -> list[str]:
+        """The cells of the row, as read."""
+        return list(self._values)
+
+    def text(self, field: str) -> str:
+        """The cell, stripped of surrounding spaces."""
+        return self._values[self._columns[field]].strip()
+
+    def parse_date(self, field: str) -> date:
+        """The cell as an ISO date."""
+        text = self.text(field)
+        try:
+            if _DATE.fullmatch(text):
+                return date.fromisoformat(text)
+        except ValueError:
+            pass
+        self.fail(field, f'"{text}" is not a date (expected YYYY-MM-DD)')
+
+    def parse_datetime(self, field: str) -> datetime:
+        """The cell as a naive date and time, ``YYYY-MM-DD HH:MM``."""
+        text = self.text(field)
+        try:
+            if _DATETIME.fullmatch(text):
+                return datetime.fromisoformat(text)
+        except ValueError:
+            pass
+        self.fail(field, f'"{text}" is not a date and time (expected YYYY-MM-DD HH:MM)')
+
+    def parse_int(self, field: str) -> int:
+        """The cell as a whole number, zero or more."""
+        text = self.text(field)
+        if not text.isdigit() or not text.isascii():
+            self.fail(field, f'"{text}" is not a whole number of zero or more')
+        return int(text)
+
+    def parse_optional_int(self, field: str) -> int | None:
+        """The cell as a whole number, or None when empty."""
+        return self.parse_int(field) if self.text(field) else None
+
+
+class CsvFile:
+    """A CSV file read whole: its name, header and data rows."""
+
+    def __init__(self, name: str, data: bytes) -> None:
+        self.name = name
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise EvidenceError(
+                f"{name}: not UTF-8 text (byte {exc.start} cannot be read)", file=name
+            ) from exc
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            self.header = [cell.strip() for cell in next(reader, [])]
+            self._rows = [(reader.line_num, row) for row in reader if row]
+        except csv.Error as exc:
+            raise EvidenceError(
+                f"{name}: row {reader.line_num}: not valid CSV ({exc})",
+                file=name,
+                row=reader.line_num,
+            ) from exc
+        if not self.header:
+            raise EvidenceError(f"{name}: the file is empty (expected a header row)", file=name)
+        self._columns = {column: i for i, column in enumerate(self.header)}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def has(self, column: str) -> bool:
+        """Whether the header has ``column``."""
+        return column in self._columns
+
+    def require(self, *columns: str) -> None:
+        """Raise an EvidenceError naming the first of ``columns`` the header lacks."""
+        for column in columns:
+            if column not in self._columns:
+                raise EvidenceError(
+                    f'{self.name}: missing column "{column}" '
+                    f"(the header has: {', '.join(self.header)})",
+                    file=self.name,
+                    row=1,
+                    field=column,
+                )
+
+    def records(self, required: Sequence[str] = ()) -> Iterator[Record]:
+        """The data rows, after checking the header has every ``required`` column."""
+        self.require(*required)
+        if not self._rows:
+            raise EvidenceError(f"{self.name}: no data rows after the header", file=self.name)
+        width = len(self.header)
+        for row, values in self._rows:
+            if len(values) != width:
+                raise EvidenceError(
+                    f"{self.name}: row {row}: {len(values)} fields, the header has {width}",
+                    file=self.name,
+                    row=row,
+                    field="",
+                )
+            yield Record(self.name, row, self._columns, values)

@@ -1,0 +1,95 @@
+"""What the API returns for a commission's status."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel
+
+from hmc.timeline.status import CommissionStatus
+
+
+class TrendPoint(BaseModel):
+    period_start: date
+    value: float
+
+
+class IndicatorStatusRead(BaseModel):
+    key: str
+    name: str
+    factor: str
+    kind: str
+    unit: str
+    better: str
+    threshold: float | None
+    rationale: str
+    area: str | None
+    value: float | None
+    latest_period: date | None
+    met: bool | None
+    trend: list[TrendPoint]
+
+
+class GateStatusRead(BaseModel):
+    phase: str
+    phase_name: str
+    area: str
+    area_name: str
+    expression: str | None
+    not_before: date | None
+    no_later_than: date | None
+    condition: bool | None
+    held: bool | None
+    reason: str
+    values: dict[str, float | None]
+
+
+class StatusRead(BaseModel):
+    commission: str
+    name: str
+    as_of: date
+    indicators: list[IndicatorStatusRead]
+    gates: list[GateStatusRead]
+
+    @classmethod
+    def of(cls, status: CommissionStatus) -> StatusRead:
+        """The API view of a computed status."""
+        return cls(
+            commission=status.commission.id,
+            name=status.commission.name,
+            as_of=status.as_of,
+            indicators=[
+                IndicatorStatusRead(
+                    key=s.indicator.key,
+                    name=s.indicator.name,
+                    factor=s.indicator.factor.key,
+                    kind=s.indicator.kind,
+                    unit=s.indicator.unit,
+                    better=s.indicator.better,
+                    threshold=s.indicator.threshold,
+                    rationale=s.indicator.rationale,
+                    area=s.area.key if s.area else None,
+                    value=s.value,
+                    latest_period=s.latest_period,
+                    met=s.met,
+                    trend=[TrendPoint(period_start=d, value=v) for d, v in s.trend],
+                )
+                for s in status.indicators
+            ],
+            gates=[
+                GateStatusRead(
+                    phase=g.phase_key,
+                    phase_name=g.phase_name,
+                    area=g.gate.area.key,
+                    area_name=g.gate.area.name,
+                    expression=g.gate.expression,
+                    not_before=g.gate.not_before,
+                    no_later_than=g.gate.no_later_than,
+                    condition=g.condition,
+                    held=g.held,
+                    reason=g.reason,
+                    values=g.values,
+                )
+                for g in status.gates
+            ],
+        )
