@@ -29,8 +29,9 @@ def test_iraq_commission_has_the_seeds_factors_and_enablers() -> None:
         "Capabilities of Iraqi forces",
     ]
     enablers = [i.id for i in config.indicator if i.factor == "isf-capability"]
-    assert len(enablers) == 7 and all(i.scale == "capability" for i in config.indicator
-                                      if i.id in enablers)
+    assert len(enablers) == 7 and all(
+        i.scale == "capability" for i in config.indicator if i.id in enablers
+    )
     assert [a.id for a in config.area] == ["federal-iraq", "kurdistan-region"]
     kurdistan = config.phase[1].gate["kurdistan-region"]
     assert str(kurdistan.no_later_than) == "2026-09-30" and kurdistan.when
@@ -88,7 +89,7 @@ def test_gate_syntax_error_points_at_line_and_column(tmp_path: Path) -> None:
 
 def test_gate_with_unknown_indicator(tmp_path: Path) -> None:
     path = _variant(tmp_path, "isf_command >= 4", "isf_morale >= 4")
-    with pytest.raises(ConfigError, match="unknown indicator.*isf_morale"):
+    with pytest.raises(ConfigError, match=r"unknown indicator.*isf_morale"):
         load_config(path)
 
 

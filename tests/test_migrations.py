@@ -14,5 +14,14 @@ def test_alembic_check_finds_no_drift(engine: Engine) -> None:
 
 def test_schema_has_the_commission_tables(engine: Engine) -> None:
     tables = set(inspect(engine).get_table_names())
-    assert {"commission", "party", "member", "factor", "indicator", "area", "phase", "gate"} <= tables
+    assert {
+        "commission",
+        "party",
+        "member",
+        "factor",
+        "indicator",
+        "area",
+        "phase",
+        "gate",
+    } <= tables
     assert {"source", "import_batch", "event", "observation", "indicator_value"} <= tables

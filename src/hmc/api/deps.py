@@ -19,11 +19,15 @@ def _session() -> Iterator[Session]:
 
 def _as_of(
     as_of: Annotated[
-        date | None, Query(description="Use only what was known on this date (default today).")
+        date | None,
+        Query(
+            description="Only what was known on this date"
+            " (default: the commission's replay date, else today)."
+        ),
     ] = None,
-) -> date:
-    return as_of or date.today()
+) -> date | None:
+    return as_of
 
 
 SessionDep = Annotated[Session, Depends(_session)]
-AsOfDep = Annotated[date, Depends(_as_of)]
+AsOfDep = Annotated[date | None, Depends(_as_of)]

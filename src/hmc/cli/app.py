@@ -52,14 +52,16 @@ CommissionOption = Annotated[
 AsOfOption = Annotated[
     str | None,
     typer.Option(
-        "--as-of", help="Use only what was known on this date (YYYY-MM-DD; default today)."
+        "--as-of",
+        help="Use only what was known on this date (YYYY-MM-DD);"
+        " default: the commission's replay date, else today.",
     ),
 ]
 
 
-def _as_of(text: str | None) -> date:
+def _as_of(text: str | None) -> date | None:
     if text is None:
-        return date.today()
+        return None
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -181,7 +183,7 @@ def demo(
     default = get_settings().default_commission
     for commission_id in sorted(ids, key=lambda i: i != default):
         with session_scope(engine) as session:
-            result = commission_status(session, commission_id=commission_id, as_of=date.today())
+            result = commission_status(session, commission_id=commission_id, as_of=None)
             render.status(console, result)
     if serve_after:
         serve(port=port)

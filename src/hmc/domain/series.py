@@ -75,13 +75,11 @@ def _from_period_counts(obs: pd.DataFrame, period: str) -> pd.DataFrame:
         )
         out["value"] = out["value"] * 7.0 / out["days"]
     else:
-        whole = obs[[d.day == 1 for d in obs["period_start"]] & (obs["days"] >= 28)]
-        whole = whole[
-            [
-                period_end(s, "month") == e
-                for s, e in zip(whole["period_start"], whole["period_end"], strict=True)
-            ]
+        calendar_month = [
+            s.day == 1 and period_end(s, "month") == e
+            for s, e in zip(obs["period_start"], obs["period_end"], strict=True)
         ]
+        whole = obs[calendar_month]
         short = obs[obs["days"] <= WEEKLY_MAX_DAYS]
         short = short.assign(period_start=[d.replace(day=1) for d in short["period_start"]])
         keys = ["period_start", "governorate"]

@@ -92,11 +92,9 @@ class Gazetteer:
         return self._keys.get(self._fold(name))
 
     def governorate_of_city(self, city: str, *, truncated: bool = False) -> str | None:
-        """The governorate of ``city`` (a city, or a governorate's own name), or None.
-
-        With ``truncated``, ``city`` may be cut short ("Baghd"): it is resolved when all
-        the known names it begins (at least ``MIN_PREFIX`` characters) lie in one governorate.
-        """
+        """The governorate of ``city`` (or of a governorate's own name); None if unknown."""
+        # With ``truncated``, ``city`` may be cut short ("Baghd"): it is resolved when all the
+        # known names it begins (from MIN_PREFIX folded characters on) lie in one governorate.
         cache_key = (city, truncated)
         if cache_key not in self._cache:
             self._cache[cache_key] = self._resolve_city(self._fold(city), truncated)
@@ -135,7 +133,9 @@ def load_gazetteer(country: str) -> Gazetteer:
     file = f"{country}.toml"
     resource = folder / file
     if not _COUNTRY.fullmatch(country) or not resource.is_file():
-        known = sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+        known = sorted(
+            p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
+        )
         raise ConfigError(f'no gazetteer for country "{country}" (known: {", ".join(known)})')
     try:
         data = tomllib.loads(resource.read_text(encoding="utf-8"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -14,7 +15,7 @@ from pydantic import ValidationError
 from hmc.domain.gates import parse_gate
 from hmc.errors import ConfigError, GateError
 from hmc.evidence.gazetteer import load_gazetteer
-from hmc.framework.schemas import CommissionConfig
+from hmc.framework.schemas import CommissionConfig, GateConfig
 
 Loc = tuple[str | int, ...]
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
@@ -70,7 +71,8 @@ def locate(text: str, loc: Loc) -> int | None:
             if path in counts:
                 path = (*path, counts[path] - 1)
         headers.append((number, path))
-    best, best_len = (0, ()), -1
+    best: tuple[int, Loc] = (0, ())
+    best_len = -1
     for number, path in headers:
         if loc[: len(path)] == path and len(path) > best_len:
             best, best_len = (number, path), len(path)
@@ -112,7 +114,9 @@ def _check_references(path: Path, text: str, config: CommissionConfig) -> None:
     for n, phase in enumerate(config.phase):
         if phase.after is not None and phase.after not in phases:
             raise fail(("phase", n, "after"), f'unknown phase "{phase.after}"')
-        gates = [(("phase", n, "gate", area), gate) for area, gate in phase.gate.items()]
+        gates: list[tuple[Loc, GateConfig]] = [
+            (("phase", n, "gate", area), gate) for area, gate in phase.gate.items()
+        ]
         if phase.default_gate is not None:
             gates.append((("phase", n, "default_gate"), phase.default_gate))
         for loc, gate in gates:
@@ -129,9 +133,9 @@ def _check_references(path: Path, text: str, config: CommissionConfig) -> None:
                 raise fail((*loc, "when"), f"unknown indicator(s): {', '.join(sorted(unknown))}")
 
 
-def _unique(fail: object, kind: str, ids: list[str]) -> None:
+def _unique(fail: Callable[[Loc, str], ConfigError], kind: str, ids: list[str]) -> None:
     seen: set[str] = set()
     for n, ident in enumerate(ids):
         if ident in seen:
-            raise fail((kind, n, "id"), f'duplicate {kind} id "{ident}"')  # type: ignore[operator]
+            raise fail((kind, n, "id"), f'duplicate {kind} id "{ident}"')
         seen.add(ident)

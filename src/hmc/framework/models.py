@@ -18,6 +18,7 @@ class Commission(Base):
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     country: Mapped[str] = mapped_column(String(64))
+    default_as_of: Mapped[date | None] = mapped_column(Date)
     config_sha256: Mapped[str] = mapped_column(String(64))
     config_text: Mapped[str] = mapped_column(Text)
     loaded_at: Mapped[datetime] = mapped_column(DateTime)

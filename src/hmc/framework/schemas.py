@@ -43,6 +43,7 @@ class CommissionSection(Section):
     name: str
     description: str = ""
     country: Slug
+    as_of: date | None = None
     parties: list[PartyConfig] = Field(min_length=2, max_length=2)
 
 

@@ -57,6 +57,7 @@ def _build(config: CommissionConfig, text: str, digest: str) -> Commission:
         name=head.name,
         description=head.description,
         country=head.country,
+        default_as_of=head.as_of,
         config_sha256=digest,
         config_text=text,
         loaded_at=datetime.now(UTC).replace(tzinfo=None),

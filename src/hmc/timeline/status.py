@@ -75,9 +75,13 @@ def _indicator_status(s: Series, as_of: date) -> IndicatorStatus:
     )
 
 
-def status(session: Session, *, commission_id: str, as_of: date) -> CommissionStatus:
-    """Indicators (nationwide and per area) and every gate, as known on ``as_of``."""
+def status(session: Session, *, commission_id: str, as_of: date | None) -> CommissionStatus:
+    """Indicators (nationwide and per area) and every gate, as known on ``as_of``.
+
+    Without ``as_of``: the commission's own date (a replay's), else today.
+    """
     commission = get_commission(session, commission_id=commission_id)
+    as_of = as_of or commission.default_as_of or date.today()
     cache: dict[tuple[int, int | None], Series] = {}
 
     def weekly(indicator: Indicator, area: Area | None) -> Series:

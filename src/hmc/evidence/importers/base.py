@@ -58,6 +58,7 @@ class Parsed:
     """Everything a file holds, validated: nothing is written before the whole file parses."""
 
     rows_read: int
+    skipped: int = 0  # rows that hold no evidence (e.g. page headings), said in the docstring
     events: list[EventRow] = field(default_factory=list)
     observations: list[ObservationRow] = field(default_factory=list)
     _seen: dict[ObservationKey, int] = field(default_factory=dict, repr=False)

@@ -37,7 +37,9 @@ def read_bytes(path: Path) -> bytes:
     try:
         return gzip.decompress(data)
     except (OSError, EOFError, zlib.error) as exc:
-        raise EvidenceError(f"{path.name}: not a readable gzip file ({exc})", file=path.name) from exc
+        raise EvidenceError(
+            f"{path.name}: not a readable gzip file ({exc})", file=path.name
+        ) from exc
 
 
 class Record:

@@ -16,6 +16,9 @@ Targets become ``coalition``, ``isf`` (Iraqi Security Forces, Host Nation), ``ci
 ``infrastructure``, ``other`` (reconstruction, government, "enemy") or ``unknown``. When
 the cells were repaired, the Event's description keeps them as recorded.
 
+The PDFs' page headings were tabulated as rows too (no date, event type "Attack Type",
+target "Target", city "City"): they are skipped, and counted as skipped rows.
+
 ``datetime`` is wall-clock time (probably Iraq local time), stored naive; ``epoch_seconds``
 is not used. The external key is a hash of the whole row plus a counter, so identical
 rows (distinct reports of the same minute, type, target and city) stay distinct events.
@@ -26,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from functools import lru_cache
 
 from hmc.evidence.gazetteer import Gazetteer, load_gazetteer
 from hmc.evidence.importers.base import EventRow, Format, Parsed, SourceInfo
@@ -60,6 +64,7 @@ EVENT_TYPES = {
     "multiple_ieds": "ied",
     "vest": "suicide_vest",
 }
+PAGE_HEADER = "Attack Type"  # the PDFs' column headings, repeated on each page
 _SPACES = re.compile(r"\s{2,}")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -75,9 +80,9 @@ def target_label(segment: str) -> str | None:
     return None
 
 
-def split_cell(cell: str) -> tuple[str | None, list[str]]:
+def split_cell(cell: str) -> tuple[str | None, tuple[str, ...]]:
     """The target label a cell holds (if any) and the segments that may name a place."""
-    segments = [s.strip() for s in _SPACES.split(cell.strip()) if s.strip()]
+    segments = tuple(s.strip() for s in _SPACES.split(cell.strip()) if s.strip())
     for i, segment in enumerate(segments):
         label = target_label(segment)
         if label is not None:
@@ -85,6 +90,7 @@ def split_cell(cell: str) -> tuple[str | None, list[str]]:
     return None, segments
 
 
+@lru_cache(maxsize=4096)
 def event_type(raw: str) -> str:
     """``raw`` as a slug: "Small Arms" → ``small_arms``; several types → ``multiple``."""
     if "," in raw or "/" in raw:
@@ -115,13 +121,22 @@ def parse(file: CsvFile) -> Parsed:
     gazetteer = load_gazetteer("iraq")
     parsed = Parsed(rows_read=len(file))
     seen: Counter[str] = Counter()
+    places: dict[tuple[str, str], tuple[str, str, str | None]] = {}
     for record in file.records(["datetime", "event_type", "target", "city"]):
+        if not record.text("datetime") and record.text("event_type") == PAGE_HEADER:
+            parsed.skipped += 1
+            continue
         occurred_at = record.parse_datetime("datetime")
         raw = record.raw()
         digest = hashlib.sha256("\x1f".join(raw).encode()).hexdigest()[:32]
         seen[digest] += 1
         target_cell, city_cell = record.text("target"), record.text("city")
-        target, city, cut = place(target_cell, city_cell, gazetteer)
+        cells = (target_cell, city_cell)
+        if cells not in places:
+            target, city, cut = place(target_cell, city_cell, gazetteer)
+            governorate = gazetteer.governorate_of_city(city, truncated=cut) if city else None
+            places[cells] = (target, city, governorate)
+        target, city, governorate = places[cells]
         repaired = city != city_cell or "  " in target_cell
         description = f'as recorded: target "{target_cell}", city "{city_cell}"' if repaired else ""
         event: EventRow = {
@@ -131,7 +146,7 @@ def parse(file: CsvFile) -> Parsed:
             "category": "attack",
             "event_type": event_type(record.text("event_type")),
             "target": target,
-            "governorate": gazetteer.governorate_of_city(city, truncated=cut) if city else None,
+            "governorate": governorate,
             "location": city,
             "latitude": None,
             "longitude": None,

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 14:25:24.897398
+Create Date: 2026-11-22 14:37:27.959422
 """
 
 from collections.abc import Sequence
@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("country", sa.String(length=64), nullable=False),
+        sa.Column("default_as_of", sa.Date(), nullable=True),
         sa.Column("config_sha256", sa.String(length=64), nullable=False),
         sa.Column("config_text", sa.Text(), nullable=False),
         sa.Column("loaded_at", sa.DateTime(), nullable=False),

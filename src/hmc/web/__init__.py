@@ -1,0 +1,1 @@
+"""The web workspace: server pages (Jinja2) with Vega-Lite charts, at /."""

@@ -1,0 +1,113 @@
+"""The command line as a user drives it: help, status, errors that name what is wrong."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from typer.testing import CliRunner
+
+from hmc.cli import app
+from hmc.evidence.models import ImportBatch, Observation
+from hmc.storage import session_scope
+
+runner = CliRunner()
+COMMANDS = ["init", "import", "formats", "indicators", "status", "demo", "serve"]
+
+
+def test_help_lists_every_command() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in COMMANDS:
+        assert re.search(rf"│ {command}\s", result.output), command
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_each_command_has_help(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def _row(output: str, name: str) -> str:
+    return next(line for line in output.splitlines() if f" {name} " in line)
+
+
+def test_pic_status_on_2007_06_30(demo_engine: Engine) -> None:
+    result = runner.invoke(
+        app, ["status", "--commission", "pic-iraq-2006", "--as-of", "2007-06-30"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "as of 2007-06-30" in result.output
+    # Muthanna passed to Iraqi control in July 2006: quiet for months by mid-2007
+    muthanna = _row(result.output, "Muthanna")
+    assert "yes" in muthanna and "conditions held" in muthanna
+    baghdad = _row(result.output, "Baghdad")
+    assert " no " in baghdad and "conditions not met" in baghdad
+    assert re.search(r"sigacts \d", baghdad)
+
+
+def test_iraq_status_shows_dates_and_no_data(demo_engine: Engine) -> None:
+    result = runner.invoke(app, ["status", "--as-of", "2025-10-01"])
+    assert result.exit_code == 0, result.output
+    federal = _row(result.output, "Federal Iraq")
+    assert "yes" in federal and "no later than 2025-09-30" in federal
+    assert "no data" in result.output  # rated enablers before any rating: never zero
+
+
+def test_bad_date_is_a_red_error(demo_engine: Engine) -> None:
+    result = runner.invoke(app, ["status", "--as-of", "30/06/2007"])
+    assert result.exit_code == 1
+    assert 'Error: --as-of: "30/06/2007" is not a date' in result.stderr
+
+
+def test_unknown_commission(demo_engine: Engine) -> None:
+    result = runner.invoke(app, ["status", "--commission", "nato-2099"])
+    assert result.exit_code == 1
+    assert 'no commission "nato-2099"' in result.stderr and "pic-iraq-2006" in result.stderr
+
+
+def test_bad_config_names_file_line_key(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text('[commission]\nid = "x"\nname = "X"\ncountry = "iraq"\nparties = 3\n')
+    result = runner.invoke(app, ["init", str(path)])
+    assert result.exit_code == 1
+    assert str(path) in result.stderr and "line 5" in result.stderr
+    assert 'key "commission.parties"' in result.stderr
+
+
+def test_bad_csv_row_names_file_row_field_and_writes_nothing(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "weekly.csv"
+    path.write_text(
+        "governorate,stata_week,week_start,SIGACT,SIG_1,df,idf,suicide,ied_attack,ied_clear,ied_total\n"
+        "Anbar,2292,2004-01-29,3,3,1,0,0,2,0,2\n"
+        "Anbar,2293,2004-02-05,x,4,1,0,0,2,0,2\n"
+    )
+    result = runner.invoke(app, ["import", str(path), "--format", "esoc-weekly"])
+    assert result.exit_code == 1
+    assert "weekly.csv" in result.stderr and "row 3" in result.stderr
+    assert '"SIGACT"' in result.stderr
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count()).select_from(ImportBatch)) == 0
+        assert session.scalar(select(func.count()).select_from(Observation)) == 0
+
+
+def test_script_honours_database_url_from_any_directory(tmp_path: Path) -> None:
+    """The installed script, run elsewhere, writes where HMC_DATABASE_URL says."""
+    script = Path(sys.executable).with_name("hmc")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    target = tmp_path / "named.db"
+    env = {**os.environ, "HMC_DATABASE_URL": f"sqlite:///{target}"}
+    result = subprocess.run(
+        [str(script), "init"], cwd=elsewhere, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "loaded hmc-iraq-2024" in result.stdout and target.exists()
+    assert not list(elsewhere.iterdir())

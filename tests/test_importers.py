@@ -1,0 +1,319 @@
+"""Importing the real evidence files: what lands in the database, once, or not at all."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from hmc.errors import EvidenceError
+from hmc.evidence.gazetteer import load_gazetteer
+from hmc.evidence.importers import FORMATS, CsvFile
+from hmc.evidence.models import Event, ImportBatch, Observation, Source
+from hmc.evidence.schemas import ImportReport
+from hmc.evidence.service import bundled_files, import_file, list_batches, list_formats
+from hmc.storage.engine import get_engine, migrate, session_scope
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+ESOC = DATA / "esoc_iraq_sigact_governorate_weekly_2004_2009.csv"
+ESOC_NATIONAL = DATA / "esoc_iraq_sigact_country_weekly_2004_2009.csv"
+SIGACTS = DATA / "sigacts_iraq_2004_2007_bauer.csv"
+US_FORCES = DATA / "us_forces_attacks_iraq_syria_cumulative_2023_2024.csv"
+MUSINGS = DATA / "musings_on_iraq_security_incident_counts_2003_2024.csv"
+UCDP = DATA / "ucdp_ged201_iraq_weekly_battle_deaths_1989_2019.csv"
+SIGACT_HEADER = "datetime,epoch_seconds,event_type,target,city\n"
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    engine = get_engine(f"sqlite:///{tmp_path}/t.db")
+    migrate(engine)
+    return engine
+
+
+def run(engine: Engine, path: Path, format: str) -> ImportReport:
+    with session_scope(engine) as session:
+        return import_file(session, path=path, format=format)
+
+
+def fetch(engine: Engine, query: Any) -> list[Any]:
+    with session_scope(engine) as session:
+        return list(session.execute(query).all())
+
+
+def scalar(engine: Engine, query: Any) -> Any:
+    with session_scope(engine) as session:
+        return session.execute(query).scalar_one()
+
+
+def values(engine: Engine, series: str, governorate: str | None = None) -> dict[date, float]:
+    """Value of ``series`` by period end, in order."""
+    query = select(Observation.period_end, Observation.value).where(Observation.series == series)
+    if governorate is not None:
+        query = query.where(Observation.governorate == governorate)
+    return dict(fetch(engine, query.order_by(Observation.period_end)))
+
+
+def table_sizes(engine: Engine) -> tuple[int, int, int]:
+    """Rows in the event, observation and import_batch tables."""
+    events, observations, batches = (
+        scalar(engine, select(func.count()).select_from(model))
+        for model in (Event, Observation, ImportBatch)
+    )
+    return events, observations, batches
+
+
+def test_esoc_weekly_by_governorate(engine: Engine) -> None:
+    report = run(engine, ESOC, "esoc-weekly")
+    assert (report.rows, report.observations_added, report.events_added) == (5016, 30096, 0)
+    assert (report.coverage_start, report.coverage_end) == (date(2004, 1, 29), date(2009, 2, 25))
+    baghdad = values(engine, "esoc_sigact", "baghdad")
+    assert len(baghdad) == 264
+    ninewa = values(engine, "esoc_sigact", "ninewa")
+    assert sum(v for end, v in ninewa.items() if end.year == 2007) == 6800
+    # "Tameem" is Kirkuk; no raw ESOC spelling survives.
+    assert len(values(engine, "esoc_sigact", "kirkuk")) == 264
+    names = {name for (name,) in fetch(engine, select(Observation.governorate).distinct())}
+    series = {name for (name,) in fetch(engine, select(Observation.series).distinct())}
+    unlocated = select(func.count()).where(Observation.governorate.is_(None))
+    assert names == {None, *load_gazetteer("iraq").names} - {"halabja"}  # 18 of 2004, unlocated
+    assert series == {
+        "esoc_sigact",
+        "esoc_direct_fire",
+        "esoc_indirect_fire",
+        "esoc_suicide",
+        "esoc_ied_attack",
+        "esoc_ied_cleared",
+    }
+    assert scalar(engine, unlocated) == 264 * 6  # the empty-name rows are kept, not located
+    assert date(2004, 12, 31) in baghdad  # week 52 (from 2004-12-23) ends on December 31
+
+
+def test_esoc_national_file_gets_its_own_series(engine: Engine) -> None:
+    run(engine, ESOC, "esoc-weekly")
+    report = run(engine, ESOC_NATIONAL, "esoc-weekly")
+    assert (report.rows, report.observations_added) == (264, 264 * 6)
+    national = values(engine, "esoc_sigact_national")
+    total = scalar(
+        engine, select(func.sum(Observation.value)).where(Observation.series == "esoc_sigact")
+    )
+    assert sum(national.values()) == total == 194_978
+    assert national[date(2004, 2, 4)] == 10  # first week: 2004-01-29 to 02-04
+
+
+def test_sigacts_full_file(engine: Engine) -> None:
+    """The one full SIGACT import (about 4 s): 162,852 rows, of which 4,826 page headings."""
+    report = run(engine, SIGACTS, "sigacts")
+    assert report.rows == 162_852
+    assert report.rows_skipped == 4_826
+    assert (report.events_added, report.duplicates) == (158_026, 0)
+    assert (report.coverage_start, report.coverage_end) == (date(2004, 1, 1), date(2007, 7, 16))
+    located = scalar(engine, select(func.count()).where(Event.governorate.is_not(None)))
+    targets = dict(fetch(engine, select(Event.target, func.count()).group_by(Event.target)))
+    first_columns = (Event.occurred_at, Event.event_type, Event.target, Event.governorate)
+    first = fetch(engine, select(*first_columns).order_by(Event.occurred_at, Event.id).limit(1))
+    repeats = scalar(engine, select(func.count()).where(Event.external_key.not_like("%:1")))
+    assert located == 73_977  # 46.8 % carry a city the gazetteer knows
+    assert targets == {
+        "coalition": 84_781,
+        "unknown": 37_540,
+        "isf": 20_252,
+        "civilian": 13_645,
+        "other": 1_083,
+        "infrastructure": 725,
+    }
+    assert repeats == 2_943  # identical rows stay distinct events (occurrence counter)
+    assert tuple(first[0]) == (datetime(2004, 1, 1, 0, 20), "ied", "coalition", "baghdad")
+    # The bundled .csv.gz holds the same bytes: the same batch, nothing written.
+    again = run(engine, bundled_files()[1][0], "sigacts")
+    assert again.already_imported and again.batch_id == report.batch_id
+    assert table_sizes(engine) == (158_026, 0, 1)
+
+
+def sigact_lines(tmp_path: Path, numbers: list[int], name: str = "sigacts.csv") -> Path:
+    lines = SIGACTS.read_text().splitlines(keepends=True)
+    path = tmp_path / name
+    path.write_text(SIGACT_HEADER + "".join(lines[n - 1] for n in numbers))
+    return path
+
+
+def test_sigacts_repairs_shifted_cells(tmp_path: Path) -> None:
+    path = sigact_lines(tmp_path, [2, 3, 33, 60, 17404, 17476, 24853, 108965, 118362])
+    parsed = FORMATS["sigacts"].parse(CsvFile(path.name, path.read_bytes()))
+    assert parsed.skipped == 1  # line 24853 is a page heading
+    got = [(e["target"], e["location"], e["governorate"]) for e in parsed.events]
+    assert got == [
+        ("coalition", "Baghdad", "baghdad"),
+        ("isf", "", None),
+        ("coalition", "Bagh", "baghdad"),  # city cut short in the target cell
+        ("coalition", "Ba", None),  # too short to tell Baghdad from Baqubah or Balad
+        ("coalition", "Mosul", "ninewa"),  # "e   Coalition Forces"
+        ("isf", "Mosul", "ninewa"),  # city cell "Iraqi Security Forces   Mosul"
+        ("unknown", "Ta'mim", "kirkuk"),
+        ("coalition", "Baghdad", "baghdad"),  # "Coalition     Baghdad"
+    ]
+    assert parsed.events[4]["event_type"] == "indirect_fire"  # "Indirect Fir"
+    assert (
+        parsed.events[2]["description"] == 'as recorded: target "Coalition Forces   Bagh", city ""'
+    )
+
+
+def test_us_forces_cumulative_counts(engine: Engine) -> None:
+    report = run(engine, US_FORCES, "us-forces-attacks")
+    assert (report.rows, report.observations_added) == (9, 19)
+    total = values(engine, "attacks_on_us_forces")
+    assert list(total.values()) == [23, 55, 62, 73, 78, 140, 150, 180]
+    assert values(engine, "attacks_on_us_forces_gttac") == {date(2023, 12, 31): 160}
+    assert values(engine, "attacks_on_us_forces_iraq")[date(2024, 1, 18)] == 57
+    assert len(values(engine, "attacks_on_us_forces_syria")) == 5
+    columns = (Observation.basis, Observation.period_start, Observation.governorate)
+    first = select(*columns, Observation.note).order_by(Observation.period_end).limit(1)
+    basis, start, governorate, note = fetch(engine, first)[0]
+    assert (basis, start, governorate) == ("cumulative", date(2023, 10, 17), None)
+    assert "Brig. Gen. Ryder" in note and note.endswith("since-october-17")
+
+
+def test_musings_ranges_and_pairs(engine: Engine) -> None:
+    calls: list[tuple[int, int]] = []
+    with session_scope(engine) as session:
+        report = import_file(
+            session, path=MUSINGS, format="musings-incidents", progress=lambda *c: calls.append(c)
+        )
+    assert calls == [(0, 80), (80, 80)]
+    assert (report.rows, report.observations_added) == (63, 80)
+    incidents = values(engine, "security_incidents")
+    isis = values(engine, "isis_incidents")
+    assert (incidents[date(2022, 1, 7)], isis[date(2022, 1, 7)]) == (18, 9)  # "18/9"
+    assert (incidents[date(2022, 3, 14)], isis[date(2022, 3, 14)]) == (18, 3)  # "18/3/1"
+    assert values(engine, "incidents_per_day")[date(2006, 12, 31)] == 175  # "150-200"
+    assert values(engine, "killed")[date(2018, 8, 31)] == 224
+    week = (Observation.series == "isis_incidents", Observation.period_end == date(2022, 3, 14))
+    assert 'published as "18/3/1"' in scalar(engine, select(Observation.note).where(*week))
+
+
+def test_ucdp_weekly_battle_deaths(engine: Engine) -> None:
+    report = run(engine, UCDP, "ucdp-weekly")
+    assert (report.rows, report.observations_added) == (1617, 1617)
+    deaths = values(engine, "battle_deaths")
+    assert sum(deaths.values()) == 65_381
+    assert sum(v for end, v in deaths.items() if end.isocalendar().year == 2017) == 8_914
+    assert (report.coverage_start, report.coverage_end) == (date(1989, 1, 2), date(2019, 12, 29))
+    assert date(2016, 1, 3) in deaths  # 2015 week 53 runs 2015-12-28 to 2016-01-03
+
+
+def test_second_import_adds_nothing(engine: Engine, tmp_path: Path) -> None:
+    first = run(engine, MUSINGS, "musings-incidents")
+    sizes = table_sizes(engine)
+    again = run(engine, MUSINGS, "musings-incidents")
+    assert again.already_imported and not first.already_imported
+    assert (again.batch_id, again.rows, again.observations_added) == (first.batch_id, 63, 0)
+    assert table_sizes(engine) == sizes
+    # Other bytes, same counts: a new batch whose rows are all duplicates (even nationwide ones).
+    copy = tmp_path / "musings_copy.csv"
+    copy.write_bytes(MUSINGS.read_bytes() + b"\n")
+    third = run(engine, copy, "musings-incidents")
+    assert (third.already_imported, third.observations_added, third.duplicates) == (False, 0, 80)
+    assert table_sizes(engine) == (0, 80, 2)
+    with session_scope(engine) as session:
+        batches = list_batches(session)
+    assert [(b.file_name, b.observations) for b in batches] == [
+        (MUSINGS.name, 80),
+        ("musings_copy.csv", 0),
+    ]
+
+
+def test_bad_row_writes_nothing(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "sigacts_iraq.csv"
+    path.write_text(
+        SIGACT_HEADER
+        + "2004-01-01 00:20,1072916400,IED,Coalition Forces,Baghdad\n"
+        + "2004-13-01 00:20,1072916400,IED,Coalition Forces,Baghdad\n"
+    )
+    with pytest.raises(EvidenceError) as caught:
+        run(engine, path, "sigacts")
+    assert caught.value.message == (
+        'sigacts_iraq.csv: row 3, field "datetime": "2004-13-01 00:20" is not a date and time '
+        "(expected YYYY-MM-DD HH:MM)"
+    )
+    assert caught.value.details == {"file": "sigacts_iraq.csv", "row": 3, "field": "datetime"}
+    assert table_sizes(engine) == (0, 0, 0)
+
+
+def test_bad_value_in_a_counts_file_writes_nothing(engine: Engine, tmp_path: Path) -> None:
+    lines = ESOC.read_text().splitlines(keepends=True)
+    lines[2] = lines[2].replace("2004-02-05", "2004-02-06")
+    lines[40] = lines[40].replace(",0,", ",x,", 1)
+    path = tmp_path / "esoc.csv"
+    path.write_text("".join(lines))
+    with pytest.raises(EvidenceError) as caught:
+        run(engine, path, "esoc-weekly")
+    assert caught.value.details == {"file": "esoc.csv", "row": 3, "field": "week_start"}
+    assert "not the start of a Stata week" in caught.value.message
+    assert table_sizes(engine) == (0, 0, 0)
+    assert scalar(engine, select(func.count()).select_from(Source)) == 0
+
+
+def test_unknown_governorate_gives_a_hint(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "esoc.csv"
+    path.write_text(ESOC.read_text().replace("\nNinewa,", "\nNinewah Province,", 1))
+    with pytest.raises(EvidenceError, match=r'field "governorate": "Ninewah Province" is not'):
+        run(engine, path, "esoc-weekly")
+    path.write_text(ESOC.read_text().replace("\nMissan,", "\nMisssan,", 1))
+    with pytest.raises(EvidenceError, match=r'\(did you mean "Maysan"\?\)'):
+        run(engine, path, "esoc-weekly")
+
+
+def test_missing_column(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "musings.csv"
+    path.write_text("period_start,period_end,metric,notes,source_url\n2024-01-01,2024-01-07,x,,\n")
+    with pytest.raises(EvidenceError) as caught:
+        run(engine, path, "musings-incidents")
+    assert caught.value.message.startswith('musings.csv: missing column "value"')
+    assert caught.value.details["field"] == "value"
+    assert table_sizes(engine) == (0, 0, 0)
+
+
+def test_unknown_format_and_missing_file(engine: Engine, tmp_path: Path) -> None:
+    with pytest.raises(EvidenceError, match=r'unknown format "acled".*esoc-weekly.*sigacts'):
+        run(engine, MUSINGS, "acled")
+    with pytest.raises(EvidenceError, match=r"nope\.csv: no such file"):
+        run(engine, tmp_path / "nope.csv", "sigacts")
+
+
+def test_gzip_is_read_transparently(engine: Engine, tmp_path: Path) -> None:
+    plain = sigact_lines(tmp_path, [2, 3, 4, 24853])
+    packed = tmp_path / "sigacts.csv.gz"
+    with plain.open("rb") as src, gzip.open(packed, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    report = run(engine, packed, "sigacts")
+    assert (report.file_name, report.events_added, report.rows_skipped) == ("sigacts.csv.gz", 3, 1)
+    assert run(engine, plain, "sigacts").already_imported  # same content, same batch
+    bad = tmp_path / "bad.csv.gz"
+    bad.write_bytes(
+        gzip.compress((SIGACT_HEADER + "2004-01-01 00:20,1,IED,Civilian,\n,,,,\n").encode())
+    )
+    with pytest.raises(EvidenceError) as caught:
+        run(engine, bad, "sigacts")
+    assert caught.value.details == {"file": "bad.csv.gz", "row": 3, "field": "datetime"}
+
+
+def test_formats_and_bundled_files() -> None:
+    names = [info.name for info in list_formats()]
+    assert names == [
+        "esoc-weekly",
+        "sigacts",
+        "us-forces-attacks",
+        "musings-incidents",
+        "ucdp-weekly",
+    ]
+    bundled = bundled_files()
+    assert [format for _, format in bundled] == names[:4]
+    assert all(path.is_file() for path, _ in bundled)
+    assert (bundled[0][0].parent / "SOURCES.md").is_file()
+    assert not any("ucdp" in path.name for path, _ in bundled)  # licence not stated
+    assert {path.name for path, _ in bundled} <= {p.name for p in bundled[0][0].parent.iterdir()}
