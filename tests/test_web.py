@@ -93,7 +93,7 @@ def test_default_dashboard_shows_commission_indicators_and_gates(client: TestCli
         "? unknown",
     ]
     isis = indicators["Incidents by the Islamic State per week"]
-    assert isis[1] == "no data last data: week of 2022-03-28"  # stale data is never shown as 0
+    assert isis[1] == "no data last known: 2.3 · 2022-03-28"  # too old to be current
     gates = rows(html, "gates", 0)  # the gates of the first phase that has any
     assert gates["Federal Iraq"][1] == "? unknown"
     assert gates["Kurdistan Region"][1:6] == [
@@ -166,8 +166,14 @@ def test_a_bad_date_gives_a_friendly_422_page(client: TestClient, bad: str) -> N
     assert client.get("/", params={"as_of": bad}).status_code == 422
 
 
-def test_an_empty_date_means_today(client: TestClient) -> None:
-    assert client.get(PIC, params={"as_of": ""}).status_code == 200
+@pytest.mark.parametrize("params", [{}, {"as_of": ""}])
+def test_without_a_date_a_replay_opens_on_its_own(
+    client: TestClient, params: dict[str, str]
+) -> None:
+    response = client.get(PIC, params=params)
+    assert response.status_code == 200
+    assert '<time datetime="2007-06-30">2007-06-30</time>' in response.text
+    assert 'href="/commissions/hmc-iraq-2024"' in response.text  # no date carried over
 
 
 def test_an_unknown_commission_is_a_404_page_that_names_it(client: TestClient) -> None:

@@ -49,7 +49,10 @@ def _indicator_rows(table: Table, rows: Sequence[IndicatorStatus], *, area: bool
             if ind.threshold is None
             else f"{'≤' if ind.better == 'lower' else '≥'} {ind.threshold:g}"
         )
-        cells = [ind.factor.name, ind.key, number(s.value), threshold, MARKS[s.met]]
+        shown = number(s.value)
+        if s.value is None and s.latest_value is not None:
+            shown += f" (last: {number(s.latest_value)})"
+        cells = [ind.factor.name, ind.key, shown, threshold, MARKS[s.met]]
         cells.append(s.latest_period.isoformat() if s.latest_period else "—")
         table.add_row(*([s.area.name if s.area else "national"] if area else []), *cells)
 

@@ -66,17 +66,27 @@ def _days(obs: pd.DataFrame) -> pd.Series:
 def _from_period_counts(obs: pd.DataFrame, period: str) -> pd.DataFrame:
     if obs.empty:
         return pd.DataFrame(columns=COLUMNS)
-    obs = obs.assign(days=_days(obs), governorate=obs["governorate"].fillna("\0"))
+    obs = obs.assign(
+        days=_days(obs),
+        governorate=obs["governorate"].fillna("\0"),
+        period_end=pd.to_datetime(obs["period_end"]),
+    )
     if period == "week":
         short = obs[obs["days"] <= WEEKLY_MAX_DAYS]
-        short = short.assign(period_start=[week_start(d) for d in short["period_start"]])
+        # a week that starts on a Thursday (ESOC) is filed under the Monday-week holding
+        # most of its days: the one holding its middle day
+        middle = [
+            s + timedelta(days=(int(n) - 1) // 2)
+            for s, n in zip(short["period_start"], short["days"], strict=True)
+        ]
+        short = short.assign(period_start=[week_start(d) for d in middle])
         out = short.groupby(["period_start", "governorate"], as_index=False).agg(
             value=("value", "sum"), days=("days", "sum"), known_on=("period_end", "max")
         )
         out["value"] = out["value"] * 7.0 / out["days"]
     else:
         calendar_month = [
-            s.day == 1 and period_end(s, "month") == e
+            s.day == 1 and period_end(s, "month") == e.date()
             for s, e in zip(obs["period_start"], obs["period_end"], strict=True)
         ]
         whole = obs[calendar_month]
@@ -92,6 +102,7 @@ def _from_period_counts(obs: pd.DataFrame, period: str) -> pd.DataFrame:
         ]
         out = pd.concat([monthly, summed], ignore_index=True)
     out["governorate"] = out["governorate"].replace("\0", None)
+    out["known_on"] = out["known_on"].dt.date
     return out
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from hmc.domain.series import fill_zeros, from_counts, period_end
-from hmc.evidence.models import Event, ImportBatch
+from hmc.evidence.models import ImportBatch
 from hmc.framework.models import Area, Commission, Indicator
 from hmc.framework.service import get_commission
 from hmc.indicators.compile import counts_expr, events_expr, matching_events, to_sql
@@ -43,11 +43,12 @@ def compute(
     total = 0
     for indicator in measured:
         rows: list[dict[str, Any]] = []
+        coverage = _coverage(session, indicator)
         for period in PERIODS:
             by_governorate = _by_governorate(session, indicator, period)
             for area_id, frame in _groups(commission, indicator, by_governorate):
-                if indicator.definition["source"] == "events":
-                    frame = _fill_coverage(session, indicator, frame, period)
+                if coverage is not None:
+                    frame = fill_zeros(frame, start=coverage[0], end=coverage[1], period=period)
                 rows.extend(
                     {
                         "indicator_id": indicator.id,
@@ -95,9 +96,13 @@ def _groups(
     """The national series, and one per area for indicators measured per area."""
 
     def total(part: pd.DataFrame) -> pd.DataFrame:
-        return part.groupby("period_start", as_index=False).agg(
+        out = part.groupby("period_start", as_index=False).agg(
             value=("value", "sum"), known_on=("known_on", "max")
         )
+        out["known_on"] = out["known_on"].dt.date
+        return out
+
+    frame = frame.assign(known_on=pd.to_datetime(frame["known_on"]))
 
     groups: list[tuple[int | None, pd.DataFrame]] = [(None, total(frame))]
     if indicator.scope == "area":
@@ -107,21 +112,20 @@ def _groups(
     return groups
 
 
-def _fill_coverage(
-    session: Session, indicator: Indicator, frame: pd.DataFrame, period: str
-) -> pd.DataFrame:
+def _coverage(session: Session, indicator: Indicator) -> tuple[date, date] | None:
+    """The dates covered by the sources of an events indicator (within them, none is zero)."""
+    if indicator.definition["source"] != "events":
+        return None
     sources = to_sql(
         matching_events(indicator.definition).select("source_id").distinct(),
         session.get_bind().dialect.name,
     )
-    span = session.execute(
+    start, end = session.execute(
         select(func.min(ImportBatch.coverage_start), func.max(ImportBatch.coverage_end)).where(
-            ImportBatch.source_id.in_(text(sources)), ImportBatch.id.in_(select(Event.batch_id))
+            ImportBatch.source_id.in_(text(sources))
         )
     ).one()
-    if span[0] is None:
-        return frame
-    return fill_zeros(frame, start=span[0], end=span[1], period=period)
+    return None if start is None else (start, end)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ class IndicatorStatus:
     indicator: Indicator
     area: Area | None
     latest_period: date | None
-    value: float | None
+    latest_value: float | None  # the last value known, however old
+    value: float | None  # the current value: None when there is none from the last 8 weeks
     met: bool | None
     trend: list[tuple[date, float]]
 
@@ -69,6 +70,7 @@ def _indicator_status(s: Series, as_of: date) -> IndicatorStatus:
         indicator=s.indicator,
         area=s.area,
         latest_period=latest[0] if latest else None,
+        latest_value=latest[1] if latest else None,
         value=value,
         met=_met(s.indicator, value),
         trend=trend,

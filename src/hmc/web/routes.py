@@ -131,7 +131,7 @@ def _dashboard(
         "other_lang": "ar" if chosen == i18n.DEFAULT else i18n.DEFAULT,
     }
     try:
-        day = date.fromisoformat(text) if text else date.today()
+        day = date.fromisoformat(text) if text else None  # None: the commission's own date
     except ValueError:
         links.as_of = None
         return _page("error.html", 422, base, kind="bad_date", value=text)
@@ -146,7 +146,7 @@ def _dashboard(
         status=result,
         commission=result.commission,
         board=view.dashboard(result),
-        as_of=day,
+        as_of=result.as_of,
     )
 
 
