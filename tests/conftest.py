@@ -13,7 +13,6 @@ from hmc.settings import get_settings
 from hmc.storage import get_engine, migrate
 
 os.environ.setdefault("COLUMNS", "200")  # wide tables in captured CLI output
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
 def use_database(url: str) -> Engine:
