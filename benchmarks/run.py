@@ -65,8 +65,10 @@ def main() -> None:
 
         baseline = timed(lambda: raw_insert(files["sigacts"], Path(folder) / "raw.db"))
         measured = timed(hmc_import)
-        print(f"import sigacts (162,852 rows): {measured:.2f} s; raw executemany floor "
-              f"{baseline:.2f} s; ratio {measured / baseline:.1f}x")
+        print(
+            f"import sigacts (162,852 rows): {measured:.2f} s; raw executemany floor "
+            f"{baseline:.2f} s; ratio {measured / baseline:.1f}x"
+        )
 
         def hmc_compute() -> None:
             with session_scope(engine) as session:
@@ -75,8 +77,10 @@ def main() -> None:
         esoc = files["esoc-weekly"]
         floor = timed(lambda: pd.read_csv(esoc).groupby(["governorate", "week_start"]).sum())
         measured = timed(hmc_compute)
-        print(f"compute pic-iraq-2006 indicators: {measured:.2f} s; pandas group-by floor "
-              f"{floor:.2f} s; ratio {measured / floor:.1f}x")
+        print(
+            f"compute pic-iraq-2006 indicators: {measured:.2f} s; pandas group-by floor "
+            f"{floor:.2f} s; ratio {measured / floor:.1f}x"
+        )
 
         def hmc_status() -> None:
             with session_scope(engine) as session:

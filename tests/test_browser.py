@@ -51,8 +51,7 @@ def server(demo_engine: Engine) -> Iterator[str]:
 
 @pytest.fixture
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium: apt-get install -y chromium")
+    assert CHROMIUM.exists(), "needs Debian's chromium: 'make test' installs it"
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield launched

@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 from collections.abc import Iterator
 from html.parser import HTMLParser
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
-from starlette.exceptions import StarletteDeprecationWarning
 
 from hmc.api.app import create_app
 from hmc.web import i18n
-
-with warnings.catch_warnings():
-    # Starlette 1.x would rather drive its test client with httpx2; httpx (pinned) still works.
-    warnings.filterwarnings(
-        "ignore", "Using `httpx` with `starlette.testclient`", StarletteDeprecationWarning
-    )
-    from fastapi.testclient import TestClient
 
 PIC = "/commissions/pic-iraq-2006"
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from hmc.api.deps import AsOfDep, SessionDep
 from hmc.errors import NotFound
 from hmc.framework.schemas import CommissionSummary
-from hmc.framework.service import get_commission, list_commissions
+from hmc.framework.service import get_commission, list_commissions, resolve_as_of
 from hmc.indicators.service import series
 from hmc.timeline.schemas import StatusRead, TrendPoint
 from hmc.timeline.status import status
@@ -61,7 +61,8 @@ def indicator_series(
         found = next((a for a in commission.areas if a.key == area), None)
         if found is None:
             raise NotFound(f'no area "{area}" in {commission_id}', area=area)
-    result = series(session, indicator=indicator, area=found, period=period, as_of=as_of)
+    known_on = resolve_as_of(commission, as_of)
+    result = series(session, indicator=indicator, area=found, period=period, as_of=known_on)
     return [
         TrendPoint(period_start=d, value=v)
         for d, v in zip(result.period_starts, result.values, strict=True)

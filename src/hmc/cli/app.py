@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy.engine import Engine
 from typer.core import TyperGroup
 
 from hmc.cli import render
@@ -28,7 +29,7 @@ errors = Console(stderr=True)
 class HmcGroup(TyperGroup):
     """Turns every hmc error into a red message on stderr and exit code 1."""
 
-    def invoke(self, ctx: typer.Context) -> object:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except HmcError as exc:
@@ -68,7 +69,7 @@ def _as_of(text: str | None) -> date | None:
         raise HmcError(f'--as-of: "{text}" is not a date (expected YYYY-MM-DD)') from None
 
 
-def _engine():  # type: ignore[no-untyped-def]
+def _engine() -> Engine:
     engine = get_engine()
     migrate(engine)
     return engine
@@ -115,7 +116,7 @@ def import_(
     _import(engine, file, format)
 
 
-def _import(engine, file: Path, format: str) -> None:  # type: ignore[no-untyped-def]
+def _import(engine: Engine, file: Path, format: str) -> None:
     with _progress() as progress, session_scope(engine) as session:
         task = progress.add_task(f"importing {file.name}", total=None)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib.resources import files
 from pathlib import Path
 
@@ -149,6 +149,11 @@ def get_commission(session: Session, *, commission_id: str) -> Commission:
             commission=commission_id,
         )
     return commission
+
+
+def resolve_as_of(commission: Commission, as_of: date | None) -> date:
+    """The date asked for; else the commission's own (a replay's); else today."""
+    return as_of or commission.default_as_of or date.today()
 
 
 def list_commissions(session: Session) -> list[Commission]:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from hmc.domain.gates import parse_gate
 from hmc.domain.series import week_start
 from hmc.framework.models import Area, Commission, Gate, Indicator
-from hmc.framework.service import get_commission
+from hmc.framework.service import get_commission, resolve_as_of
 from hmc.indicators.service import Series, series
 
 TREND_WEEKS = 26
@@ -83,7 +83,7 @@ def status(session: Session, *, commission_id: str, as_of: date | None) -> Commi
     Without ``as_of``: the commission's own date (a replay's), else today.
     """
     commission = get_commission(session, commission_id=commission_id)
-    as_of = as_of or commission.default_as_of or date.today()
+    as_of = resolve_as_of(commission, as_of)
     cache: dict[tuple[int, int | None], Series] = {}
 
     def weekly(indicator: Indicator, area: Area | None) -> Series:

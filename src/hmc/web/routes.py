@@ -31,10 +31,12 @@ router = APIRouter(include_in_schema=False)
 
 @pass_context
 def _t(context: Context, key: str) -> str:
+    """The label ``key`` in the page's language (the Jinja global ``t``)."""
     return i18n.translate(context.get("lang", i18n.DEFAULT), key)
 
 
 def _environment() -> Environment:
+    """The Jinja environment of the pages: autoescaped, strict about undefined names."""
     env = Environment(
         loader=PackageLoader("hmc.web", "templates"),
         autoescape=True,
@@ -60,6 +62,7 @@ class _Bundle:
         self._body: bytes | None = None
 
     def get(self) -> bytes:
+        """The bundle's bytes (about 0.9 MB, made in about 2 s the first time)."""
         with self._lock:
             if self._body is None:
                 self._body = str(vl_convert.javascript_bundle(EMBED)).encode()
@@ -118,6 +121,7 @@ class _Links:
 def _dashboard(
     session: Session, commission_id: str, as_of: str | None, lang: str | None
 ) -> HTMLResponse:
+    """A dashboard page, or a friendly 422 (bad date) or 404 (unknown commission) page."""
     chosen = i18n.language(lang)
     commissions = list_commissions(session)
     text = (as_of or "").strip()
@@ -151,6 +155,7 @@ def _dashboard(
 
 
 def _page(name: str, code: int, base: dict[str, Any], **context: Any) -> HTMLResponse:
+    """Render template ``name`` as an HTML response with status ``code``."""
     html = templates.get_template(name).render(**base, **context)
     return HTMLResponse(html, status_code=code)
 

@@ -23,6 +23,8 @@ class AreaTable:
 
 @dataclass(frozen=True)
 class FactorView:
+    """A factor with its nationwide indicators and, if any are per area, their table."""
+
     factor: Factor
     indicators: list[IndicatorStatus]
     areas: AreaTable | None
@@ -30,6 +32,8 @@ class FactorView:
 
 @dataclass(frozen=True)
 class PhaseView:
+    """A phase with its gates, one per area."""
+
     key: str
     name: str
     description: str
@@ -42,6 +46,8 @@ class PhaseView:
 
 @dataclass(frozen=True)
 class Dashboard:
+    """Everything below the header of a commission's dashboard."""
+
     factors: list[FactorView]
     phases: list[PhaseView]
 
