@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,6 +21,7 @@ from hmc.framework.service import list_commissions, load_commission, shipped_com
 from hmc.indicators.service import compute
 from hmc.settings import get_settings
 from hmc.storage import get_engine, migrate, session_scope
+from hmc.timeline.status import CommissionStatus
 from hmc.timeline.status import status as commission_status
 
 console = Console()
@@ -143,9 +145,7 @@ def indicators(
     commission_id = commission or get_settings().default_commission
     with session_scope(engine) as session:
         report = compute(session, commission_id=commission_id)
-    with session_scope(engine) as session:
-        result = commission_status(session, commission_id=commission_id, as_of=_as_of(as_of))
-        render.indicators(console, result)
+    _show(engine, commission_id, _as_of(as_of), render.indicators)
     console.print(f"{report.values} values for {report.indicators} measured indicators")
 
 
@@ -155,11 +155,18 @@ def status(
     as_of: AsOfOption = None,
 ) -> None:
     """Whether each phase's gate held, per area, with the indicators behind it."""
-    engine = _engine()
     commission_id = commission or get_settings().default_commission
+    _show(_engine(), commission_id, _as_of(as_of), render.status)
+
+
+def _show(
+    engine: Engine,
+    commission_id: str,
+    as_of: date | None,
+    view: Callable[[Console, CommissionStatus], None],
+) -> None:
     with session_scope(engine) as session:
-        result = commission_status(session, commission_id=commission_id, as_of=_as_of(as_of))
-        render.status(console, result)
+        view(console, commission_status(session, commission_id=commission_id, as_of=as_of))
 
 
 @app.command()
@@ -183,9 +190,7 @@ def demo(
             compute(session, commission_id=commission_id)
     default = get_settings().default_commission
     for commission_id in sorted(ids, key=lambda i: i != default):
-        with session_scope(engine) as session:
-            result = commission_status(session, commission_id=commission_id, as_of=None)
-            render.status(console, result)
+        _show(engine, commission_id, None, render.status)
     if serve_after:
         serve(port=port)
 
