@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from hmc.evidence.service import FormatInfo, ImportReport
 from hmc.timeline.status import CommissionStatus, IndicatorStatus
@@ -88,16 +88,16 @@ def status(console: Console, result: CommissionStatus) -> None:
     )
     _indicator_rows(national, result.for_area(None), area=False)
     console.print(national)
-    gates = Table(
-        "phase",
-        "area",
-        "gate held",
-        "why",
-        "indicator values (latest week)",
-        title="Gates",
-        show_lines=True,
-    )
-    for g in result.gates:
-        values = ", ".join(f"{key} {number(value)}" for key, value in g.values.items())
-        gates.add_row(g.phase_name, g.gate.area.name, MARKS[g.held], g.reason, values or "—")
-    console.print(gates)
+    for phase_key in dict.fromkeys(g.phase_key for g in result.gates):
+        rows = [g for g in result.gates if g.phase_key == phase_key]
+        table = Table(
+            "area",
+            "gate held",
+            "why",
+            Column("indicator values (latest week)", overflow="fold"),
+            title=f"Gates to enter: {rows[0].phase_name}",
+        )
+        for g in rows:
+            values = "\n".join(f"{key} {number(value)}" for key, value in g.values.items())
+            table.add_row(g.gate.area.name, MARKS[g.held], g.reason, values or "—")
+        console.print(table)
