@@ -52,6 +52,8 @@ def _indicator_rows(table: Table, rows: Sequence[IndicatorStatus], *, area: bool
         shown = number(s.value)
         if s.value is None and s.latest_value is not None:
             shown += f" (last: {number(s.latest_value)})"
+        elif s.value is None and ind.kind == "rated":
+            shown += " [dim](not yet rated)[/]"
         cells = [ind.factor.name, ind.key, shown, threshold, MARKS[s.met]]
         cells.append(s.latest_period.isoformat() if s.latest_period else "—")
         table.add_row(*([s.area.name if s.area else "national"] if area else []), *cells)
