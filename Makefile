@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed
 SUDO   := $(if $(filter 0,$(shell id -u)),,sudo)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install demo test lint typecheck bench chromium clean
+.PHONY: install demo test lint typecheck bench chromium postgresql clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -20,10 +20,16 @@ chromium:
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+# PostgreSQL tests start a throwaway server of their own from Debian's packaged binaries
+# (/usr/lib/postgresql/VERSION/bin); nothing connects to the cluster the package sets up.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
+
 demo: install
 	$(VENV)/bin/hmc demo
 
-test: install chromium
+test: install chromium postgresql
 	$(PY) -m pytest -q
 
 lint: install

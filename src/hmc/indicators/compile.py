@@ -63,7 +63,11 @@ def events_expr(definition: dict[str, Any], *, period: str) -> ibis.Table:
     ['governorate', 'period_start', 'value']
     """
     events = matching_events(definition)
-    events = events.mutate(period_start=_.occurred_on.truncate("W" if period == "week" else "M"))
+    # Truncated as a timestamp without time zone, then back to a date: PostgreSQL truncates a
+    # date as a timestamptz in the session's time zone, which the client may not know.
+    day = _.occurred_on.cast("timestamp")
+    start = day.truncate("W" if period == "week" else "M").cast("date")
+    events = events.mutate(period_start=start)
     if definition.get("measure") == "sum":
         metric = events[definition["field"]].sum()
     else:

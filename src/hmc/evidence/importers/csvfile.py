@@ -120,6 +120,11 @@ class CsvFile:
             raise EvidenceError(
                 f"{name}: not UTF-8 text (byte {exc.start} cannot be read)", file=name
             ) from exc
+        if (nul := text.find("\0")) >= 0:  # PostgreSQL text holds none (SQLite would store it)
+            row = text.count("\n", 0, nul) + 1
+            raise EvidenceError(
+                f"{name}: row {row}: not valid CSV (a NUL character)", file=name, row=row
+            )
         reader = csv.reader(io.StringIO(text, newline=""))
         try:
             self.header = [cell.strip() for cell in next(reader, [])]

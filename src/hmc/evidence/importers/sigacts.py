@@ -65,6 +65,9 @@ EVENT_TYPES = {
     "vest": "suicide_vest",
 }
 PAGE_HEADER = "Attack Type"  # the PDFs' column headings, repeated on each page
+# The sizes of Event.location and Event.event_type: PostgreSQL refuses anything longer.
+MAX_LOCATION = 200
+MAX_EVENT_TYPE = 64
 _SPACES = re.compile(r"\s{2,}")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -134,17 +137,25 @@ def parse(file: CsvFile) -> Parsed:
         cells = (target_cell, city_cell)
         if cells not in places:
             target, city, cut = place(target_cell, city_cell, gazetteer)
+            if len(city) > MAX_LOCATION:
+                record.fail(
+                    "target" if cut else "city",
+                    f"a place name of {len(city)} characters (at most {MAX_LOCATION})",
+                )
             governorate = gazetteer.governorate_of_city(city, truncated=cut) if city else None
             places[cells] = (target, city, governorate)
         target, city, governorate = places[cells]
         repaired = city != city_cell or "  " in target_cell
         description = f'as recorded: target "{target_cell}", city "{city_cell}"' if repaired else ""
+        kind = event_type(record.text("event_type"))
+        if len(kind) > MAX_EVENT_TYPE:
+            record.fail("event_type", f"{len(kind)} characters (at most {MAX_EVENT_TYPE})")
         event: EventRow = {
             "external_key": f"{digest}:{seen[digest]}",
             "occurred_on": occurred_at.date(),
             "occurred_at": occurred_at,
             "category": "attack",
-            "event_type": event_type(record.text("event_type")),
+            "event_type": kind,
             "target": target,
             "governorate": governorate,
             "location": city,
