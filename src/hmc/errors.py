@@ -30,6 +30,13 @@ class NotFound(HmcError):
     code = "not_found"
 
 
+class InvalidInput(HmcError):
+    """A value a user typed (an option, a query parameter) that cannot be used as given."""
+
+    status = 422
+    code = "invalid_request"
+
+
 class Conflict(HmcError):
     status = 409
     code = "conflict"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -12,11 +13,19 @@ from starlette.exceptions import HTTPException
 from hmc.errors import HmcError
 
 log = logging.getLogger("hmc")
+# Codes of the HTTP errors the framework raises itself (unknown path, wrong method, ...).
+HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
 
 
-def _shape(status: int, code: str, message: str, details: object = None) -> JSONResponse:
+def _shape(
+    status: int,
+    code: str,
+    message: str,
+    details: object = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
     body = {"error": {"code": code, "message": message, "details": details or {}}}
-    return JSONResponse(body, status_code=status)
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def install(app: FastAPI) -> None:
@@ -37,8 +46,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
-        code = "not_found" if exc.status_code == 404 else "http_error"
-        return _shape(exc.status_code, code, str(exc.detail))
+        code = HTTP_CODES.get(exc.status_code, "http_error")
+        # keep the framework's headers: a 405 says in "Allow" which methods the path takes
+        return _shape(exc.status_code, code, str(exc.detail), headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from hmc.api.deps import AsOfDep, SessionDep
-from hmc.errors import NotFound
+from hmc.errors import InvalidInput, NotFound
 from hmc.framework.schemas import CommissionSummary
 from hmc.framework.service import get_commission, list_commissions, resolve_as_of
 from hmc.indicators.service import series
@@ -61,6 +61,13 @@ def indicator_series(
         found = next((a for a in commission.areas if a.key == area), None)
         if found is None:
             raise NotFound(f'no area "{area}" in {commission_id}', area=area)
+        if indicator.scope != "area":
+            # its values are nationwide only: answering them for an area would mislead
+            raise InvalidInput(
+                f'indicator "{key}" is measured nationwide, not per area (leave out "area")',
+                indicator=key,
+                area=area,
+            )
     known_on = resolve_as_of(commission, as_of)
     result = series(session, indicator=indicator, area=found, period=period, as_of=known_on)
     return [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -11,12 +13,14 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from typer.core import TyperGroup
 
 from hmc.cli import render
-from hmc.errors import HmcError
+from hmc.errors import HmcError, InvalidInput
 from hmc.evidence.service import bundled_files, import_file, list_formats
+from hmc.framework.config import parse_day
 from hmc.framework.service import list_commissions, load_commission, shipped_commissions
 from hmc.indicators.service import compute
 from hmc.settings import get_settings
@@ -28,15 +32,43 @@ console = Console()
 errors = Console(stderr=True)
 
 
+def fail(message: str) -> None:
+    """Print ``message`` as one red ``Error:`` line on stderr (never wrapped)."""
+    errors.print(f"[red]Error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    """What the database said, in one line: the driver's message, without the SQL."""
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def _database_name() -> str:
+    try:
+        return make_url(get_settings().database_url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "named by HMC_DATABASE_URL"
+
+
 class HmcGroup(TyperGroup):
-    """Turns every hmc error into a red message on stderr and exit code 1."""
+    """Turns every error into one red message on stderr and exit code 1, never a traceback."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # Click's own: usage errors (exit code 2), --help, Ctrl-C
         except HmcError as exc:
-            errors.print(f"[red]Error:[/] {escape(exc.message)}", highlight=False)
-            ctx.exit(1)
+            fail(exc.message)
+        except SQLAlchemyError as exc:
+            fail(f"the database {_database_name()} failed: {_reason(exc)}")
+        except Exception as exc:
+            # a bug: say what it is rather than dump a traceback on the user
+            fail(
+                f"unexpected {type(exc).__name__}: {exc} (this is a bug in hmc;"
+                " please report it with the command you ran)"
+            )
+        ctx.exit(1)
 
 
 app = typer.Typer(
@@ -66,14 +98,30 @@ def _as_of(text: str | None) -> date | None:
     if text is None:
         return None
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise HmcError(f'--as-of: "{text}" is not a date (expected YYYY-MM-DD)') from None
+        return parse_day(text)
+    except ValueError as exc:
+        raise InvalidInput(f"--as-of: {exc}", option="--as-of") from None
 
 
 def _engine() -> Engine:
-    engine = get_engine()
-    migrate(engine)
+    """The database of HMC_DATABASE_URL, migrated; an HmcError if it cannot be opened."""
+    try:
+        engine = get_engine()
+    except ArgumentError:
+        raise HmcError(
+            "HMC_DATABASE_URL is not a database URL (write e.g. sqlite:///hmc.db"
+            " or postgresql+psycopg://user:pass@host/db)"
+        ) from None
+    except ImportError as exc:
+        raise HmcError(
+            f"the database {_database_name()} needs a driver that is not installed ({exc})"
+        ) from None
+    try:
+        migrate(engine)
+    except SQLAlchemyError as exc:
+        raise HmcError(
+            f"cannot open the database {_database_name()} ({_reason(exc)}); check HMC_DATABASE_URL"
+        ) from None
     return engine
 
 
@@ -85,6 +133,7 @@ def _progress() -> Progress:
         TimeElapsedColumn(),
         console=errors,
         transient=True,
+        disable=not errors.is_terminal,  # a log or a pipe gets the result, not a blank line
     )
 
 
@@ -97,11 +146,14 @@ def init(
 ) -> None:
     """Create the database (or bring it up to date) and load commission configurations."""
     engine = _engine()
-    for path in config or shipped_commissions():
-        with session_scope(engine) as session:
+    done: list[tuple[str, str, bool]] = []
+    with session_scope(engine) as session:  # all the files or, if one is bad, none of them
+        for path in config or shipped_commissions():
             commission, changed = load_commission(session, path=path)
-            word = "loaded" if changed else "unchanged"
-            console.print(f"[green]{word}[/] {commission.id}: {commission.name}")
+            done.append((commission.id, commission.name, changed))
+    for commission_id, name, changed in done:
+        word = "loaded" if changed else "unchanged"
+        console.print(f"[green]{word}[/] {commission_id}: {name}")
     console.print(f"database: {engine.url.render_as_string(hide_password=True)}")
 
 
@@ -174,7 +226,7 @@ def demo(
     serve_after: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Serve the web workspace afterwards.")
     ] = True,
-    port: Annotated[int, typer.Option(help="Port of the web workspace.")] = 8000,
+    port: Annotated[int, typer.Option(help="Port of the web workspace.", min=1, max=65535)] = 8000,
 ) -> None:
     """Load the shipped commissions and bundled data, compute, print the conditions, serve."""
     engine = _engine()
@@ -197,7 +249,7 @@ def demo(
 
 @app.command()
 def serve(
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
 ) -> None:
     """Serve the web workspace and the JSON API (Ctrl-C stops it)."""
@@ -206,10 +258,34 @@ def serve(
     from hmc.api.app import create_app
 
     _engine()
+    listening = _listen(host, port)  # an address in use is an error here, not in uvicorn's log
+    shown = f"[{host}]" if ":" in host else host  # an IPv6 address is bracketed in a URL
     console.print(
-        f"hmc workspace on [bold]http://{host}:{port}[/] (API docs at /docs; Ctrl-C stops)"
+        f"hmc workspace on [bold]http://{shown}:{port}[/] (API docs at /docs; Ctrl-C stops)"
     )
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+    server = uvicorn.Server(uvicorn.Config(create_app(), host=host, port=port, log_level="warning"))
+    with listening, contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: stopped, as asked
+        server.run(sockets=[listening])
+    if not server.started:
+        raise HmcError(f"the server on {host}:{port} did not start (see the messages above)")
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host``:``port``; an HmcError saying why if it cannot be."""
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise HmcError(f'--host: cannot listen on "{host}" ({reason})') from None
+    family, kind, proto, _, address = found[0]
+    listening = socket.socket(family, kind, proto)
+    try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind(address)
+    except OSError as exc:
+        listening.close()
+        raise HmcError(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None
+    return listening
 
 
 def main() -> None:

@@ -1,13 +1,18 @@
 """Reading a commission configuration: TOML syntax, the schema, then cross-references.
 
-Every error names the file, the line and the key.
+Every error names the file, the line and the key. The dates hmc computes with (a replay's
+``as_of``, a gate's ``not_before`` and ``no_later_than``, and every ``--as-of`` a user asks
+for) are read by :func:`parse_day` and kept within :data:`EARLIEST` to :data:`LATEST`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import math
 import re
 import tomllib
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -19,28 +24,119 @@ from hmc.framework.schemas import CommissionConfig, GateConfig
 
 Loc = tuple[str | int, ...]
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_TOML_WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_WINDOW = re.compile(r"\b(\d+)\s*w\b")
+
+EARLIEST = date(1900, 1, 1)
+"""The first date hmc computes with (weeks and windows reach back before a date)."""
+LATEST = date(2199, 12, 31)
+"""The last date hmc computes with (a gate is evaluated on every week up to a date)."""
+MAX_WINDOW = 520
+"""The longest window a gate may use, in weeks (ten years)."""
+MAX_INTEGER = 2**31 - 1
+"""The largest whole number an integer column stores (32 bits in PostgreSQL)."""
+_MAX_TOML_INTEGER = 2**63 - 1  # beyond it SQLite refuses an integer and a float loses digits
+# Pydantic's wording, said the way a person editing the file reads it.
+_MESSAGES = {
+    "missing": "missing (this key is required)",
+    "extra_forbidden": "unknown key",
+    "date_from_datetime_inexact": "expected a date (YYYY-MM-DD), not a date and time",
+    "date_from_datetime_parsing": "expected a date (YYYY-MM-DD)",
+    "date_parsing": "expected a date (YYYY-MM-DD)",
+    "date_type": "expected a date (YYYY-MM-DD)",
+}
+
+
+def day_problem(day: date) -> str | None:
+    """Why hmc cannot compute with ``day`` (outside EARLIEST..LATEST), or None."""
+    if EARLIEST <= day <= LATEST:
+        return None
+    return f"{day.isoformat()} is outside the dates hmc works with ({EARLIEST} to {LATEST})"
+
+
+def parse_day(text: str) -> date:
+    """``text`` as a date: exactly YYYY-MM-DD, from EARLIEST to LATEST.
+
+    Raises ValueError saying what is wrong; the caller adds where the text came from.
+
+    >>> parse_day("2007-06-30")
+    datetime.date(2007, 6, 30)
+    >>> parse_day("2007-13-45")
+    Traceback (most recent call last):
+      ...
+    ValueError: "2007-13-45" is not a date (expected YYYY-MM-DD)
+    >>> parse_day("0001-01-01")
+    Traceback (most recent call last):
+      ...
+    ValueError: 0001-01-01 is outside the dates hmc works with (1900-01-01 to 2199-12-31)
+    """
+    day = None
+    if _DAY.fullmatch(text):
+        with contextlib.suppress(ValueError):  # e.g. 2007-13-45: the message below says it
+            day = date.fromisoformat(text)
+    if day is None:
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        raise ValueError(f'"{shown}" is not a date (expected YYYY-MM-DD)')
+    problem = day_problem(day)
+    if problem:
+        raise ValueError(problem)
+    return day
 
 
 def load_config(path: Path) -> tuple[CommissionConfig, str]:
     """Parse and validate the configuration at ``path``; return it with its text."""
     try:
         text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte {exc.start} cannot be read)", file=str(path)
+        ) from exc
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the file ({exc.strerror})", file=str(path)) from exc
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"at line (\d+)", str(exc))
-        line = int(found.group(1)) if found else None
-        raise ConfigError(f"{path}: {exc}", file=str(path), line=line) from exc
+        message = str(exc)
+        found = _TOML_WHERE.search(message)
+        if found is None:
+            raise ConfigError(f"{path}: {message}", file=str(path)) from exc
+        line, column = int(found.group(1)), int(found.group(2))
+        problem = message[: found.start()]
+        raise ConfigError(
+            f"{path}, line {line}, column {column}: {problem[:1].lower()}{problem[1:]}",
+            file=str(path),
+            line=line,
+            column=column,
+        ) from exc
+    if not raw:
+        raise ConfigError(
+            f"{path}: the file is empty (expected a [commission] table)", file=str(path)
+        )
+    _check_numbers(path, text, raw, ())
     try:
         config = CommissionConfig.model_validate(raw)
     except ValidationError as exc:
         # a misspelt key also makes the right one "missing": report the misspelling first
         first = min(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
-        raise _located(path, text, tuple(first["loc"]), first["msg"]) from exc
+        message = _MESSAGES.get(first["type"], first["msg"])
+        raise _located(path, text, tuple(first["loc"]), message) from exc
     _check_references(path, text, config)
     return config, text
+
+
+def _check_numbers(path: Path, text: str, value: object, loc: Loc) -> None:
+    """Every number can be stored and computed with: finite, and whole numbers not too large."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_numbers(path, text, item, (*loc, key))
+    elif isinstance(value, list):
+        for n, item in enumerate(value):
+            _check_numbers(path, text, item, (*loc, n))
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise _located(path, text, loc, f"{value} is not a number hmc can use (write a finite one)")
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > _MAX_TOML_INTEGER:
+        raise _located(path, text, loc, f"{value} is too large (at most {_MAX_TOML_INTEGER:,})")
 
 
 def _located(path: Path, text: str, loc: Loc, message: str) -> ConfigError:
@@ -97,7 +193,17 @@ def _check_references(path: Path, text: str, config: CommissionConfig) -> None:
     areas = {a.id for a in config.area}
     indicators = {i.id for i in config.indicator}
     phases = {p.id for p in config.phase}
-    gazetteer = load_gazetteer(config.commission.country)
+    try:
+        gazetteer = load_gazetteer(config.commission.country)
+    except ConfigError as exc:
+        raise fail(("commission", "country"), exc.message) from exc
+    if config.commission.as_of is not None and (problem := day_problem(config.commission.as_of)):
+        raise fail(("commission", "as_of"), problem)
+    for n, scale in enumerate(config.scale):
+        for k, level in enumerate(scale.levels):
+            if abs(level.value) > MAX_INTEGER:
+                where: Loc = ("scale", n, "levels", k, "value")
+                raise fail(where, f"{level.value} is too large (at most {MAX_INTEGER:,})")
     for kind, ids in (("factor", config.factor), ("scale", config.scale), ("area", config.area)):
         _unique(fail, kind, [item.id for item in ids])
     _unique(fail, "indicator", [i.id for i in config.indicator])
@@ -114,6 +220,8 @@ def _check_references(path: Path, text: str, config: CommissionConfig) -> None:
     for n, phase in enumerate(config.phase):
         if phase.after is not None and phase.after not in phases:
             raise fail(("phase", n, "after"), f'unknown phase "{phase.after}"')
+        if phase.min_duration > MAX_INTEGER:
+            raise fail(("phase", n, "min_duration"), f"{phase.min_duration}w is too long")
         gates: list[tuple[Loc, GateConfig]] = [
             (("phase", n, "gate", area), gate) for area, gate in phase.gate.items()
         ]
@@ -122,6 +230,10 @@ def _check_references(path: Path, text: str, config: CommissionConfig) -> None:
         for loc, gate in gates:
             if loc[-1] != "default_gate" and loc[-1] not in areas:
                 raise fail(loc, f'unknown area "{loc[-1]}"')
+            for key in ("not_before", "no_later_than"):
+                day = getattr(gate, key)
+                if day is not None and (problem := day_problem(day)):
+                    raise fail((*loc, key), problem)
             if gate.when is None:
                 continue
             try:
@@ -131,6 +243,11 @@ def _check_references(path: Path, text: str, config: CommissionConfig) -> None:
             unknown = parsed.indicators() - indicators
             if unknown:
                 raise fail((*loc, "when"), f"unknown indicator(s): {', '.join(sorted(unknown))}")
+            longest = max((int(m.group(1)) for m in _WINDOW.finditer(gate.when)), default=0)
+            if longest > MAX_WINDOW:
+                raise fail(
+                    (*loc, "when"), f"a window of {longest}w is too long (at most {MAX_WINDOW}w)"
+                )
 
 
 def _unique(fail: Callable[[Loc, str], ConfigError], kind: str, ids: list[str]) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from hmc.api.deps import SessionDep
 from hmc.errors import NotFound
+from hmc.framework.config import parse_day
 from hmc.framework.service import list_commissions
 from hmc.settings import get_settings
 from hmc.timeline.status import status
@@ -72,7 +72,8 @@ class _Bundle:
 vega_bundle = _Bundle()
 
 
-@router.get("/static/vega.js")
+# Every page answers HEAD as well as GET (link checkers and uptime probes send HEAD).
+@router.api_route("/static/vega.js", methods=["GET", "HEAD"])
 def vega_js() -> Response:
     """Vega, Vega-Lite and vega-embed as one self-contained JavaScript module."""
     return Response(
@@ -82,13 +83,15 @@ def vega_js() -> Response:
     )
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def home(session: SessionDep, as_of: str | None = None, lang: str | None = None) -> HTMLResponse:
     """The dashboard of the default commission."""
     return _dashboard(session, get_settings().default_commission, as_of, lang)
 
 
-@router.get("/commissions/{commission_id}", response_class=HTMLResponse)
+@router.api_route(
+    "/commissions/{commission_id}", methods=["GET", "HEAD"], response_class=HTMLResponse
+)
 def commission_page(
     commission_id: str, session: SessionDep, as_of: str | None = None, lang: str | None = None
 ) -> HTMLResponse:
@@ -135,7 +138,8 @@ def _dashboard(
         "other_lang": "ar" if chosen == i18n.DEFAULT else i18n.DEFAULT,
     }
     try:
-        day = date.fromisoformat(text) if text else None  # None: the commission's own date
+        # the same dates as the API and the command line (YYYY-MM-DD, within hmc's range)
+        day = parse_day(text) if text else None  # None: the commission's own date
     except ValueError:
         links.as_of = None
         return _page("error.html", 422, base, kind="bad_date", value=text)
