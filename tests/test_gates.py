@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
-from hmc.domain.gates import Gate, parse_gate
+from hmc.domain.gates import MAX_WINDOW, Gate, parse_gate
 from hmc.errors import ConfigError, GateError
 
 nan = np.nan
@@ -178,6 +178,8 @@ def test_result_length_and_dtype_follow_the_series() -> None:
         ("x > 1 and mean(a > 1, 4w) < 2", 16, "expected a number, got a condition"),
         ("median(x, 4w) > 1", 1, 'unknown function "median"'),
         ("x > 1 or mean(x, 0w) > 1", 18, "at least 1w"),
+        ("x > 1 or mean(x, 521w) > 1", 18, "a window of 521w is too long (at most 520w)"),
+        ("sustained(x > 1, 99999999999w)", 18, "a window of 99999999999w is too long"),
         ("mean(x, 4) > 1", 9, "like 4w"),
         ("sum(x) > 1", 1, "sum() takes a series and a window"),
         ("not x", 5, "expected a condition"),
@@ -203,6 +205,17 @@ def test_errors_carry_column_and_caret(text: str, column: int, fragment: str) ->
         "expression": text,
     }
     assert isinstance(err, ConfigError) and err.code == "invalid_gate" and err.status == 422
+
+
+def test_a_window_is_at_most_ten_years() -> None:
+    assert MAX_WINDOW == 520
+    x = np.arange(520.0)
+    assert run("sum(x, 520w) >= 0 and sustained(x >= 0, 520w)", x=x)[-1] == T
+    assert run("mean(x, 0520w) > 0", x=x)[-1] == T  # leading zeros are the same number
+    with pytest.raises(GateError) as info:  # int() refuses 4,300 digits: still a GateError
+        parse_gate(f"mean(x, {'9' * 5000}w) > 1")
+    first = str(info.value).splitlines()[0]
+    assert first == f'gate "gate": a window of {"9" * 20}…w is too long (at most 520w) at column 9'
 
 
 def test_error_message_matches_the_documented_shape() -> None:

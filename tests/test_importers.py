@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import shutil
+import tracemalloc
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from sqlalchemy import Engine, func, select
 
 from hmc.errors import EvidenceError
 from hmc.evidence.gazetteer import load_gazetteer
-from hmc.evidence.importers import FORMATS, CsvFile
+from hmc.evidence.importers import FORMATS, CsvFile, csvfile
 from hmc.evidence.models import Event, ImportBatch, Observation, Source
 from hmc.evidence.schemas import ImportReport
 from hmc.evidence.service import bundled_files, import_file, list_batches, list_formats
@@ -317,3 +318,179 @@ def test_formats_and_bundled_files() -> None:
     assert (bundled[0][0].parent / "SOURCES.md").is_file()
     assert not any("ucdp" in path.name for path, _ in bundled)  # licence not stated
     assert {path.name for path, _ in bundled} <= {p.name for p in bundled[0][0].parent.iterdir()}
+
+
+# --- bad cells and bad files: one error naming the file, the row and the field ---------------
+ESOC_HEADER = "governorate,stata_week,week_start,SIGACT,SIG_1,df,idf,suicide,ied_attack,ied_clear\n"
+ESOC_ROW = "Anbar,2292,{},3,3,1,0,0,2,0\n"
+US_FORCES_HEADER = (
+    "as_of_date,date_basis,count_window_start,attacks_total,attacks_iraq,attacks_syria,"
+    "us_injured_cumulative,us_killed_cumulative,reporter,notes,source_url\n"
+)
+MUSINGS_HEADER = "period_start,period_end,granularity,metric,value,scope,notes,source_url\n"
+OUTSIDE = "is outside the dates hmc works with (1900-01-01 to 2199-12-31)"
+HUGE = "9" * 400
+
+
+def parse(format: str, text: str | bytes, name: str = "f.csv") -> Any:
+    data = text.encode() if isinstance(text, str) else text
+    return FORMATS[format].parse(CsvFile(name, data))
+
+
+@pytest.mark.parametrize(
+    ("format", "text", "field", "problem"),
+    [
+        ("sigacts", "9999-12-31 00:20,1,IED,Civilian,", "datetime", f"9999-12-31 {OUTSIDE}"),
+        ("sigacts", "2300-01-01 00:20,1,IED,Civilian,", "datetime", f"2300-01-01 {OUTSIDE}"),
+        ("sigacts", "1899-12-31 23:59,1,IED,Civilian,", "datetime", f"1899-12-31 {OUTSIDE}"),
+        ("esoc-weekly", ESOC_ROW.format("9999-12-31"), "week_start", f"9999-12-31 {OUTSIDE}"),
+        (
+            "esoc-weekly",  # 2004 is a leap year: January 1 + 52 weeks is December 30
+            ESOC_ROW.format("2004-12-30"),
+            "week_start",
+            "2004-12-30 is not the start of a Stata week (there are 52 a year: "
+            "week 52 starts on 2004-12-23 and runs to December 31)",
+        ),
+        (
+            "esoc-weekly",
+            ESOC_ROW.format("2005-12-31"),
+            "week_start",
+            "2005-12-31 is not the start of a Stata week (there are 52 a year: "
+            "week 52 starts on 2005-12-24 and runs to December 31)",
+        ),
+        (
+            "esoc-weekly",
+            ESOC_ROW.format("2004-01-29").replace(",3,3,", f",{HUGE},3,", 1),
+            "SIGACT",
+            f'"{"9" * 40}…" is too large (at most 15 digits)',
+        ),
+        ("ucdp-weekly", "0,1,5", "year", "0 is outside the years hmc works with (1900 to 2199)"),
+        ("ucdp-weekly", "10000,x,5", "year", "10000 is outside the years hmc works with"),
+        ("ucdp-weekly", "1899,52,5", "year", "1899 is outside the years hmc works with"),
+        ("ucdp-weekly", "2015,54,5", "week", "2015 has no ISO week 54"),
+        ("ucdp-weekly", f"2015,1,{HUGE}", "battle_deaths", "is too large (at most 15 digits)"),
+        ("ucdp-weekly", f"{HUGE},1,5", "year", "is too large (at most 15 digits)"),
+        (
+            "us-forces-attacks",
+            "2300-01-01,,2023-10-17,23,,,,,Pentagon,,https://example.org",
+            "as_of_date",
+            f"2300-01-01 {OUTSIDE}",
+        ),
+        (
+            "us-forces-attacks",
+            f"2023-12-01,,2023-10-17,{HUGE},,,,,Pentagon,,https://example.org",
+            "attacks_total",
+            "is too large (at most 15 digits)",
+        ),
+        (
+            "musings-incidents",
+            f"2022-01-01,2022-01-07,week,incidents,1{'0' * 400},,,https://example.org",
+            "value",
+            f'"1{"0" * 39}…" holds a number too large to compute with',
+        ),
+        (
+            "musings-incidents",
+            f"2022-01-01,2022-01-07,week,incidents,1-{HUGE},,,https://example.org",
+            "value",
+            "holds a number too large to compute with",
+        ),
+        (
+            "musings-incidents",
+            f"2022-01-01,2022-01-07,week,incidents_total/IS,18/{HUGE},,,https://example.org",
+            "value",
+            "holds a number too large to compute with",
+        ),
+        (
+            "musings-incidents",
+            "2022-01-01,2300-01-07,week,incidents,18,,,https://example.org",
+            "period_end",
+            f"2300-01-07 {OUTSIDE}",
+        ),
+    ],
+)
+def test_a_bad_cell_is_one_error_naming_file_row_and_field(
+    format: str, text: str, field: str, problem: str
+) -> None:
+    header = {
+        "sigacts": SIGACT_HEADER,
+        "esoc-weekly": ESOC_HEADER,
+        "ucdp-weekly": "year,week,battle_deaths\n",
+        "us-forces-attacks": US_FORCES_HEADER,
+        "musings-incidents": MUSINGS_HEADER,
+    }[format]
+    with pytest.raises(EvidenceError) as caught:
+        parse(format, header + text.rstrip("\n") + "\n")
+    assert caught.value.details == {"file": "f.csv", "row": 2, "field": field}
+    assert caught.value.message.startswith(f'f.csv: row 2, field "{field}": ')
+    assert problem in caught.value.message
+
+
+def test_the_first_and_last_dates_are_imported() -> None:
+    rows = "1900-01-01 00:00,1,IED,Civilian,\n2199-12-31 23:59,1,IED,Civilian,\n"
+    parsed = parse("sigacts", SIGACT_HEADER + rows)
+    assert [e["occurred_on"] for e in parsed.events] == [date(1900, 1, 1), date(2199, 12, 31)]
+    counts = parse("ucdp-weekly", "year,week,battle_deaths\n1900,1,1\n2199,52,2\n")
+    ends = [(o["period_start"], o["period_end"]) for o in counts.observations]
+    assert ends == [(date(1900, 1, 1), date(1900, 1, 7)), (date(2199, 12, 23), date(2199, 12, 29))]
+    last = parse("esoc-weekly", ESOC_HEADER + ESOC_ROW.format("2199-12-24"))
+    assert last.observations[0]["period_end"] == date(2199, 12, 31)  # week 52, 8 days
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_file_is_said_to_be_utf16(encoding: str) -> None:
+    text = SIGACT_HEADER + "2004-01-01 00:20,1,IED,Civilian,\n"
+    data = text.encode(encoding)
+    if encoding != "utf-16":  # Python writes the byte order mark only for "utf-16"
+        data = "\ufeff".encode(encoding) + data
+    with pytest.raises(EvidenceError) as caught:
+        parse("sigacts", data, name="excel.csv")
+    assert caught.value.message.startswith("excel.csv: UTF-16 text, not UTF-8 (save it as CSV")
+    assert caught.value.details == {"file": "excel.csv"}
+
+
+def test_a_utf8_byte_order_mark_is_fine() -> None:
+    text = SIGACT_HEADER + "2004-01-01 00:20,1,IED,Civilian,Baghdad\n"
+    file = CsvFile("excel.csv", b"\xef\xbb\xbf" + text.encode())
+    assert file.header[0] == "datetime"
+    assert [e["governorate"] for e in FORMATS["sigacts"].parse(file).events] == ["baghdad"]
+
+
+def test_a_column_named_twice_is_refused() -> None:
+    header = "datetime,event_type,target,city,target\n"
+    with pytest.raises(EvidenceError) as caught:
+        parse("sigacts", header + "2004-01-01 00:20,IED,Civilian,Baghdad,Coalition\n")
+    assert caught.value.message == (
+        'f.csv: row 1: the column "target" appears twice in the header (columns 3 and 5)'
+    )
+    assert caught.value.details == {"file": "f.csv", "row": 1, "field": "target"}
+    # unnamed columns (trailing commas) are never read: they may repeat
+    rows = "2004-01-01 00:20,1,IED,Civilian,Baghdad,,\n"
+    assert len(parse("sigacts", SIGACT_HEADER.rstrip() + ",,\n" + rows).events) == 1
+
+
+def test_a_file_larger_than_the_cap_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert csvfile.MAX_BYTES == 1 << 30
+    monkeypatch.setattr(csvfile, "MAX_BYTES", 4 << 20)
+    bomb = tmp_path / "bomb.csv.gz"
+    bomb.write_bytes(gzip.compress(SIGACT_HEADER.encode() + b"0" * (64 << 20)))  # 64 KiB
+    tracemalloc.start()
+    try:
+        with pytest.raises(EvidenceError) as caught:
+            csvfile.read_bytes(bomb)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert caught.value.message == (
+        "bomb.csv.gz: decompresses to more than 4,194,304 bytes, the most hmc imports from "
+        "one file (split it into smaller files)"
+    )
+    assert caught.value.details == {"file": "bomb.csv.gz"}
+    assert peak < 16 << 20  # stopped at the cap, never inflated whole (64 MiB)
+    plain = tmp_path / "big.csv"
+    plain.write_bytes(b"x" * ((4 << 20) + 1))
+    with pytest.raises(EvidenceError, match=r"^big\.csv: holds more than 4,194,304 bytes"):
+        csvfile.read_bytes(plain)
+    plain.write_bytes(b"x" * (4 << 20))
+    assert len(csvfile.read_bytes(plain)) == 4 << 20  # the cap itself is fine

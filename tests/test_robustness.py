@@ -28,6 +28,7 @@ from typer.testing import CliRunner, Result
 
 from hmc.api.app import create_app
 from hmc.cli import app
+from hmc.domain.days import EARLIEST, LATEST
 from hmc.evidence.models import Event, ImportBatch, Observation, Source
 from hmc.framework.models import Commission
 from hmc.framework.service import shipped_commissions
@@ -221,13 +222,25 @@ def test_static_files_stay_in_their_folder(client: TestClient, url: str) -> None
     assert "def " not in response.text and "[project]" not in response.text
 
 
-@pytest.mark.parametrize("far", ["0001-01-01", "9999-12-31", "1183161600"])
-def test_pages_show_a_date_outside_the_range_as_a_bad_date(client: TestClient, far: str) -> None:
+@pytest.mark.parametrize("far", ["0001-01-01", "1899-12-31", "2200-01-01", "9999-12-31"])
+def test_pages_say_a_date_is_outside_the_range(client: TestClient, far: str) -> None:
+    """It used to say that 0001-01-01 "is not a date"."""
     for url in ("/", f"/commissions/{PIC}"):
         response = client.get(url, params={"as_of": far})
         assert response.status_code == 422
         assert response.headers["content-type"].startswith("text/html")
-        assert "Invalid date" in response.text
+        assert "Date out of range" in response.text and "is not a date" not in response.text
+        said = f"is outside the dates hmc works with ({EARLIEST} to {LATEST})."
+        assert f"“<code>{far}</code>” {said}" in response.text
+    arabic = client.get(f"/commissions/{PIC}", params={"as_of": far, "lang": "ar"}).text
+    assert "تاريخ خارج النطاق" in arabic and f"{EARLIEST}" in arabic and f"{LATEST}" in arabic
+
+
+def test_pages_show_a_unix_time_as_a_bad_date(client: TestClient) -> None:
+    for url in ("/", f"/commissions/{PIC}"):
+        response = client.get(url, params={"as_of": "1183161600"})
+        assert response.status_code == 422
+        assert "Invalid date" in response.text and "Use the form YYYY-MM-DD" in response.text
 
 
 SWEEP = [
@@ -337,7 +350,7 @@ def _write(path: Path, data: bytes | str) -> Path:
             "utf16.csv",
             (ESOC_HEADER + "\n" + ESOC_ROW + "\n").encode("utf-16"),
             "esoc-weekly",
-            ["utf16.csv: not UTF-8 text"],
+            ["utf16.csv: UTF-16 text, not UTF-8 (save it as CSV UTF-8"],
         ),
         (
             "broken.csv.gz",
@@ -446,11 +459,6 @@ def _variant(tmp_path: Path, old: str, new: str, name: str = "mine.toml") -> Pat
             ['key "phase.1.min_duration"', "99999999999w is too long"],
         ),
         (
-            "mean(isis_incidents, 4w) <= 5, 12w)",
-            "mean(isis_incidents, 99999999999w) <= 5, 12w)",
-            ['key "phase.1.gate.federal-iraq.when"', "a window of 99999999999w is too long"],
-        ),
-        (
             "threshold = 5\n",
             "threshold = nan\n",
             ['key "indicator.0.threshold"', "nan is not a number hmc can use"],
@@ -459,6 +467,37 @@ def _variant(tmp_path: Path, old: str, new: str, name: str = "mine.toml") -> Pat
             'not_before = "2025-09-30"',
             "not_before = 2025-09-30T10:00:00",
             ["not_before", "expected a date (YYYY-MM-DD), not a date and time"],
+        ),
+        # dates as strict as everywhere else: these were read as a Unix time or midnight
+        (
+            'not_before = "2025-09-30"',
+            'not_before = "1183161600"',
+            ["not_before", '"1183161600" is not a date (expected YYYY-MM-DD)'],
+        ),
+        (
+            'not_before = "2025-09-30"',
+            "not_before = 1183161600",
+            ['key "phase.1.gate.kurdistan-region.not_before": expected a date (YYYY-MM-DD)'],
+        ),
+        (
+            'not_before = "2025-09-30"',
+            'not_before = "2025-09-30T00:00:00"',
+            ["not_before", '"2025-09-30T00:00:00" is not a date (expected YYYY-MM-DD)'],
+        ),
+        (
+            'not_before = "2025-09-30"',
+            "not_before = 2025-09-30T00:00:00",
+            ["not_before", "expected a date (YYYY-MM-DD), not a date and time"],
+        ),
+        (
+            'not_before = "2025-09-30"',
+            "not_before = 2200-01-01",
+            ["not_before", "2200-01-01 is outside the dates hmc works with"],
+        ),
+        (
+            'min_duration = "26w"',
+            'min_duration = "26 weeks"',
+            ['key "phase.1.min_duration": "26 weeks" is not a duration in weeks'],
         ),
         (
             'country = "iraq"',
@@ -472,7 +511,21 @@ def test_a_config_hmc_cannot_compute_with_is_refused_on_loading(
 ) -> None:
     path = _variant(tmp_path, old, new)
     line = _one_error_line(runner.invoke(app, ["init", str(path)]), str(path), *needles)
-    assert ", line " in line
+    assert ", line " in line and "Value error" not in line  # hmc's words, not Pydantic's
+    assert _counts(engine) == NOTHING
+
+
+def test_a_window_too_long_is_refused_on_loading(engine: Engine, tmp_path: Path) -> None:
+    """The gate language refuses it, pointing at it: the line and key, then a caret."""
+    old = "mean(isis_incidents, 4w) <= 5, 12w)"
+    path = _variant(tmp_path, old, "mean(isis_incidents, 99999999999w) <= 5, 12w)")
+    result = runner.invoke(app, ["init", str(path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    first, shown, caret = result.stderr.splitlines()
+    assert first.startswith(f"Error: {path}, line ")
+    assert 'key "phase.1.gate.federal-iraq.when"' in first
+    assert "a window of 99999999999w is too long (at most 520w)" in first
+    assert caret.index("^") == shown.index("99999999999w")
     assert _counts(engine) == NOTHING
 
 

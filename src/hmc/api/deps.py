@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import WithJsonSchema
 from sqlalchemy.orm import Session
 
-from hmc.framework.config import EARLIEST, LATEST, parse_day
+from hmc.domain.days import EARLIEST, LATEST, parse_day
 from hmc.storage import get_engine, session_scope
 
 # Read as text and parsed by hmc itself, so that the API, the pages and the command line

@@ -18,9 +18,9 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from typer.core import TyperGroup
 
 from hmc.cli import render
+from hmc.domain.days import parse_day
 from hmc.errors import HmcError, InvalidInput
 from hmc.evidence.service import bundled_files, import_file, list_formats
-from hmc.framework.config import parse_day
 from hmc.framework.service import list_commissions, load_commission, shipped_commissions
 from hmc.indicators.service import compute
 from hmc.settings import get_settings

@@ -21,7 +21,10 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from hmc.errors import GateError
 
-__all__ = ["Gate", "parse_gate"]
+__all__ = ["MAX_WINDOW", "Gate", "parse_gate"]
+
+MAX_WINDOW = 520
+"""The longest window a gate may use, in weeks (ten years)."""
 
 _Array = npt.NDArray[np.float64]
 _PARSER = Lark(
@@ -146,9 +149,13 @@ def _condition(node: Tree[Token] | Token) -> _Expr:
 def _weeks(node: Tree[Token] | Token) -> int:
     if not (isinstance(node, Tree) and node.data == "duration"):
         raise _Problem("expected a window in weeks, like 4w", node)
-    weeks = int(str(node.children[0])[:-1])
+    digits = str(node.children[0])[:-1].lstrip("0") or "0"
+    weeks = int(digits) if len(digits) <= 9 else MAX_WINDOW + 1  # int() refuses 4,300 digits
     if weeks < 1:
         raise _Problem("a window must be at least 1w", node)
+    if weeks > MAX_WINDOW:
+        shown = digits if len(digits) <= 20 else digits[:20] + "…"
+        raise _Problem(f"a window of {shown}w is too long (at most {MAX_WINDOW}w)", node)
     return weeks
 
 

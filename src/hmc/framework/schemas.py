@@ -7,10 +7,12 @@ The format is documented in docs/configuration.md; each shipped commission in
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from hmc.domain.days import day_problem, parse_day
 
 SLUG = r"^[a-z][a-z0-9-]*$"
 IDENT = r"^[a-z][a-z0-9_]*$"
@@ -24,9 +26,23 @@ def _weeks(text: object) -> int:
     return int(match.group(1))
 
 
+def _day(value: object) -> object:
+    """A TOML date, or a string written exactly YYYY-MM-DD; within the dates hmc works with."""
+    if isinstance(value, str):
+        return parse_day(value)
+    if isinstance(value, datetime):  # even at midnight, which Pydantic would take
+        raise ValueError("expected a date (YYYY-MM-DD), not a date and time")
+    if not isinstance(value, date):  # not a Unix time, as Pydantic would read a number
+        raise ValueError("expected a date (YYYY-MM-DD)")
+    if problem := day_problem(value):
+        raise ValueError(problem)
+    return value
+
+
 Slug = Annotated[str, Field(pattern=SLUG)]
 Ident = Annotated[str, Field(pattern=IDENT)]
 Weeks = Annotated[int, BeforeValidator(_weeks)]
+Day = Annotated[date, BeforeValidator(_day)]
 
 
 class Section(BaseModel):
@@ -43,7 +59,7 @@ class CommissionSection(Section):
     name: str
     description: str = ""
     country: Slug
-    as_of: date | None = None
+    as_of: Day | None = None
     parties: list[PartyConfig] = Field(min_length=2, max_length=2)
 
 
@@ -109,8 +125,8 @@ class IndicatorConfig(Section):
 
 class GateConfig(Section):
     when: str | None = None
-    not_before: date | None = None
-    no_later_than: date | None = None
+    not_before: Day | None = None
+    no_later_than: Day | None = None
 
     @model_validator(mode="after")
     def _something(self) -> GateConfig:

@@ -16,8 +16,8 @@ from jinja2.runtime import Context
 from sqlalchemy.orm import Session
 
 from hmc.api.deps import SessionDep
+from hmc.domain.days import OutOfRange, parse_day
 from hmc.errors import NotFound
-from hmc.framework.config import parse_day
 from hmc.framework.service import list_commissions
 from hmc.settings import get_settings
 from hmc.timeline.status import status
@@ -124,7 +124,7 @@ class _Links:
 def _dashboard(
     session: Session, commission_id: str, as_of: str | None, lang: str | None
 ) -> HTMLResponse:
-    """A dashboard page, or a friendly 422 (bad date) or 404 (unknown commission) page."""
+    """A dashboard page, or a friendly 422 (bad or far date) or 404 (unknown commission) page."""
     chosen = i18n.language(lang)
     commissions = list_commissions(session)
     text = (as_of or "").strip()
@@ -140,9 +140,10 @@ def _dashboard(
     try:
         # the same dates as the API and the command line (YYYY-MM-DD, within hmc's range)
         day = parse_day(text) if text else None  # None: the commission's own date
-    except ValueError:
+    except ValueError as exc:  # a real date outside the range is said apart from a non-date
         links.as_of = None
-        return _page("error.html", 422, base, kind="bad_date", value=text)
+        kind = "far_date" if isinstance(exc, OutOfRange) else "bad_date"
+        return _page("error.html", 422, base, kind=kind, value=text)
     try:
         result = status(session, commission_id=commission_id, as_of=day)
     except NotFound:

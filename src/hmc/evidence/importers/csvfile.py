@@ -1,10 +1,14 @@
 """Reading a CSV file (plain or ``.csv.gz``) whose every error names the file, row and field.
 
 Rows are numbered as lines of the file: the header is row 1, the first data row is row 2.
+A file is read whole, so it may hold at most :data:`MAX_BYTES` (after decompression); it
+must be UTF-8 text (a UTF-8 byte order mark is fine) and its dates within the dates hmc
+works with (:mod:`hmc.domain.days`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import io
@@ -15,16 +19,25 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import NoReturn
 
+from hmc.domain.days import day_problem, parse_day
 from hmc.errors import EvidenceError
 
+MAX_BYTES = 1 << 30
+"""The most a file may hold, decompressed (1 GiB): it is read whole, then parsed whole."""
+MAX_DIGITS = 15
+"""The most digits a whole number may have: every one is exact as a float (a value)."""
+_CHUNK = 1 << 20  # decompressed a mebibyte at a time, so that the size is checked as it grows
 _GZIP_MAGIC = b"\x1f\x8b"
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}")
+_SHOWN = 40  # a longer cell is cut in messages
 
 
 def read_bytes(path: Path) -> bytes:
-    """The content of ``path``, decompressed if it is gzip."""
+    """The content of ``path``, decompressed if it is gzip; at most MAX_BYTES of it."""
     try:
+        if path.is_file() and path.stat().st_size > MAX_BYTES:
+            raise _too_large(path.name)
         data = path.read_bytes()
     except FileNotFoundError:
         raise EvidenceError(f"{path}: no such file", file=str(path)) from None
@@ -34,12 +47,29 @@ def read_bytes(path: Path) -> bytes:
         raise EvidenceError(f"{path}: cannot be read ({exc.strerror})", file=str(path)) from exc
     if data[:2] != _GZIP_MAGIC:
         return data
+    parts: list[bytes] = []
+    size = 0
     try:
-        return gzip.decompress(data)
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            while part := stream.read(_CHUNK):
+                size += len(part)
+                if size > MAX_BYTES:  # stop before inflating the rest (a "zip bomb")
+                    raise _too_large(path.name, decompressed=True)
+                parts.append(part)
     except (OSError, EOFError, zlib.error) as exc:
         raise EvidenceError(
             f"{path.name}: not a readable gzip file ({exc})", file=path.name
         ) from exc
+    return b"".join(parts)
+
+
+def _too_large(name: str, *, decompressed: bool = False) -> EvidenceError:
+    what = "decompresses to" if decompressed else "holds"
+    return EvidenceError(
+        f"{name}: {what} more than {MAX_BYTES:,} bytes, the most hmc imports from one file "
+        "(split it into smaller files)",
+        file=name,
+    )
 
 
 class Record:
@@ -77,31 +107,39 @@ class Record:
         """The cell, stripped of surrounding spaces."""
         return self._values[self._columns[field]].strip()
 
-    def parse_date(self, field: str) -> date:
-        """The cell as an ISO date."""
+    def shown(self, field: str) -> str:
+        """The cell for a message: cut if it is long."""
         text = self.text(field)
+        return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
+
+    def parse_date(self, field: str) -> date:
+        """The cell as a date, YYYY-MM-DD, within the dates hmc works with."""
         try:
-            if _DATE.fullmatch(text):
-                return date.fromisoformat(text)
-        except ValueError:
-            pass
-        self.fail(field, f'"{text}" is not a date (expected YYYY-MM-DD)')
+            return parse_day(self.text(field))
+        except ValueError as exc:  # says what is wrong: the form or the range
+            self.fail(field, str(exc))
 
     def parse_datetime(self, field: str) -> datetime:
-        """The cell as a naive date and time, ``YYYY-MM-DD HH:MM``."""
+        """The cell as a naive date and time, ``YYYY-MM-DD HH:MM``, within hmc's dates."""
         text = self.text(field)
-        try:
-            if _DATETIME.fullmatch(text):
-                return datetime.fromisoformat(text)
-        except ValueError:
-            pass
-        self.fail(field, f'"{text}" is not a date and time (expected YYYY-MM-DD HH:MM)')
+        moment = None
+        if _DATETIME.fullmatch(text):
+            with contextlib.suppress(ValueError):  # e.g. 2004-13-01: the message below says it
+                moment = datetime.fromisoformat(text)
+        if moment is None:
+            shown = self.shown(field)
+            self.fail(field, f'"{shown}" is not a date and time (expected YYYY-MM-DD HH:MM)')
+        if problem := day_problem(moment.date()):
+            self.fail(field, problem)
+        return moment
 
     def parse_int(self, field: str) -> int:
-        """The cell as a whole number, zero or more."""
+        """The cell as a whole number, zero or more, of at most MAX_DIGITS digits."""
         text = self.text(field)
         if not text.isdigit() or not text.isascii():
-            self.fail(field, f'"{text}" is not a whole number of zero or more')
+            self.fail(field, f'"{self.shown(field)}" is not a whole number of zero or more')
+        if len(text.lstrip("0")) > MAX_DIGITS:  # int() of 4,300+ digits fails, float() of 309+
+            self.fail(field, f'"{self.shown(field)}" is too large (at most {MAX_DIGITS} digits)')
         return int(text)
 
     def parse_optional_int(self, field: str) -> int | None:
@@ -114,6 +152,12 @@ class CsvFile:
 
     def __init__(self, name: str, data: bytes) -> None:
         self.name = name
+        if data.startswith(_UTF16_BOMS):
+            raise EvidenceError(
+                f"{name}: UTF-16 text, not UTF-8 (save it as CSV UTF-8, e.g. in Excel "
+                '"CSV UTF-8 (Comma delimited)")',
+                file=name,
+            )
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -137,7 +181,17 @@ class CsvFile:
             ) from exc
         if not self.header:
             raise EvidenceError(f"{name}: the file is empty (expected a header row)", file=name)
-        self._columns = {column: i for i, column in enumerate(self.header)}
+        self._columns: dict[str, int] = {}
+        for i, column in enumerate(self.header):
+            first = self._columns.setdefault(column, i)
+            if first != i and column:  # unnamed columns are never read: only named ones clash
+                raise EvidenceError(
+                    f'{name}: row 1: the column "{column}" appears twice in the header '
+                    f"(columns {first + 1} and {i + 1})",
+                    file=name,
+                    row=1,
+                    field=column,
+                )
 
     def __len__(self) -> int:
         return len(self._rows)

@@ -49,7 +49,15 @@ def stata_week_end(record: Record, field: str) -> tuple[date, date]:
     days = (start - date(start.year, 1, 1)).days
     if days % 7:
         record.fail(field, f"{start} is not the start of a Stata week (January 1 + 7·n days)")
-    if days // 7 + 1 == WEEKS_A_YEAR:
+    week = days // 7 + 1
+    if week > WEEKS_A_YEAR:  # December 30 or 31 (a "week 53"): within week 52
+        last = start - timedelta(days=7)
+        record.fail(
+            field,
+            f"{start} is not the start of a Stata week (there are {WEEKS_A_YEAR} a year: "
+            f"week {WEEKS_A_YEAR} starts on {last} and runs to December 31)",
+        )
+    if week == WEEKS_A_YEAR:
         return start, date(start.year, 12, 31)
     return start, start + timedelta(days=6)
 

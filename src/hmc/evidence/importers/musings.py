@@ -16,6 +16,7 @@ not a plain number, the note keeps it as published, with the row's notes, scope 
 
 from __future__ import annotations
 
+import math
 import re
 
 from hmc.evidence.importers.base import Format, ObservationRow, Parsed, SourceInfo
@@ -45,18 +46,26 @@ def values(record: Record, series: tuple[str, ...]) -> list[float]:
     """The figures of the ``value`` cell, one per series at most (a "total/IS" pair gives two)."""
     text = record.text("value")
     if _PLAIN.fullmatch(text):
-        return [float(text)]
+        return [_finite(record, text)]
     if match := _RANGE.fullmatch(text):
-        low, high = float(match.group(1)), float(match.group(2))
+        low, high = _finite(record, match.group(1)), _finite(record, match.group(2))
         if low > high:
             record.fail("value", f'"{text}" is a range whose low end is above its high end')
-        return [(low + high) / 2]
+        return [low / 2 + high / 2]  # the midpoint, exact, and finite when both ends are
     if _SLASHED.fullmatch(text) and len(series) > 1:
-        return [float(part) for part in text.split("/")][: len(series)]
+        return [_finite(record, part) for part in text.split("/")[: len(series)]]
     expected = "a number, a range like 150-200"
     if len(series) > 1:
         expected += ' or a "total/IS" pair like 18/9'
-    record.fail("value", f'"{text}" is not {expected}')
+    record.fail("value", f'"{record.shown("value")}" is not {expected}')
+
+
+def _finite(record: Record, number: str) -> float:
+    """``number`` as a float; an error if it is too large to be one (309 digits and more)."""
+    figure = float(number)
+    if not math.isfinite(figure):
+        record.fail("value", f'"{record.shown("value")}" holds a number too large to compute with')
+    return figure
 
 
 def parse(file: CsvFile) -> Parsed:

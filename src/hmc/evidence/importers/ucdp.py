@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from hmc.domain.days import EARLIEST, LATEST
 from hmc.evidence.importers.base import Format, ObservationRow, Parsed, SourceInfo
 from hmc.evidence.importers.csvfile import CsvFile
 
@@ -29,7 +30,13 @@ def parse(file: CsvFile) -> Parsed:
     """One ``battle_deaths`` Observation per ISO week."""
     parsed = Parsed(rows_read=len(file))
     for record in file.records(["year", "week", "battle_deaths"]):
-        year, week = record.parse_int("year"), record.parse_int("week")
+        year = record.parse_int("year")
+        if not EARLIEST.year <= year <= LATEST.year:  # its ISO weeks lie within those dates
+            record.fail(
+                "year",
+                f"{year} is outside the years hmc works with ({EARLIEST.year} to {LATEST.year})",
+            )
+        week = record.parse_int("week")
         try:
             start = date.fromisocalendar(year, week, 1)
         except ValueError:

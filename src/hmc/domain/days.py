@@ -1,0 +1,80 @@
+"""The dates hmc works with: one range, and one strict way to read a day.
+
+Every date hmc computes with (a replay's ``as_of``, a gate's ``not_before`` and
+``no_later_than``, every ``--as-of`` a user asks for and every date an evidence file holds)
+lies within :data:`EARLIEST` to :data:`LATEST` (:func:`day_problem` says when one does
+not), and text is read as a date by :func:`parse_day` only, so that the configuration, the
+importers, the API, the pages and the command line accept the same dates and say the same
+when they don't. Pure: the standard library only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from datetime import date
+
+__all__ = ["EARLIEST", "LATEST", "OutOfRange", "day_problem", "parse_day"]
+
+EARLIEST = date(1900, 1, 1)
+"""The first date hmc computes with (weeks and windows reach back before a date)."""
+LATEST = date(2199, 12, 31)
+"""The last date hmc computes with (a gate is evaluated on every week up to a date)."""
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_SHOWN = 40  # a longer text is cut in messages
+
+
+class OutOfRange(ValueError):
+    """A well-formed date outside :data:`EARLIEST` to :data:`LATEST`."""
+
+
+def day_problem(day: date) -> str | None:
+    """Why hmc cannot compute with ``day`` (outside EARLIEST..LATEST), or None.
+
+    >>> day_problem(date(2007, 6, 30)) is None
+    True
+    >>> day_problem(date(2199, 12, 31)) is None
+    True
+    >>> day_problem(date(1899, 12, 31))
+    '1899-12-31 is outside the dates hmc works with (1900-01-01 to 2199-12-31)'
+    """
+    if EARLIEST <= day <= LATEST:
+        return None
+    return f"{day.isoformat()} is outside the dates hmc works with ({EARLIEST} to {LATEST})"
+
+
+def parse_day(text: str) -> date:
+    """``text`` as a date: exactly YYYY-MM-DD, from EARLIEST to LATEST.
+
+    Raises ValueError saying what is wrong (OutOfRange for a real date outside the range);
+    the caller adds where the text came from.
+
+    >>> parse_day("2007-06-30")
+    datetime.date(2007, 6, 30)
+    >>> parse_day("2007-13-45")
+    Traceback (most recent call last):
+      ...
+    ValueError: "2007-13-45" is not a date (expected YYYY-MM-DD)
+    >>> parse_day("20070630")
+    Traceback (most recent call last):
+      ...
+    ValueError: "20070630" is not a date (expected YYYY-MM-DD)
+    >>> try:
+    ...     parse_day("9999-12-31")
+    ... except OutOfRange as exc:
+    ...     print(exc)
+    9999-12-31 is outside the dates hmc works with (1900-01-01 to 2199-12-31)
+    >>> parse_day("2199-12-31"), parse_day("1900-01-01")
+    (datetime.date(2199, 12, 31), datetime.date(1900, 1, 1))
+    """
+    day = None
+    if _DAY.fullmatch(text):
+        with contextlib.suppress(ValueError):  # e.g. 2007-13-45: the message below says it
+            day = date.fromisoformat(text)
+    if day is None:
+        shown = text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
+        raise ValueError(f'"{shown}" is not a date (expected YYYY-MM-DD)')
+    problem = day_problem(day)
+    if problem:
+        raise OutOfRange(problem)
+    return day
