@@ -59,19 +59,16 @@ def _indicator_rows(table: Table, rows: Sequence[IndicatorStatus], *, area: bool
         table.add_row(*([s.area.name if s.area else "national"] if area else []), *cells)
 
 
+def _indicator_table(title: str, rows: Sequence[IndicatorStatus], *, area: bool) -> Table:
+    columns = ["factor", "indicator", "latest week", "threshold", "met", "week of"]
+    table = Table(*(["scope"] if area else []), *columns, title=title)
+    _indicator_rows(table, rows, area=area)
+    return table
+
+
 def indicators(console: Console, result: CommissionStatus) -> None:
-    table = Table(
-        "scope",
-        "factor",
-        "indicator",
-        "latest week",
-        "threshold",
-        "met",
-        "week of",
-        title=f"{result.commission.name}: indicators as of {result.as_of}",
-    )
-    _indicator_rows(table, result.indicators, area=True)
-    console.print(table)
+    title = f"{result.commission.name}: indicators as of {result.as_of}"
+    console.print(_indicator_table(title, result.indicators, area=True))
 
 
 def status(console: Console, result: CommissionStatus) -> None:
@@ -79,17 +76,8 @@ def status(console: Console, result: CommissionStatus) -> None:
     console.print(
         f"\n[bold]{result.commission.name}[/] ({result.commission.id}), as of {result.as_of}"
     )
-    national = Table(
-        "factor",
-        "indicator",
-        "latest week",
-        "threshold",
-        "met",
-        "week of",
-        title="Indicators, nationwide",
-    )
-    _indicator_rows(national, result.for_area(None), area=False)
-    console.print(national)
+    nationwide = result.for_area(None)
+    console.print(_indicator_table("Indicators, nationwide", nationwide, area=False))
     for phase_key in dict.fromkeys(g.phase_key for g in result.gates):
         rows = [g for g in result.gates if g.phase_key == phase_key]
         table = Table(
