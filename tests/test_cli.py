@@ -17,7 +17,7 @@ from hmc.evidence.models import ImportBatch, Observation
 from hmc.storage import session_scope
 
 runner = CliRunner()
-COMMANDS = ["init", "import", "formats", "indicators", "status", "demo", "serve"]
+COMMANDS = ["init", "import", "imports", "formats", "indicators", "status", "demo", "serve"]
 
 
 def test_help_lists_every_command() -> None:
@@ -60,6 +60,13 @@ def test_iraq_status_shows_dates_and_no_data(demo_engine: Engine) -> None:
     federal = _row(result.output, "Federal Iraq")
     assert "yes" in federal and "no later than 2025-09-30" in federal
     assert "no data" in result.output  # rated enablers before any rating: never zero
+
+
+def test_imports_lists_the_bundled_files(demo_engine: Engine) -> None:
+    result = runner.invoke(app, ["imports"])
+    assert result.exit_code == 0, result.output
+    sigacts = _row(result.output, "sigacts_iraq_2004_2007_bauer.csv.gz")
+    assert "158,026" in sigacts and "2004-01-01 to 2007-07-16" in sigacts
 
 
 def test_bad_date_is_a_red_error(demo_engine: Engine) -> None:

@@ -20,7 +20,7 @@ from typer.core import TyperGroup
 from hmc.cli import render
 from hmc.domain.days import parse_day
 from hmc.errors import HmcError, InvalidInput
-from hmc.evidence.service import bundled_files, import_file, list_formats
+from hmc.evidence.service import bundled_files, import_file, list_batches, list_formats
 from hmc.framework.service import list_commissions, load_commission, shipped_commissions
 from hmc.indicators.service import compute
 from hmc.settings import get_settings
@@ -179,6 +179,13 @@ def _import(engine: Engine, file: Path, format: str) -> None:
 
         report = import_file(session, path=file, format=format, progress=advance)
     render.import_report(console, report)
+
+
+@app.command()
+def imports() -> None:
+    """List the files imported so far: format, source, what each added, the dates it covers."""
+    with session_scope(_engine()) as session:
+        render.batches(console, list_batches(session))
 
 
 @app.command()

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.table import Column, Table
 
-from hmc.evidence.service import FormatInfo, ImportReport
+from hmc.evidence.service import BatchInfo, FormatInfo, ImportReport
 from hmc.timeline.status import CommissionStatus, IndicatorStatus
 
 MARKS = {True: "[green]yes[/]", False: "[red]no[/]", None: "[dim]unknown[/]"}
@@ -32,6 +32,32 @@ def import_report(console: Console, report: ImportReport) -> None:
         f"{report.duplicates:,} duplicates skipped; covers {report.coverage_start} to "
         f"{report.coverage_end}"
     )
+
+
+def batches(console: Console, infos: Sequence[BatchInfo]) -> None:
+    table = Table(
+        "#",
+        "file",
+        "format",
+        "source",
+        "events",
+        "counts",
+        "covers",
+        "imported",
+        title="Imported evidence",
+    )
+    for b in infos:
+        table.add_row(
+            str(b.id),
+            b.file_name,
+            b.format,
+            b.source_name,
+            f"{b.events:,}",
+            f"{b.observations:,}",
+            f"{b.coverage_start} to {b.coverage_end}",
+            b.imported_at.strftime("%Y-%m-%d %H:%M"),
+        )
+    console.print(table if infos else "nothing imported yet (see 'hmc import --help')")
 
 
 def formats(console: Console, infos: Sequence[FormatInfo]) -> None:
