@@ -194,6 +194,8 @@ def test_arabic_is_right_to_left_with_translated_labels(client: TestClient) -> N
     gates = rows(html, "gates")
     assert gates["Muthanna"][1] == "✓ تحقق"
     assert gates["Baghdad"][1] == "✗ لم يتحقق"
+    assert "الشروط متحققة" in gates["Muthanna"]  # "conditions held"
+    assert "conditions held" not in html
     assert '<input type="hidden" name="lang" value="ar">' in html
     assert 'href="/commissions/hmc-iraq-2024?as_of=2007-06-30&amp;lang=ar"' in html
     fallback = client.get(PIC, params={"as_of": "2007-06-30", "lang": "xx"}).text

@@ -41,6 +41,7 @@ class GateStatusRead(BaseModel):
     condition: bool | None
     held: bool | None
     reason: str
+    reason_code: str
     values: dict[str, float | None]
 
 
@@ -88,6 +89,7 @@ class StatusRead(BaseModel):
                     condition=g.condition,
                     held=g.held,
                     reason=g.reason,
+                    reason_code=g.reason_code,
                     values=g.values,
                 )
                 for g in status.gates

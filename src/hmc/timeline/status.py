@@ -17,6 +17,15 @@ from hmc.framework.service import get_commission, resolve_as_of
 from hmc.indicators.service import Series, series
 
 TREND_WEEKS = 26
+REASONS = {
+    "no_later_than": "date: no later than {date}",
+    "not_before": "date: not before {date}",
+    "date_reached": "date: from {date}",
+    "awaiting_date": "date: holds on {date}",
+    "conditions_unknown": "conditions unknown: missing data",
+    "conditions_held": "conditions held",
+    "conditions_not_met": "conditions not met",
+}
 Weekly = Callable[[str, Area | None], Series]
 
 
@@ -38,8 +47,14 @@ class GateStatus:
     phase_name: str
     condition: bool | None  # the expression alone: True, False, or None when unknown
     held: bool | None
-    reason: str
+    reason_code: str  # a key of REASONS
+    reason_date: date | None
     values: dict[str, float | None] = field(default_factory=dict)
+
+    @property
+    def reason(self) -> str:
+        """Why the gate is in its state, in English."""
+        return REASONS[self.reason_code].format(date=self.reason_date)
 
 
 @dataclass(frozen=True)
@@ -112,17 +127,21 @@ def _gate_status(
     gate: Gate, phase_key: str, phase_name: str, as_of: date, weekly: Weekly
 ) -> GateStatus:
     condition, values = _condition(gate, as_of, weekly)
+    held: bool | None
+    day: date | None = None
     if gate.no_later_than is not None and as_of >= gate.no_later_than:
-        held, reason = True, f"date: no later than {gate.no_later_than.isoformat()}"
+        held, code, day = True, "no_later_than", gate.no_later_than
     elif gate.not_before is not None and as_of < gate.not_before:
-        held, reason = False, f"date: not before {gate.not_before.isoformat()}"
+        held, code, day = False, "not_before", gate.not_before
+    elif gate.expression is None and gate.not_before is not None:
+        held, code, day = True, "date_reached", gate.not_before
     elif gate.expression is None:
-        held, reason = True, f"date: not before {gate.not_before}"
+        held, code, day = False, "awaiting_date", gate.no_later_than
     elif condition is None:
-        held, reason = None, "conditions unknown: missing data"
+        held, code = None, "conditions_unknown"
     else:
-        held, reason = condition, "conditions held" if condition else "conditions not met"
-    return GateStatus(gate, phase_key, phase_name, condition, held, reason, values)
+        held, code = condition, "conditions_held" if condition else "conditions_not_met"
+    return GateStatus(gate, phase_key, phase_name, condition, held, code, day, values)
 
 
 def _condition(
