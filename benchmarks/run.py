@@ -23,11 +23,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from hmc.accounts import Actor
 from hmc.evidence.service import bundled_files, import_file
 from hmc.framework.service import load_commission, shipped_commissions
 from hmc.indicators.service import compute
 from hmc.storage import get_engine, migrate, session_scope
 from hmc.timeline.status import status
+
+BENCH = Actor.system("benchmark")
 
 
 def timed(run: Callable[[], object]) -> float:
@@ -57,11 +60,11 @@ def main() -> None:
         for fmt, path in files.items():
             if fmt != "sigacts":
                 with session_scope(engine) as session:
-                    import_file(session, path=path, format=fmt)
+                    import_file(session, path=path, format=fmt, actor=BENCH)
 
         def hmc_import() -> None:
             with session_scope(engine) as session:
-                import_file(session, path=files["sigacts"], format="sigacts")
+                import_file(session, path=files["sigacts"], format="sigacts", actor=BENCH)
 
         baseline = timed(lambda: raw_insert(files["sigacts"], Path(folder) / "raw.db"))
         measured = timed(hmc_import)

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
+from hmc.accounts import Actor
 from hmc.errors import EvidenceError
 from hmc.evidence.gazetteer import load_gazetteer
 from hmc.evidence.importers import FORMATS, CsvFile, csvfile
@@ -19,6 +20,8 @@ from hmc.evidence.models import Event, ImportBatch, Observation, Source
 from hmc.evidence.schemas import ImportReport
 from hmc.evidence.service import bundled_files, import_file, list_batches, list_formats
 from hmc.storage.engine import get_engine, migrate, session_scope
+
+TESTER = Actor.system("tests")
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 ESOC = DATA / "esoc_iraq_sigact_governorate_weekly_2004_2009.csv"
@@ -39,7 +42,7 @@ def engine(tmp_path: Path) -> Engine:
 
 def run(engine: Engine, path: Path, format: str) -> ImportReport:
     with session_scope(engine) as session:
-        return import_file(session, path=path, format=format)
+        return import_file(session, path=path, format=format, actor=TESTER)
 
 
 def fetch(engine: Engine, query: Any) -> list[Any]:
@@ -183,7 +186,11 @@ def test_musings_ranges_and_pairs(engine: Engine) -> None:
     calls: list[tuple[int, int]] = []
     with session_scope(engine) as session:
         report = import_file(
-            session, path=MUSINGS, format="musings-incidents", progress=lambda *c: calls.append(c)
+            session,
+            path=MUSINGS,
+            format="musings-incidents",
+            actor=TESTER,
+            progress=lambda *c: calls.append(c),
         )
     assert calls == [(0, 80), (80, 80)]
     assert (report.rows, report.observations_added) == (63, 80)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 import postgres
+from hmc.accounts import Actor
 from hmc.cli import app
 from hmc.errors import EvidenceError
 from hmc.evidence.importers import sigacts
@@ -36,6 +37,8 @@ from hmc.storage.engine import alembic_config
 from hmc.timeline.schemas import StatusRead
 from hmc.timeline.status import status
 from postgres import Cluster
+
+TESTER = Actor.system("tests")
 
 # The server and database fixtures, registered for this module's tests.
 postgres_cluster = postgres.postgres_cluster
@@ -94,7 +97,7 @@ def build(engine: Engine) -> Run:
     imports = []
     for format in ("esoc-weekly", "sigacts"):
         with session_scope(engine) as session:
-            imports.append(import_file(session, path=BUNDLED[format], format=format))
+            imports.append(import_file(session, path=BUNDLED[format], format=format, actor=TESTER))
     with session_scope(engine) as session:
         compute(session, commission_id=PIC)
     return Run(engine, imports)
@@ -227,7 +230,7 @@ def test_importing_again_adds_nothing(runs: tuple[Run, Run]) -> None:
     sizes = table_sizes(pg.engine)
     for first, format in zip(pg.imports, ("esoc-weekly", "sigacts"), strict=True):
         with session_scope(pg.engine) as session:
-            again = import_file(session, path=BUNDLED[format], format=format)
+            again = import_file(session, path=BUNDLED[format], format=format, actor=TESTER)
         assert again.already_imported
         assert (again.batch_id, again.events_added, again.observations_added) == (
             first.batch_id,
@@ -252,11 +255,11 @@ def test_nationwide_counts_are_not_stored_twice(pg_engine: Engine, tmp_path: Pat
     """Musings rows have no governorate: PostgreSQL's unique key would let them repeat."""
     musings = BUNDLED["musings-incidents"]
     with session_scope(pg_engine) as session:
-        first = import_file(session, path=musings, format="musings-incidents")
+        first = import_file(session, path=musings, format="musings-incidents", actor=TESTER)
     copy = tmp_path / "musings_copy.csv"
     copy.write_bytes(musings.read_bytes() + b"\n")
     with session_scope(pg_engine) as session:
-        again = import_file(session, path=copy, format="musings-incidents")
+        again = import_file(session, path=copy, format="musings-incidents", actor=TESTER)
     assert (first.observations_added, first.already_imported) == (80, False)
     assert (again.already_imported, again.observations_added, again.duplicates) == (False, 0, 80)
     assert table_sizes(pg_engine) == (0, 80, 2)
@@ -292,7 +295,7 @@ def test_a_bad_row_writes_nothing(
     path = tmp_path / "sigacts_iraq.csv"
     path.write_text(SIGACT_HEADER + SIGACT_ROW + row)
     with pytest.raises(EvidenceError) as caught, session_scope(pg_engine) as session:
-        import_file(session, path=path, format="sigacts")
+        import_file(session, path=path, format="sigacts", actor=TESTER)
     assert caught.value.message == f'sigacts_iraq.csv: row 3, field "{field}": {message}'
     assert caught.value.details == {"file": "sigacts_iraq.csv", "row": 3, "field": field}
     assert table_sizes(pg_engine) == (0, 0, 0)
@@ -303,7 +306,7 @@ def test_a_nul_character_writes_nothing(pg_engine: Engine, tmp_path: Path) -> No
     path = tmp_path / "sigacts_iraq.csv"
     path.write_text(SIGACT_HEADER + SIGACT_ROW + SIGACT_ROW.replace("Baghdad", "Bagh\0dad"))
     with pytest.raises(EvidenceError) as caught, session_scope(pg_engine) as session:
-        import_file(session, path=path, format="sigacts")
+        import_file(session, path=path, format="sigacts", actor=TESTER)
     assert caught.value.message == "sigacts_iraq.csv: row 3: not valid CSV (a NUL character)"
     assert table_sizes(pg_engine) == (0, 0, 0)
 

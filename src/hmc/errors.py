@@ -58,3 +58,17 @@ class EvidenceError(HmcError):
 
     status = 422
     code = "invalid_evidence"
+
+
+class DatabaseError(HmcError):
+    """The database cannot be used as it is (missing, behind the code, unreachable, locked)."""
+
+    status = 503
+    code = "database_unavailable"
+
+
+class Busy(HmcError):
+    """Another writer holds what this write needs (an import running at the same time)."""
+
+    status = 409
+    code = "busy"

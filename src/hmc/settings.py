@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -18,6 +19,9 @@ class Settings(BaseSettings):
 
     default_commission: str = "hmc-iraq-2024"
     """The commission shown when none is named."""
+
+    threads: int = Field(default=16, ge=1, le=256)
+    """Worker threads of the web server; the database pool holds as many connections."""
 
 
 @lru_cache

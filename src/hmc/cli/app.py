@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from typer.core import TyperGroup
 
+from hmc.accounts import Actor
 from hmc.cli import render
 from hmc.domain.days import parse_day
 from hmc.errors import HmcError, InvalidInput
@@ -177,7 +178,9 @@ def _import(engine: Engine, file: Path, format: str) -> None:
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        report = import_file(session, path=file, format=format, progress=advance)
+        report = import_file(
+            session, path=file, format=format, actor=Actor.system("hmc import"), progress=advance
+        )
     render.import_report(console, report)
 
 

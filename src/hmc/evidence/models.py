@@ -38,6 +38,7 @@ class ImportBatch(Base):
     coverage_start: Mapped[date]
     coverage_end: Mapped[date]
     imported_at: Mapped[datetime] = mapped_column(DateTime)
+    imported_by: Mapped[str] = mapped_column(String(200), default="")
     source: Mapped[Source] = relationship()
 
 
@@ -48,6 +49,7 @@ class Event(Base):
     __table_args__ = (
         UniqueConstraint("source_id", "external_key"),
         Index("ix_event_day", "occurred_on"),
+        Index("ix_event_batch", "batch_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,6 +80,7 @@ class Observation(Base):
     __table_args__ = (
         UniqueConstraint("source_id", "series", "governorate", "period_start", "period_end"),
         Index("ix_observation_series", "series", "period_start"),
+        Index("ix_observation_batch", "batch_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

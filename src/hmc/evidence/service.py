@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
+from hmc.accounts import Actor
 from hmc.errors import Conflict, EvidenceError
 from hmc.evidence.importers import (
     FORMATS,
@@ -56,9 +57,14 @@ BUNDLED = (
 
 
 def import_file(
-    session: Session, *, path: Path, format: str, progress: Progress | None = None
+    session: Session,
+    *,
+    path: Path,
+    format: str,
+    actor: Actor,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Import ``path`` in ``format``: all of it or, on any bad row, nothing."""
+    """Import ``path`` in ``format`` on behalf of ``actor``: all of it or, on a bad row, nothing."""
     fmt = get_format(format)
     data = read_bytes(path)
     digest = hashlib.sha256(data).hexdigest()
@@ -79,6 +85,7 @@ def import_file(
         coverage_start=start,
         coverage_end=end,
         imported_at=datetime.now(UTC).replace(tzinfo=None),
+        imported_by=str(actor),
     )
     session.add(batch)
     try:

@@ -1,6 +1,21 @@
 """Engine, sessions, the declarative base and migrations."""
 
 from hmc.storage.base import Base
-from hmc.storage.engine import get_engine, migrate, session_scope
+from hmc.storage.engine import (
+    Session,
+    database_name,
+    get_engine,
+    migrate,
+    open_database,
+    session_scope,
+)
 
-__all__ = ["Base", "get_engine", "migrate", "session_scope"]
+__all__ = [
+    "Base",
+    "Session",
+    "database_name",
+    "get_engine",
+    "migrate",
+    "open_database",
+    "session_scope",
+]

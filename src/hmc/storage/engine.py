@@ -1,4 +1,9 @@
-"""Engines and sessions. The transaction belongs to the edge (a request or a command)."""
+"""Engines, sessions and the schema's state. The transaction belongs to the edge.
+
+Interfaces open the database with :func:`open_database`: commands that write bring the schema
+up to date (``hmc init``, ``hmc import``, ...); everything that only reads checks it and
+refuses, naming the command to run, rather than create or change anything.
+"""
 
 from __future__ import annotations
 
@@ -9,25 +14,67 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from hmc.errors import DatabaseError, HmcError
 from hmc.settings import get_settings
 
+__all__ = [
+    "Session",
+    "database_name",
+    "get_engine",
+    "migrate",
+    "open_database",
+    "session_scope",
+]
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+BUSY_TIMEOUT_MS = 15_000  # SQLite: how long a writer waits for another before "busy"
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode")
+    if cursor.fetchone()[0].lower() != "wal":  # set once, by the first writer; reads never
+        cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+def database_name(url: str | None = None) -> str:
+    """The database URL without its password, for messages."""
+    try:
+        return make_url(url or get_settings().database_url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "named by HMC_DATABASE_URL"
 
 
 @lru_cache
 def get_engine(url: str | None = None) -> Engine:
-    """The engine for ``url`` (default: ``HMC_DATABASE_URL``), created once per process."""
-    engine = create_engine(url or get_settings().database_url)
+    """The engine for ``url`` (default: ``HMC_DATABASE_URL``), created once per process.
+
+    The pool holds as many connections as the server runs worker threads, so a request
+    never waits for a connection another thread holds (see hmc.settings.Settings.threads).
+    """
+    text = url or get_settings().database_url
+    pool = get_settings().threads
+    try:
+        engine = create_engine(text, pool_size=pool, max_overflow=pool, pool_timeout=30)
+    except ArgumentError:
+        raise DatabaseError(
+            "HMC_DATABASE_URL is not a database URL (write e.g. sqlite:///hmc.db"
+            " or postgresql+psycopg://user:pass@host/db)"
+        ) from None
+    except ImportError as exc:
+        raise DatabaseError(
+            f"the database {database_name(text)} needs a driver that is not installed ({exc})"
+        ) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -43,12 +90,73 @@ def alembic_config(engine: Engine) -> Config:
 
 def migrate(engine: Engine) -> None:
     """Bring the database schema to the newest revision."""
-    command.upgrade(alembic_config(engine), "head")
+    try:
+        command.upgrade(alembic_config(engine), "head")
+    except SQLAlchemyError as exc:
+        raise DatabaseError(
+            f"cannot open the database {database_name(str(engine.url))} ({reason(exc)});"
+            " check HMC_DATABASE_URL"
+        ) from None
+
+
+def check_schema(engine: Engine, *, command_name: str = "hmc init") -> None:
+    """Refuse a database that is missing or not at this code's revision, without writing."""
+    name = database_name(str(engine.url))
+    if engine.dialect.name == "sqlite":
+        path = engine.url.database
+        if path and path != ":memory:" and not Path(path).exists():
+            raise DatabaseError(f"no database at {name}; run '{command_name}' to create it")
+    scripts = ScriptDirectory.from_config(alembic_config(engine))
+    head = scripts.get_current_head()
+    try:
+        with engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+    except SQLAlchemyError as exc:
+        raise DatabaseError(f"cannot open the database {name} ({reason(exc)})") from None
+    if current is None:
+        raise DatabaseError(f"the database {name} is empty; run '{command_name}' to create it")
+    if current != head:
+        known = {script.revision for script in scripts.walk_revisions()}
+        if current not in known:
+            raise DatabaseError(
+                f"the database {name} was made by a newer hmc (schema {current}); upgrade hmc"
+            )
+        raise DatabaseError(
+            f"the database {name} is behind this hmc (schema {current}, needs {head});"
+            f" run '{command_name}' to upgrade it"
+        )
+
+
+def open_database(*, write: bool) -> Engine:
+    """The database of HMC_DATABASE_URL: migrated when ``write``, else only checked."""
+    engine = get_engine()
+    if write:
+        migrate(engine)
+    else:
+        check_schema(engine)
+    return engine
+
+
+def reason(exc: SQLAlchemyError) -> str:
+    """What the database said, in one line: the driver's message, without the SQL."""
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """One transaction: commit on success, roll back on any error."""
+    """One transaction: commit on success, roll back on any error.
+
+    A database failure becomes a :class:`~hmc.errors.DatabaseError` that says what the
+    database said; hmc's own errors pass through unchanged.
+    """
     factory = sessionmaker(engine, expire_on_commit=False)
-    with factory() as session, session.begin():
-        yield session
+    try:
+        with factory() as session, session.begin():
+            yield session
+    except HmcError:
+        raise
+    except SQLAlchemyError as exc:
+        raise DatabaseError(
+            f"the database {database_name(str(engine.url))} failed: {reason(exc)}"
+        ) from exc

@@ -1,0 +1,34 @@
+"""The acting person (or system actor) every writing service takes, so writes are accountable.
+
+An ``Actor`` is passed in explicitly, never read from global state: the interface that
+received the request or command knows who asked, and hands that on to the service.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who does a write: a member (``member_id`` set) or a named system actor.
+
+    >>> Actor.system("hmc init")
+    Actor(kind='system', name='hmc init', member_id=None)
+    >>> str(Actor.system("hmc import"))
+    'system:hmc import'
+    """
+
+    kind: Literal["member", "system"]
+    name: str
+    member_id: int | None = None
+
+    @classmethod
+    def system(cls, name: str) -> Actor:
+        """A named system actor, for administrative commands and jobs."""
+        return cls(kind="system", name=name)
+
+    def __str__(self) -> str:
+        """How the actor is recorded beside a write (``system:NAME`` or ``member:ID``)."""
+        return f"system:{self.name}" if self.kind == "system" else f"member:{self.member_id}"
