@@ -23,13 +23,14 @@ from hmc.storage.engine import get_engine, migrate, session_scope
 
 TESTER = Actor.system("tests")
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-ESOC = DATA / "esoc_iraq_sigact_governorate_weekly_2004_2009.csv"
-ESOC_NATIONAL = DATA / "esoc_iraq_sigact_country_weekly_2004_2009.csv"
-SIGACTS = DATA / "sigacts_iraq_2004_2007_bauer.csv"
-US_FORCES = DATA / "us_forces_attacks_iraq_syria_cumulative_2023_2024.csv"
-MUSINGS = DATA / "musings_on_iraq_security_incident_counts_2003_2024.csv"
-UCDP = DATA / "ucdp_ged201_iraq_weekly_battle_deaths_1989_2019.csv"
+BUNDLED = {format: path for path, format in bundled_files()}  # hmc/data, see its SOURCES.md
+TEST_DATA = Path(__file__).parent / "data"  # what is not bundled; see its SOURCES.md
+ESOC = BUNDLED["esoc-weekly"]
+ESOC_NATIONAL = TEST_DATA / "esoc_iraq_sigact_country_weekly_2004_2009.csv"
+SIGACTS_GZ = BUNDLED["sigacts"]
+US_FORCES = BUNDLED["us-forces-attacks"]
+MUSINGS = BUNDLED["musings-incidents"]
+UCDP = TEST_DATA / "ucdp_weekly_battle_deaths_handwritten.csv"  # invented figures
 SIGACT_HEADER = "datetime,epoch_seconds,event_type,target,city\n"
 
 
@@ -110,9 +111,16 @@ def test_esoc_national_file_gets_its_own_series(engine: Engine) -> None:
     assert national[date(2004, 2, 4)] == 10  # first week: 2004-01-29 to 02-04
 
 
-def test_sigacts_full_file(engine: Engine) -> None:
+def sigact_text() -> str:
+    """The bundled SIGACT file, decompressed: the data inventory's CSV, byte for byte."""
+    return gzip.decompress(SIGACTS_GZ.read_bytes()).decode()
+
+
+def test_sigacts_full_file(engine: Engine, tmp_path: Path) -> None:
     """The one full SIGACT import (about 4 s): 162,852 rows, of which 4,826 page headings."""
-    report = run(engine, SIGACTS, "sigacts")
+    plain = tmp_path / "sigacts_iraq_2004_2007_bauer.csv"
+    plain.write_text(sigact_text())
+    report = run(engine, plain, "sigacts")
     assert report.rows == 162_852
     assert report.rows_skipped == 4_826
     assert (report.events_added, report.duplicates) == (158_026, 0)
@@ -134,13 +142,13 @@ def test_sigacts_full_file(engine: Engine) -> None:
     assert repeats == 2_943  # identical rows stay distinct events (occurrence counter)
     assert tuple(first[0]) == (datetime(2004, 1, 1, 0, 20), "ied", "coalition", "baghdad")
     # The bundled .csv.gz holds the same bytes: the same batch, nothing written.
-    again = run(engine, bundled_files()[1][0], "sigacts")
+    again = run(engine, SIGACTS_GZ, "sigacts")
     assert again.already_imported and again.batch_id == report.batch_id
     assert table_sizes(engine) == (158_026, 0, 1)
 
 
 def sigact_lines(tmp_path: Path, numbers: list[int], name: str = "sigacts.csv") -> Path:
-    lines = SIGACTS.read_text().splitlines(keepends=True)
+    lines = sigact_text().splitlines(keepends=True)
     path = tmp_path / name
     path.write_text(SIGACT_HEADER + "".join(lines[n - 1] for n in numbers))
     return path
@@ -205,11 +213,13 @@ def test_musings_ranges_and_pairs(engine: Engine) -> None:
 
 
 def test_ucdp_weekly_battle_deaths(engine: Engine) -> None:
+    """A hand-written file (the real one's licence is not stated): sums counted by hand."""
     report = run(engine, UCDP, "ucdp-weekly")
-    assert (report.rows, report.observations_added) == (1617, 1617)
+    assert (report.rows, report.observations_added) == (11, 11)
     deaths = values(engine, "battle_deaths")
-    assert sum(deaths.values()) == 65_381
-    assert sum(v for end, v in deaths.items() if end.isocalendar().year == 2017) == 8_914
+    assert sum(deaths.values()) == 838
+    assert sum(v for end, v in deaths.items() if end.isocalendar().year == 2017) == 477
+    assert deaths[date(2017, 7, 2)] == 75  # 2017 week 26: Monday 26 June to Sunday 2 July
     assert (report.coverage_start, report.coverage_end) == (date(1989, 1, 2), date(2019, 12, 29))
     assert date(2016, 1, 3) in deaths  # 2015 week 53 runs 2015-12-28 to 2016-01-03
 

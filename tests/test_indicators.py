@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import math
 from datetime import date
+from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ def _series(
 
 
 def _esoc(governorate: str) -> dict[str, int]:
-    path = Path(__file__).resolve().parents[2] / "shared" / "data"
+    path = Path(str(files("hmc") / "data"))  # the bundled file the demo imports
     with (path / "esoc_iraq_sigact_governorate_weekly_2004_2009.csv").open() as f:
         return {
             r["week_start"]: int(r["SIGACT"])
