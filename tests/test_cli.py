@@ -87,7 +87,7 @@ def test_bad_config_names_file_line_key(engine: Engine, tmp_path: Path) -> None:
     result = runner.invoke(app, ["init", str(path)])
     assert result.exit_code == 1
     assert str(path) in result.stderr and "line 5" in result.stderr
-    assert 'key "commission.parties"' in result.stderr
+    assert "commission: parties: expected a list" in result.stderr
 
 
 def test_bad_csv_row_names_file_row_field_and_writes_nothing(

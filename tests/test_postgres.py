@@ -6,6 +6,7 @@ imports that happen once or not at all, and the command line, each against Postg
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, String, create_engine, func, inspect, select
+from sqlalchemy import Engine, String, create_engine, delete, func, inspect, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -27,9 +28,8 @@ from hmc.evidence.importers import sigacts
 from hmc.evidence.models import Event, ImportBatch, Observation
 from hmc.evidence.schemas import ImportReport
 from hmc.evidence.service import bundled_files, import_file
-from hmc.framework.models import Area, Indicator
 from hmc.framework.service import load_commission, shipped_commissions
-from hmc.indicators.models import IndicatorValue
+from hmc.indicators.models import IndicatorSeries, IndicatorValue
 from hmc.indicators.service import compute
 from hmc.settings import get_settings
 from hmc.storage import get_engine, migrate, session_scope
@@ -93,13 +93,13 @@ def build(engine: Engine) -> Run:
     """Load pic-iraq-2006, import ESOC weekly and the SIGACT records, compute."""
     migrate(engine)
     with session_scope(engine) as session:
-        load_commission(session, path=pic_config())
+        load_commission(session, path=pic_config(), actor=TESTER)
     imports = []
     for format in ("esoc-weekly", "sigacts"):
         with session_scope(engine) as session:
             imports.append(import_file(session, path=BUNDLED[format], format=format, actor=TESTER))
     with session_scope(engine) as session:
-        compute(session, commission_id=PIC)
+        compute(session, commission_id=PIC, actor=TESTER)
     return Run(engine, imports)
 
 
@@ -138,24 +138,23 @@ def status_json(session: Session) -> dict[str, Any]:
     return StatusRead.of(found).model_dump(mode="json")
 
 
-def stored_values(session: Session) -> dict[tuple[str, str | None, str, str, str], float]:
-    """Every computed value by indicator, area, period, period start and day known."""
+def stored_values(session: Session) -> dict[tuple[str, str, str, str, str], float]:
+    """Every computed value by series (definition and geography), period, start and day known."""
     rows = session.execute(
         select(
-            Indicator.key,
-            Area.key,
+            IndicatorSeries.definition,
+            IndicatorSeries.governorates,
             IndicatorValue.period,
             IndicatorValue.period_start,
             IndicatorValue.known_on,
             IndicatorValue.value,
-        )
-        .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
-        .outerjoin(Area, Area.id == IndicatorValue.area_id)
+        ).join(IndicatorSeries, IndicatorSeries.id == IndicatorValue.series_id)
     )
     return {
-        (key, area, period, start.isoformat(), known.isoformat()): value
-        for key, area, period, start, known, value in rows
-    }
+        (json.dumps(definition, sort_keys=True), json.dumps(where), period, start.isoformat(),
+         known.isoformat()): value
+        for definition, where, period, start, known, value in rows
+    }  # fmt: skip
 
 
 def test_imports_report_the_same_on_both(runs: tuple[Run, Run]) -> None:
@@ -214,7 +213,9 @@ def test_weeks_do_not_depend_on_the_session_time_zone(
     engine = create_engine(pg.engine.url, connect_args={"options": "-c timezone=UTC-3"})
     try:
         with Session(engine) as session:
-            compute(session, commission_id=PIC)
+            session.execute(delete(IndicatorValue))  # computed again, in this time zone
+            session.execute(delete(IndicatorSeries))
+            compute(session, commission_id=PIC, actor=TESTER)
             got = stored_values(session)
             session.rollback()
     finally:

@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from hmc.framework.service import load_commission
+from hmc.accounts import Actor
+from hmc.framework.service import framework, load_commission
 from hmc.storage import session_scope
 from hmc.timeline.status import status
+
+TESTER = Actor.system("tests")
 
 CONFIG = """
 [commission]
@@ -103,7 +106,7 @@ def test_gate_states(
     path = tmp_path / "t.toml"
     path.write_text(CONFIG, encoding="utf-8")
     with session_scope(engine) as session:
-        load_commission(session, path=path)
+        load_commission(session, path=path, actor=TESTER)
         result = status(session, commission_id="t", as_of=as_of)
         got = {g.gate.area.name: (g.held, g.reason) for g in result.gates}
     assert got == expected
@@ -113,6 +116,7 @@ def test_aliases_in_areas_are_normalised(engine: Engine, tmp_path: Path) -> None
     path = tmp_path / "t.toml"
     path.write_text(CONFIG, encoding="utf-8")
     with session_scope(engine) as session:
-        commission, _ = load_commission(session, path=path)
-        names = {a.key: [g.governorate for g in a.governorates] for a in commission.areas}
+        load_commission(session, path=path, actor=TESTER)
+        current = framework(session, commission_id="t")
+    names = {a.key: list(a.governorates) for a in current.areas}
     assert names == {"north": ["ninewa"], "south": ["basra"], "west": ["anbar"]}

@@ -1,4 +1,4 @@
-"""Commands: init, import, indicators, status, demo, serve."""
+"""Commands: init, import, imports, formats, indicators, status, demo, serve."""
 
 from __future__ import annotations
 
@@ -13,19 +13,19 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from typer.core import TyperGroup
 
+import hmc
 from hmc.accounts import Actor
 from hmc.cli import render
 from hmc.domain.days import parse_day
 from hmc.errors import HmcError, InvalidInput
 from hmc.evidence.service import bundled_files, import_file, list_batches, list_formats
-from hmc.framework.service import list_commissions, load_commission, shipped_commissions
-from hmc.indicators.service import compute
+from hmc.framework.records import not_found
+from hmc.framework.service import LoadReport, load_commission, shipped_commissions
+from hmc.indicators.service import ComputeReport, commission_ids, compute
 from hmc.settings import get_settings
-from hmc.storage import get_engine, migrate, session_scope
+from hmc.storage import database_name, open_database, session_scope
 from hmc.timeline.status import CommissionStatus
 from hmc.timeline.status import status as commission_status
 
@@ -33,22 +33,17 @@ console = Console()
 errors = Console(stderr=True)
 
 
+class CannotListen(HmcError):
+    """The server cannot listen where it was asked to."""
+
+
+class ServerFailed(HmcError):
+    """The server stopped before it started serving."""
+
+
 def fail(message: str) -> None:
     """Print ``message`` as one red ``Error:`` line on stderr (never wrapped)."""
     errors.print(f"[red]Error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-
-
-def _reason(exc: SQLAlchemyError) -> str:
-    """What the database said, in one line: the driver's message, without the SQL."""
-    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
-
-
-def _database_name() -> str:
-    try:
-        return make_url(get_settings().database_url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "named by HMC_DATABASE_URL"
 
 
 class HmcGroup(TyperGroup):
@@ -61,8 +56,6 @@ class HmcGroup(TyperGroup):
             raise  # Click's own: usage errors (exit code 2), --help, Ctrl-C
         except HmcError as exc:
             fail(exc.message)
-        except SQLAlchemyError as exc:
-            fail(f"the database {_database_name()} failed: {_reason(exc)}")
         except Exception as exc:
             # a bug: say what it is rather than dump a traceback on the user
             fail(
@@ -70,6 +63,12 @@ class HmcGroup(TyperGroup):
                 " please report it with the command you ran)"
             )
         ctx.exit(1)
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        console.print(f"hmc {hmc.__version__}", highlight=False)
+        raise typer.Exit()
 
 
 app = typer.Typer(
@@ -104,28 +103,6 @@ def _as_of(text: str | None) -> date | None:
         raise InvalidInput(f"--as-of: {exc}", option="--as-of") from None
 
 
-def _engine() -> Engine:
-    """The database of HMC_DATABASE_URL, migrated; an HmcError if it cannot be opened."""
-    try:
-        engine = get_engine()
-    except ArgumentError:
-        raise HmcError(
-            "HMC_DATABASE_URL is not a database URL (write e.g. sqlite:///hmc.db"
-            " or postgresql+psycopg://user:pass@host/db)"
-        ) from None
-    except ImportError as exc:
-        raise HmcError(
-            f"the database {_database_name()} needs a driver that is not installed ({exc})"
-        ) from None
-    try:
-        migrate(engine)
-    except SQLAlchemyError as exc:
-        raise HmcError(
-            f"cannot open the database {_database_name()} ({_reason(exc)}); check HMC_DATABASE_URL"
-        ) from None
-    return engine
-
-
 def _progress() -> Progress:
     return Progress(
         TextColumn("{task.description}"),
@@ -138,6 +115,49 @@ def _progress() -> Progress:
     )
 
 
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Workspace of a bilateral military commission: evidence, indicators, gates, timeline."""
+
+
+def _load(configs: list[Path], actor: Actor) -> list[LoadReport]:
+    engine = open_database(write=True)
+    with session_scope(engine) as session:  # all the files or, if one is bad, none of them
+        reports = [load_commission(session, path=path, actor=actor) for path in configs]
+    for report in reports:
+        render.load_report(console, report)
+    return reports
+
+
+def _compute(ids: list[str], actor: Actor) -> list[ComputeReport]:
+    """Compute what is missing or stale, one commission (one transaction) at a time."""
+    engine = open_database(write=True)
+    done = []
+    with _progress() as progress:
+        task = progress.add_task("computing indicators", total=None)
+        for commission_id in ids:
+            with session_scope(engine) as session:
+                done.append(
+                    compute(
+                        session,
+                        actor=actor,
+                        commission_id=commission_id,
+                        progress=lambda _: progress.advance(task),
+                    )
+                )
+    return done
+
+
+def _all_commissions() -> list[str]:
+    with session_scope(open_database(write=False)) as session:
+        return commission_ids(session)
+
+
 @app.command()
 def init(
     config: Annotated[
@@ -145,17 +165,16 @@ def init(
         typer.Argument(help="Commission configuration files (default: the shipped ones)."),
     ] = None,
 ) -> None:
-    """Create the database (or bring it up to date) and load commission configurations."""
-    engine = _engine()
-    done: list[tuple[str, str, bool]] = []
-    with session_scope(engine) as session:  # all the files or, if one is bad, none of them
-        for path in config or shipped_commissions():
-            commission, changed = load_commission(session, path=path)
-            done.append((commission.id, commission.name, changed))
-    for commission_id, name, changed in done:
-        word = "loaded" if changed else "unchanged"
-        console.print(f"[green]{word}[/] {commission_id}: {name}")
-    console.print(f"database: {engine.url.render_as_string(hide_password=True)}")
+    """Create the database (or bring it up to date) and load commission configurations.
+
+    Loading an edited file adds a new framework version and says what changed; what hangs
+    off the commission is kept, and only what changed is computed again.
+    """
+    actor = Actor.system("hmc init")
+    reports = _load(config or shipped_commissions(), actor)
+    for report in _compute([r.commission_id for r in reports], actor):
+        render.compute_report(console, report)
+    console.print(f"database: {escape(database_name())}", highlight=False)
 
 
 @app.command("import")
@@ -166,28 +185,32 @@ def import_(
         typer.Option("--format", "-f", help="The file's format; see 'hmc formats'."),
     ],
 ) -> None:
-    """Import evidence from a file; the same file imported twice adds nothing."""
-    engine = _engine()
-    _import(engine, file, format)
+    """Import evidence from a file, then recompute the indicators it makes stale.
+
+    The same file imported twice adds nothing.
+    """
+    actor = Actor.system("hmc import")
+    _import(file, format, actor)
+    for report in _compute(_all_commissions(), actor):
+        render.compute_report(console, report)
 
 
-def _import(engine: Engine, file: Path, format: str) -> None:
+def _import(file: Path, format: str, actor: Actor) -> None:
+    engine = open_database(write=True)
     with _progress() as progress, session_scope(engine) as session:
-        task = progress.add_task(f"importing {file.name}", total=None)
+        task = progress.add_task(f"importing {escape(file.name)}", total=None)
 
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        report = import_file(
-            session, path=file, format=format, actor=Actor.system("hmc import"), progress=advance
-        )
+        report = import_file(session, path=file, format=format, actor=actor, progress=advance)
     render.import_report(console, report)
 
 
 @app.command()
 def imports() -> None:
     """List the files imported so far: format, source, what each added, the dates it covers."""
-    with session_scope(_engine()) as session:
+    with session_scope(open_database(write=False)) as session:
         render.batches(console, list_batches(session))
 
 
@@ -199,16 +222,29 @@ def formats() -> None:
 
 @app.command()
 def indicators(
-    commission: CommissionOption = None,
+    commission: Annotated[
+        str | None,
+        typer.Option(
+            "--commission", "-c", help="Commission id (default: every loaded commission)."
+        ),
+    ] = None,
     as_of: AsOfOption = None,
 ) -> None:
-    """Compute the indicators from the evidence, then list their latest values."""
-    engine = _engine()
-    commission_id = commission or get_settings().default_commission
-    with session_scope(engine) as session:
-        report = compute(session, commission_id=commission_id)
-    _show(engine, commission_id, _as_of(as_of), render.indicators)
-    console.print(f"{report.values} values for {report.indicators} measured indicators")
+    """Compute what is missing or stale, then list the latest values.
+
+    Every loaded commission is computed unless one is named; the list is of the one named
+    (default: HMC_DEFAULT_COMMISSION).
+    """
+    day = _as_of(as_of)  # every argument is checked before anything is written
+    shown = commission or get_settings().default_commission
+    ids = _all_commissions()
+    if shown not in ids:
+        raise not_found("commission", shown, ids, "this database")
+    actor = Actor.system("hmc indicators")
+    reports = _compute([commission] if commission else ids, actor)
+    _show(shown, day, render.indicators)
+    for report in reports:
+        render.compute_report(console, report)
 
 
 @app.command()
@@ -217,17 +253,16 @@ def status(
     as_of: AsOfOption = None,
 ) -> None:
     """Whether each phase's gate held, per area, with the indicators behind it."""
-    commission_id = commission or get_settings().default_commission
-    _show(_engine(), commission_id, _as_of(as_of), render.status)
+    day = _as_of(as_of)
+    _show(commission or get_settings().default_commission, day, render.status)
 
 
 def _show(
-    engine: Engine,
     commission_id: str,
     as_of: date | None,
     view: Callable[[Console, CommissionStatus], None],
 ) -> None:
-    with session_scope(engine) as session:
+    with session_scope(open_database(write=False)) as session:
         view(console, commission_status(session, commission_id=commission_id, as_of=as_of))
 
 
@@ -239,20 +274,15 @@ def demo(
     port: Annotated[int, typer.Option(help="Port of the web workspace.", min=1, max=65535)] = 8000,
 ) -> None:
     """Load the shipped commissions and bundled data, compute, print the conditions, serve."""
-    engine = _engine()
-    for path in shipped_commissions():
-        with session_scope(engine) as session:
-            load_commission(session, path=path)
+    actor = Actor.system("hmc demo")
+    reports = _load(shipped_commissions(), actor)
     for path, format in bundled_files():
-        _import(engine, path, format)
-    with session_scope(engine) as session:
-        ids = [c.id for c in list_commissions(session)]
-    for commission_id in ids:
-        with session_scope(engine) as session:
-            compute(session, commission_id=commission_id)
+        _import(path, format, actor)
+    ids = [r.commission_id for r in reports]
+    _compute(ids, actor)
     default = get_settings().default_commission
     for commission_id in sorted(ids, key=lambda i: i != default):
-        _show(engine, commission_id, None, render.status)
+        _show(commission_id, None, render.status)
     if serve_after:
         serve(port=port)
 
@@ -262,22 +292,25 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
 ) -> None:
-    """Serve the web workspace and the JSON API (Ctrl-C stops it)."""
+    """Serve the web workspace and the JSON API (Ctrl-C stops it); it never writes."""
     import uvicorn
 
-    from hmc.api.app import create_app
+    from hmc.app import create_app
 
-    _engine()
+    open_database(write=False)  # a missing or outdated database is said here, not per page
     listening = _listen(host, port)  # an address in use is an error here, not in uvicorn's log
     shown = f"[{host}]" if ":" in host else host  # an IPv6 address is bracketed in a URL
     console.print(
-        f"hmc workspace on [bold]http://{shown}:{port}[/] (API docs at /docs; Ctrl-C stops)"
+        f"hmc workspace on [bold]http://{escape(shown)}:{port}[/] (API docs at /docs; Ctrl-C stops)"
     )
-    server = uvicorn.Server(uvicorn.Config(create_app(), host=host, port=port, log_level="warning"))
+    config = uvicorn.Config(
+        create_app(), host=host, port=port, log_level="warning", server_header=False
+    )
+    server = uvicorn.Server(config)
     with listening, contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: stopped, as asked
         server.run(sockets=[listening])
     if not server.started:
-        raise HmcError(f"the server on {host}:{port} did not start (see the messages above)")
+        raise ServerFailed(f"the server on {host}:{port} did not start (see the messages above)")
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -286,7 +319,7 @@ def _listen(host: str, port: int) -> socket.socket:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except (socket.gaierror, UnicodeError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
-        raise HmcError(f'--host: cannot listen on "{host}" ({reason})') from None
+        raise CannotListen(f'--host: cannot listen on "{host}" ({reason})') from None
     family, kind, proto, _, address = found[0]
     listening = socket.socket(family, kind, proto)
     try:
@@ -294,7 +327,7 @@ def _listen(host: str, port: int) -> socket.socket:
         listening.bind(address)
     except OSError as exc:
         listening.close()
-        raise HmcError(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None
+        raise CannotListen(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None
     return listening
 
 

@@ -5,10 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Column, Table
 
 from hmc.evidence.service import BatchInfo, FormatInfo, ImportReport
+from hmc.framework.service import LoadReport
+from hmc.indicators.service import ComputeReport
 from hmc.timeline.status import CommissionStatus, IndicatorStatus
+
+# Every text that comes from data (a configuration, a file name, an import) is escaped
+# before Rich reads markup in it: "PIC [/] 2006" is a name, not a closing tag.
 
 MARKS = {True: "[green]yes[/]", False: "[red]no[/]", None: "[dim]unknown[/]"}
 
@@ -23,11 +29,11 @@ def number(value: float | None) -> str:
 def import_report(console: Console, report: ImportReport) -> None:
     if report.already_imported:
         console.print(
-            f"{report.file_name}: already imported (batch {report.batch_id}); nothing added"
+            f"{escape(report.file_name)}: already imported (batch {report.batch_id}); nothing added"
         )
         return
     console.print(
-        f"[green]imported[/] {report.file_name} as {report.format}: {report.rows:,} rows, "
+        f"[green]imported[/] {escape(report.file_name)} as {report.format}: {report.rows:,} rows, "
         f"{report.events_added:,} events, {report.observations_added:,} counts added, "
         f"{report.duplicates:,} duplicates skipped; covers {report.coverage_start} to "
         f"{report.coverage_end}"
@@ -49,9 +55,9 @@ def batches(console: Console, infos: Sequence[BatchInfo]) -> None:
     for b in infos:
         table.add_row(
             str(b.id),
-            b.file_name,
+            escape(b.file_name),
             b.format,
-            b.source_name,
+            escape(b.source_name),
             f"{b.events:,}",
             f"{b.observations:,}",
             f"{b.coverage_start} to {b.coverage_end}",
@@ -63,13 +69,18 @@ def batches(console: Console, infos: Sequence[BatchInfo]) -> None:
 def formats(console: Console, infos: Sequence[FormatInfo]) -> None:
     table = Table("format", "source", "what it reads", title="Evidence formats")
     for info in infos:
-        table.add_row(info.name, info.source_name, info.description)
+        table.add_row(info.name, escape(info.source_name), escape(info.description))
     console.print(table)
 
 
 def _indicator_rows(table: Table, rows: Sequence[IndicatorStatus], *, area: bool) -> None:
+    """One row per indicator, under a heading row per factor (so the table fits 80 columns)."""
+    factor = None
     for s in rows:
         ind = s.indicator
+        if ind.factor.key != factor:
+            factor = ind.factor.key
+            table.add_row(f"[bold]{escape(ind.factor.name)}[/]", end_section=False)
         threshold = (
             ""
             if ind.threshold is None
@@ -80,40 +91,94 @@ def _indicator_rows(table: Table, rows: Sequence[IndicatorStatus], *, area: bool
             shown += f" (last: {number(s.latest_value)})"
         elif s.value is None and ind.kind == "rated":
             shown += " [dim](not yet rated)[/]"
-        cells = [ind.factor.name, ind.key, shown, threshold, MARKS[s.met]]
-        cells.append(s.latest_period.isoformat() if s.latest_period else "—")
-        table.add_row(*([s.area.name if s.area else "national"] if area else []), *cells)
+        where = f" [dim]{escape(s.area.name) if s.area else 'national'}[/]" if area else ""
+        week = s.latest_period.isoformat() if s.latest_period else "—"
+        table.add_row(f"  {ind.key}{where}", shown, threshold, MARKS[s.met], week)
 
 
 def _indicator_table(title: str, rows: Sequence[IndicatorStatus], *, area: bool) -> Table:
-    columns = ["factor", "indicator", "latest week", "threshold", "met", "week of"]
-    table = Table(*(["scope"] if area else []), *columns, title=title)
-    _indicator_rows(table, rows, area=area)
+    longest = max((len(s.indicator.key) + 2 for s in rows), default=9)
+    table = Table(
+        Column("indicator", no_wrap=True, min_width=longest),
+        Column("latest week", overflow="fold"),
+        Column("threshold", no_wrap=True),
+        Column("met", no_wrap=True),
+        Column("week of", no_wrap=True),
+        title=title,
+    )
+    _indicator_rows(
+        table, sorted(rows, key=lambda s: s.indicator.factor.key) if area else rows, area=area
+    )
     return table
 
 
 def indicators(console: Console, result: CommissionStatus) -> None:
-    title = f"{result.commission.name}: indicators as of {result.as_of}"
+    title = f"{escape(result.commission.name)}: indicators as of {result.as_of}"
     console.print(_indicator_table(title, result.indicators, area=True))
+    freshness(console, result)
 
 
 def status(console: Console, result: CommissionStatus) -> None:
     """The conditions table: per phase and area, the gate, its state and the values behind it."""
     console.print(
-        f"\n[bold]{result.commission.name}[/] ({result.commission.id}), as of {result.as_of}"
+        f"\n[bold]{escape(result.commission.name)}[/] ({result.commission.id}),"
+        f" as of {result.as_of}"
     )
+    freshness(console, result)
     nationwide = result.for_area(None)
     console.print(_indicator_table("Indicators, nationwide", nationwide, area=False))
     for phase_key in dict.fromkeys(g.phase_key for g in result.gates):
         rows = [g for g in result.gates if g.phase_key == phase_key]
         table = Table(
-            "area",
-            "gate held",
-            "why",
-            Column("indicator values (latest week)", overflow="fold"),
-            title=f"Gates to enter: {rows[0].phase_name}",
+            Column("area", overflow="fold"),
+            Column("held", no_wrap=True),
+            Column("why", overflow="fold"),
+            Column("values (latest week)", no_wrap=True),
+            title=f"Gates to enter: {escape(rows[0].phase_name)}",
         )
         for g in rows:
             values = "\n".join(f"{key} {number(value)}" for key, value in g.values.items())
-            table.add_row(g.gate.area.name, MARKS[g.held], g.reason, values or "—")
+            table.add_row(escape(g.gate.area.name), MARKS[g.held], g.reason, values or "—")
         console.print(table)
+
+
+def freshness(console: Console, result: CommissionStatus) -> None:
+    """How old the newest evidence is, and a warning when values are stale."""
+    if result.newest_evidence is None:
+        console.print("newest evidence: none imported yet (see 'hmc import --help')")
+    else:
+        days = (result.as_of - result.newest_evidence).days
+        console.print(
+            f"newest evidence: {result.newest_evidence}"
+            f" ({days:,} day{'s' * (days != 1)} before {result.as_of})"
+        )
+    if result.stale_since is not None:
+        console.print(
+            f"[yellow]stale:[/] values may be out of date since"
+            f" {result.stale_since:%Y-%m-%d %H:%M} (evidence or the framework changed since"
+            " they were computed); run 'hmc indicators'"
+        )
+
+
+def load_report(console: Console, report: LoadReport) -> None:
+    """What loading a configuration did: unchanged, or the new version and its changes."""
+    name = f"{report.commission_id}: {escape(report.name)}"
+    if not report.loaded:
+        console.print(f"[green]unchanged[/] {name} (version {report.version})")
+        return
+    was = f" (was version {report.previous})" if report.previous else ""
+    console.print(f"[green]loaded[/] {name} as version {report.version}{was}")
+    if report.previous is None:
+        return
+    for change in report.changes:
+        console.print(f"  {change.change:<8} {change.kind} {change.key}", highlight=False)
+    if not report.changes:
+        console.print("  no change to the framework (only the file's text)")
+
+
+def compute_report(console: Console, report: ComputeReport) -> None:
+    """How many series of a commission were computed, and how many were up to date."""
+    console.print(
+        f"{report.commission}: {report.computed} indicator series computed"
+        f" ({report.values:,} values), the others were up to date"
+    )

@@ -1,76 +1,200 @@
-"""Computing indicator values from evidence, and reading them back as of a date."""
+"""Computing indicator series from evidence, knowing when they are stale, reading them back.
+
+A series (see :mod:`hmc.indicators.models`) is computed once per definition and geography
+and kept until evidence it reads is imported after it: then it is *stale* until computed
+again. Reading never computes: it says how fresh what it read is.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, exists, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from hmc.accounts import Actor
 from hmc.domain.series import fill_zeros, from_counts, period_end
-from hmc.evidence.models import ImportBatch
-from hmc.framework.models import Area, Commission, Indicator
-from hmc.framework.service import get_commission
+from hmc.evidence.models import Event, ImportBatch, Observation, Source
+from hmc.framework.models import Commission
+from hmc.framework.records import AreaInfo, Framework, IndicatorInfo
+from hmc.framework.service import framework
 from hmc.indicators.compile import counts_expr, events_expr, matching_events, to_sql
-from hmc.indicators.models import IndicatorValue
+from hmc.indicators.models import IndicatorSeries, IndicatorValue
 
 PERIODS = ("week", "month")
+Geography = tuple[str, ...] | None  # the governorates of an area; None: nationwide
 
 
 @dataclass(frozen=True)
 class ComputeReport:
     commission: str
-    indicators: int
-    values: int
+    indicators: int  # measured indicators of the commission
+    computed: int  # series computed now (missing or stale); the others were up to date
+    values: int  # values written
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What one import added, as far as staleness goes."""
+
+    id: int
+    imported_at: datetime
+    source_key: str
+    coverage_end: date
+    has_events: bool
+    series: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How fresh a commission's values are: stale since when (None: current)."""
+
+    stale_since: datetime | None
+    newest_evidence: date | None  # the last day the evidence its indicators read covers
+
+
+def digest(definition: dict[str, Any], geography: Geography) -> str:
+    """The id of one computation: a definition over a geography.
+
+    >>> digest({"source": "events"}, None) == digest({"source": "events"}, None)
+    True
+    >>> digest({"source": "events"}, ("anbar",)) == digest({"source": "events"}, None)
+    False
+    """
+    body = {
+        "definition": definition,
+        "governorates": None if geography is None else sorted(geography),
+    }
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def geography(indicator: IndicatorInfo, area: AreaInfo | None) -> Geography:
+    """Where a value of ``indicator`` is counted for ``area`` (nationwide if not per area)."""
+    if area is None or indicator.scope != "area":
+        return None
+    return tuple(sorted(area.governorates))
+
+
+def batches(session: Session) -> list[Batch]:
+    """Every import, oldest first, with what it added."""
+    has_events = exists().where(Event.batch_id == ImportBatch.id)
+    rows = session.execute(
+        select(
+            ImportBatch.id,
+            ImportBatch.imported_at,
+            Source.key,
+            ImportBatch.coverage_end,
+            has_events,
+        )
+        .join(Source, Source.id == ImportBatch.source_id)
+        .order_by(ImportBatch.id)
+    ).all()
+    series: dict[int, set[str]] = {}
+    for batch_id, name in session.execute(
+        select(Observation.batch_id, Observation.series).distinct()
+    ):
+        series.setdefault(batch_id, set()).add(name)
+    return [
+        Batch(i, at, key, end, bool(events), frozenset(series.get(i, ())))
+        for i, at, key, end, events in rows
+    ]
+
+
+def reads(definition: dict[str, Any], batch: Batch) -> bool:
+    """Whether an indicator of ``definition`` reads evidence of ``batch``."""
+    if definition["source"] == "counts":
+        return definition["series"] in batch.series
+    wanted = definition.get("where", {}).get("source")
+    sources = [wanted] if isinstance(wanted, str) else wanted
+    return batch.has_events and (sources is None or batch.source_key in sources)
+
+
+def _data_version(definition: dict[str, Any], known: Iterable[Batch]) -> int:
+    return max((b.id for b in known if reads(definition, b)), default=0)
 
 
 def compute(
     session: Session,
     *,
+    actor: Actor,
     commission_id: str,
     progress: Callable[[str], None] | None = None,
 ) -> ComputeReport:
-    """Recompute every measured indicator of a commission, weekly and monthly."""
-    commission = get_commission(session, commission_id=commission_id)
-    measured = [i for i in commission.indicators if i.kind == "measured"]
-    session.execute(
-        delete(IndicatorValue).where(IndicatorValue.indicator_id.in_([i.id for i in measured]))
-    )
-    total = 0
+    """Compute the series of a commission's measured indicators that are missing or stale."""
+    current = framework(session, commission_id=commission_id)
+    known = batches(session)
+    measured = [i for i in current.indicators if i.kind == "measured"]
+    computed = written = 0
     for indicator in measured:
-        rows: list[dict[str, Any]] = []
-        coverage = _coverage(session, indicator)
-        for period in PERIODS:
-            by_governorate = _by_governorate(session, indicator, period)
-            for area_id, frame in _groups(commission, indicator, by_governorate):
-                if coverage is not None:
-                    frame = fill_zeros(frame, start=coverage[0], end=coverage[1], period=period)
-                rows.extend(
-                    {
-                        "indicator_id": indicator.id,
-                        "area_id": area_id,
-                        "period": period,
-                        "period_start": start,
-                        "value": float(value),
-                        "known_on": known_on,
-                    }
-                    for start, value, known_on in zip(
-                        frame["period_start"], frame["value"], frame["known_on"], strict=True
-                    )
-                )
-        if rows:
-            session.execute(insert(IndicatorValue), rows)
-        total += len(rows)
+        wanted = {
+            digest(indicator.definition, g): g
+            for g in dict.fromkeys(geography(indicator, a) for a in (None, *current.areas))
+        }
+        version = _data_version(indicator.definition, known)
+        stored = {
+            s.digest: s
+            for s in session.scalars(
+                select(IndicatorSeries).where(IndicatorSeries.digest.in_(wanted))
+            )
+        }
+        due = {
+            d: g for d, g in wanted.items() if d not in stored or stored[d].data_version < version
+        }
+        if due:
+            written += _compute(session, indicator, due, stored, version, str(actor))
+            computed += len(due)
         if progress:
             progress(indicator.key)
-    return ComputeReport(commission=commission.id, indicators=len(measured), values=total)
+    return ComputeReport(current.commission.id, len(measured), computed, written)
 
 
-def _by_governorate(session: Session, indicator: Indicator, period: str) -> pd.DataFrame:
+def _compute(
+    session: Session,
+    indicator: IndicatorInfo,
+    due: dict[str, Geography],
+    stored: dict[str, IndicatorSeries],
+    version: int,
+    actor: str,
+) -> int:
+    """Compute the ``due`` series of one indicator and store them in place of the old ones."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    frames = {period: _by_governorate(session, indicator, period) for period in PERIODS}
+    coverage = _coverage(session, indicator)
+    written = 0
+    for key, geo in due.items():
+        row = stored.get(key)
+        if row is None:
+            row = IndicatorSeries(digest=key, definition=indicator.definition, governorates=geo)
+            session.add(row)
+        else:
+            session.execute(delete(IndicatorValue).where(IndicatorValue.series_id == row.id))
+        row.data_version, row.computed_at, row.computed_by = version, now, actor
+        session.flush()
+        values = []
+        for period, frame in frames.items():
+            part = _total(frame if geo is None else frame[frame["governorate"].isin(geo)])
+            if coverage is not None:
+                part = fill_zeros(part, start=coverage[0], end=coverage[1], period=period)
+            values += [
+                {"series_id": row.id, "period": period, "period_start": start,
+                 "value": float(value), "known_on": known_on}
+                for start, value, known_on in zip(
+                    part["period_start"], part["value"], part["known_on"], strict=True
+                )
+            ]  # fmt: skip
+        if values:
+            session.execute(insert(IndicatorValue), values)
+        written += len(values)
+    return written
+
+
+def _by_governorate(session: Session, indicator: IndicatorInfo, period: str) -> pd.DataFrame:
     dialect = session.get_bind().dialect.name
     definition = indicator.definition
     if definition["source"] == "events":
@@ -90,29 +214,17 @@ def _frame(session: Session, sql: str) -> pd.DataFrame:
     return frame
 
 
-def _groups(
-    commission: Commission, indicator: Indicator, frame: pd.DataFrame
-) -> list[tuple[int | None, pd.DataFrame]]:
-    """The national series, and one per area for indicators measured per area."""
-
-    def total(part: pd.DataFrame) -> pd.DataFrame:
-        out = part.groupby("period_start", as_index=False).agg(
-            value=("value", "sum"), known_on=("known_on", "max")
-        )
-        out["known_on"] = out["known_on"].dt.date
-        return out
-
-    frame = frame.assign(known_on=pd.to_datetime(frame["known_on"]))
-
-    groups: list[tuple[int | None, pd.DataFrame]] = [(None, total(frame))]
-    if indicator.scope == "area":
-        for area in commission.areas:
-            names = {g.governorate for g in area.governorates}
-            groups.append((area.id, total(frame[frame["governorate"].isin(names)])))
-    return groups
+def _total(part: pd.DataFrame) -> pd.DataFrame:
+    """One value per period: the sum over governorates, known when its last part is."""
+    part = part.assign(known_on=pd.to_datetime(part["known_on"]))
+    out = part.groupby("period_start", as_index=False).agg(
+        value=("value", "sum"), known_on=("known_on", "max")
+    )
+    out["known_on"] = out["known_on"].dt.date
+    return out
 
 
-def _coverage(session: Session, indicator: Indicator) -> tuple[date, date] | None:
+def _coverage(session: Session, indicator: IndicatorInfo) -> tuple[date, date] | None:
     """The dates covered by the sources of an events indicator (within them, none is zero)."""
     if indicator.definition["source"] != "events":
         return None
@@ -128,12 +240,38 @@ def _coverage(session: Session, indicator: Indicator) -> tuple[date, date] | Non
     return None if start is None else (start, end)
 
 
+def freshness(session: Session, current: Framework, *, as_of: date) -> Freshness:
+    """Whether a commission's values are stale, and the newest evidence they read."""
+    known = batches(session)
+    measured = [i for i in current.indicators if i.kind == "measured"]
+    wanted = {
+        digest(i.definition, geography(i, a)): i for i in measured for a in (None, *current.areas)
+    }
+    stored = {
+        d: v
+        for d, v in session.execute(
+            select(IndicatorSeries.digest, IndicatorSeries.data_version).where(
+                IndicatorSeries.digest.in_(wanted)
+            )
+        )
+    }
+    since: list[datetime] = []
+    for key, indicator in wanted.items():
+        newer = [b for b in known if reads(indicator.definition, b) and b.id > stored.get(key, 0)]
+        if key not in stored:
+            since.append(current.commission.loaded_at)
+        since += [b.imported_at for b in newer[:1]]
+    ends = [b.coverage_end for b in known if any(reads(i.definition, b) for i in measured)]
+    newest = min(max(ends), as_of) if ends else None
+    return Freshness(min(since, default=None), newest)
+
+
 @dataclass(frozen=True)
 class Series:
     """An indicator's values for one area (or nationwide) as known on ``as_of``."""
 
-    indicator: Indicator
-    area: Area | None
+    indicator: IndicatorInfo
+    area: AreaInfo | None
     period_starts: list[date]
     values: list[float]
 
@@ -143,17 +281,22 @@ class Series:
 
 
 def series(
-    session: Session, *, indicator: Indicator, area: Area | None, period: str, as_of: date
+    session: Session,
+    *,
+    indicator: IndicatorInfo,
+    area: AreaInfo | None,
+    period: str,
+    as_of: date,
 ) -> Series:
     """The values known on ``as_of`` for complete periods ending on or before it."""
-    area_id = area.id if area is not None and indicator.scope == "area" else None
+    if indicator.kind != "measured":
+        return Series(indicator, area, [], [])
+    key = digest(indicator.definition, geography(indicator, area))
     rows = session.execute(
         select(IndicatorValue.period_start, IndicatorValue.value)
+        .join(IndicatorSeries, IndicatorSeries.id == IndicatorValue.series_id)
         .where(
-            IndicatorValue.indicator_id == indicator.id,
-            IndicatorValue.area_id.is_(None)
-            if area_id is None
-            else IndicatorValue.area_id == area_id,
+            IndicatorSeries.digest == key,
             IndicatorValue.period == period,
             IndicatorValue.known_on <= as_of,
         )
@@ -161,3 +304,8 @@ def series(
     ).all()
     kept = [(s, v) for s, v in rows if period_end(s, period) <= as_of]
     return Series(indicator, area, [s for s, _ in kept], [v for _, v in kept])
+
+
+def commission_ids(session: Session) -> list[str]:
+    """The ids of every loaded commission."""
+    return list(session.scalars(select(Commission.id).order_by(Commission.id)))

@@ -5,16 +5,22 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
 from sqlalchemy.orm import Session
 
 from hmc.domain.gates import parse_gate
 from hmc.domain.series import week_start
-from hmc.framework.models import Area, Commission, Gate, Indicator
-from hmc.framework.service import get_commission, resolve_as_of
-from hmc.indicators.service import Series, series
+from hmc.framework.records import (
+    AreaInfo,
+    CommissionInfo,
+    Framework,
+    GateInfo,
+    IndicatorInfo,
+)
+from hmc.framework.service import framework, resolve_as_of
+from hmc.indicators.service import Series, freshness, series
 
 TREND_WEEKS = 26
 REASONS = {
@@ -26,13 +32,13 @@ REASONS = {
     "conditions_held": "conditions held",
     "conditions_not_met": "conditions not met",
 }
-Weekly = Callable[[str, Area | None], Series]
+Weekly = Callable[[str, AreaInfo | None], Series]
 
 
 @dataclass(frozen=True)
 class IndicatorStatus:
-    indicator: Indicator
-    area: Area | None
+    indicator: IndicatorInfo
+    area: AreaInfo | None
     latest_period: date | None
     latest_value: float | None  # the last value known, however old
     value: float | None  # the current value: None when there is none from the last 8 weeks
@@ -42,7 +48,7 @@ class IndicatorStatus:
 
 @dataclass(frozen=True)
 class GateStatus:
-    gate: Gate
+    gate: GateInfo
     phase_key: str
     phase_name: str
     condition: bool | None  # the expression alone: True, False, or None when unknown
@@ -59,16 +65,22 @@ class GateStatus:
 
 @dataclass(frozen=True)
 class CommissionStatus:
-    commission: Commission
+    framework: Framework
     as_of: date
     indicators: list[IndicatorStatus]
     gates: list[GateStatus]
+    newest_evidence: date | None  # the last day covered by the evidence its indicators read
+    stale_since: datetime | None  # values are stale (evidence imported since); None: current
 
-    def for_area(self, area: Area | None) -> list[IndicatorStatus]:
-        return [s for s in self.indicators if s.area is area]
+    @property
+    def commission(self) -> CommissionInfo:
+        return self.framework.commission
+
+    def for_area(self, area: AreaInfo | None) -> list[IndicatorStatus]:
+        return [s for s in self.indicators if s.area == area]
 
 
-def _met(indicator: Indicator, value: float | None) -> bool | None:
+def _met(indicator: IndicatorInfo, value: float | None) -> bool | None:
     if value is None or indicator.threshold is None:
         return None
     if indicator.better == "lower":
@@ -97,34 +109,38 @@ def status(session: Session, *, commission_id: str, as_of: date | None) -> Commi
 
     Without ``as_of``: the commission's own date (a replay's), else today.
     """
-    commission = get_commission(session, commission_id=commission_id)
-    as_of = resolve_as_of(commission, as_of)
-    cache: dict[tuple[int, int | None], Series] = {}
+    current = framework(session, commission_id=commission_id)
+    as_of = resolve_as_of(current.commission, as_of)
+    cache: dict[tuple[str, AreaInfo | None], Series] = {}
 
-    def weekly(indicator: Indicator, area: Area | None) -> Series:
-        key = (indicator.id, area.id if area and indicator.scope == "area" else None)
+    def weekly(indicator: IndicatorInfo, area: AreaInfo | None) -> Series:
+        key = (indicator.key, area if indicator.scope == "area" else None)
         if key not in cache:
             cache[key] = series(session, indicator=indicator, area=area, period="week", as_of=as_of)
         return cache[key]
 
-    indicators = [_indicator_status(weekly(i, None), as_of) for i in commission.indicators]
-    for area in commission.areas:
+    indicators = [_indicator_status(weekly(i, None), as_of) for i in current.indicators]
+    for area in current.areas:
         indicators += [
             _indicator_status(weekly(i, area), as_of)
-            for i in commission.indicators
+            for i in current.indicators
             if i.scope == "area"
         ]
-    by_key = {i.key: i for i in commission.indicators}
     gates = [
-        _gate_status(gate, phase.key, phase.name, as_of, lambda k, a: weekly(by_key[k], a))
-        for phase in commission.phases
+        _gate_status(
+            gate, phase.key, phase.name, as_of, lambda k, a: weekly(current.indicator(k), a)
+        )
+        for phase in current.phases
         for gate in phase.gates
     ]
-    return CommissionStatus(commission, as_of, indicators, gates)
+    fresh = freshness(session, current, as_of=as_of)
+    return CommissionStatus(
+        current, as_of, indicators, gates, fresh.newest_evidence, fresh.stale_since
+    )
 
 
 def _gate_status(
-    gate: Gate, phase_key: str, phase_name: str, as_of: date, weekly: Weekly
+    gate: GateInfo, phase_key: str, phase_name: str, as_of: date, weekly: Weekly
 ) -> GateStatus:
     condition, values = _condition(gate, as_of, weekly)
     held: bool | None
@@ -145,7 +161,7 @@ def _gate_status(
 
 
 def _condition(
-    gate: Gate, as_of: date, weekly: Weekly
+    gate: GateInfo, as_of: date, weekly: Weekly
 ) -> tuple[bool | None, dict[str, float | None]]:
     if gate.expression is None:
         return None, {}
@@ -165,5 +181,5 @@ def _condition(
                 array[index] = value
         arrays[key] = array
         values[key] = None if math.isnan(array[-1]) else float(array[-1])
-    result = float(parsed.evaluate(arrays)[-1]) if n > 0 else math.nan
+    result = float(parsed.evaluate(arrays, weeks=n)[-1]) if n > 0 else math.nan
     return (None if math.isnan(result) else result == 1.0), values

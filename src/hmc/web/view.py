@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from hmc.framework.models import Area, Factor, Indicator
+from hmc.framework.records import AreaInfo, FactorInfo, IndicatorInfo
 from hmc.timeline.status import CommissionStatus, GateStatus, IndicatorStatus
 
 LINE = "#1f5f8b"
@@ -17,15 +17,15 @@ RULE = "#b3261e"
 class AreaTable:
     """Area × indicator: the latest value of each area-scoped indicator in each area."""
 
-    indicators: list[Indicator]
-    rows: list[tuple[Area, list[IndicatorStatus]]]
+    indicators: list[IndicatorInfo]
+    rows: list[tuple[AreaInfo, list[IndicatorStatus]]]
 
 
 @dataclass(frozen=True)
 class FactorView:
     """A factor with its nationwide indicators and, if any are per area, their table."""
 
-    factor: Factor
+    factor: FactorInfo
     indicators: list[IndicatorStatus]
     areas: AreaTable | None
 
@@ -54,18 +54,18 @@ class Dashboard:
 
 def dashboard(result: CommissionStatus) -> Dashboard:
     """Arrange a computed status by factor and by phase."""
-    commission = result.commission
+    commission = result.framework
     national = result.for_area(None)
-    per_area = {(s.indicator.id, s.area.id): s for s in result.indicators if s.area is not None}
+    per_area = {(s.indicator.key, s.area.key): s for s in result.indicators if s.area is not None}
     factors = []
     for factor in commission.factors:
-        rows = [s for s in national if s.indicator.factor_id == factor.id]
+        rows = [s for s in national if s.indicator.factor.key == factor.key]
         scoped = [s.indicator for s in rows if s.indicator.scope == "area"]
         table = None
         if scoped and commission.areas:
             table = AreaTable(
                 scoped,
-                [(a, [per_area[(i.id, a.id)] for i in scoped]) for a in commission.areas],
+                [(a, [per_area[(i.key, a.key)] for i in scoped]) for a in commission.areas],
             )
         factors.append(FactorView(factor, rows, table))
     phases = [
@@ -82,7 +82,7 @@ def number(value: float | None) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
 
 
-def threshold(indicator: Indicator) -> str:
+def threshold(indicator: IndicatorInfo) -> str:
     """The threshold with its direction, e.g. "≤ 5"; empty when there is none."""
     if indicator.threshold is None:
         return ""

@@ -1,0 +1,135 @@
+"""A commission's framework as plain, immutable records: what services hand to interfaces.
+
+Interfaces (API, pages, command line) read these, never the tables behind them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from hmc.errors import NotFound
+
+MAX_LISTED = 20  # ids listed in a "not found" message
+
+
+def not_found(kind: str, wanted: str, known: list[str], where: str) -> NotFound:
+    """A NotFound naming what was asked for (cut short) and the ids that exist.
+
+    >>> not_found("area", "x" * 100, ["north", "south"], "pic").message[-40:]
+    '… in pic (known: north, south)'
+    """
+    shown = wanted if len(wanted) <= 80 else wanted[:80] + "…"
+    listed = ", ".join(known[:MAX_LISTED]) + (", …" if len(known) > MAX_LISTED else "")
+    return NotFound(f'no {kind} "{shown}" in {where} (known: {listed or "none"})', **{kind: shown})
+
+
+@dataclass(frozen=True)
+class PartyInfo:
+    key: str
+    name: str
+
+
+@dataclass(frozen=True)
+class CommissionInfo:
+    id: str
+    name: str
+    description: str
+    country: str
+    default_as_of: date | None
+    parties: tuple[PartyInfo, ...]
+    version: int
+    loaded_at: datetime
+
+
+@dataclass(frozen=True)
+class FactorInfo:
+    key: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class LevelInfo:
+    value: int
+    label: str
+    rubric: str
+
+
+@dataclass(frozen=True)
+class ScaleInfo:
+    key: str
+    name: str
+    levels: tuple[LevelInfo, ...]
+
+
+@dataclass(frozen=True)
+class IndicatorInfo:
+    """A measured indicator (``definition`` says how) or a rated one (``scale``)."""
+
+    key: str
+    name: str
+    factor: FactorInfo
+    kind: str
+    scope: str
+    unit: str
+    better: str
+    threshold: float | None
+    rationale: str
+    definition: dict[str, Any] = field(hash=False)
+    scale: ScaleInfo | None
+    added_in: int
+
+
+@dataclass(frozen=True)
+class AreaInfo:
+    key: str
+    name: str
+    governorates: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GateInfo:
+    phase_key: str
+    area: AreaInfo
+    expression: str | None
+    not_before: date | None
+    no_later_than: date | None
+
+
+@dataclass(frozen=True)
+class PhaseInfo:
+    key: str
+    name: str
+    description: str
+    after: str | None
+    min_duration_weeks: int
+    gates: tuple[GateInfo, ...]
+
+
+@dataclass(frozen=True)
+class Framework:
+    """One version of a commission's framework, in the configuration's order."""
+
+    commission: CommissionInfo
+    factors: tuple[FactorInfo, ...]
+    scales: tuple[ScaleInfo, ...]
+    indicators: tuple[IndicatorInfo, ...]
+    areas: tuple[AreaInfo, ...]
+    phases: tuple[PhaseInfo, ...]
+
+    def indicator(self, key: str) -> IndicatorInfo:
+        """The indicator ``key``, or NotFound listing the ones there are."""
+        for indicator in self.indicators:
+            if indicator.key == key:
+                return indicator
+        known = [i.key for i in self.indicators]
+        raise not_found("indicator", key, known, self.commission.id)
+
+    def area(self, key: str) -> AreaInfo:
+        """The area ``key`` (in any case), or NotFound listing the ones there are."""
+        for area in self.areas:
+            if area.key == key.lower():
+                return area
+        raise not_found("area", key, [a.key for a in self.areas], self.commission.id)
