@@ -347,6 +347,8 @@ US_FORCES_HEADER = (
 MUSINGS_HEADER = "period_start,period_end,granularity,metric,value,scope,notes,source_url\n"
 OUTSIDE = "is outside the dates hmc works with (1900-01-01 to 2199-12-31)"
 HUGE = "9" * 400
+MOST = "999,999,999,999,999"  # the largest number a file may hold
+MUSINGS_ROW = "2022-01-01,2022-01-07,week,{},{},,,https://example.org"
 
 
 def parse(format: str, text: str | bytes, name: str = "f.csv") -> Any:
@@ -379,14 +381,15 @@ def parse(format: str, text: str | bytes, name: str = "f.csv") -> Any:
             "esoc-weekly",
             ESOC_ROW.format("2004-01-29").replace(",3,3,", f",{HUGE},3,", 1),
             "SIGACT",
-            f'"{"9" * 40}…" is too large (at most 15 digits)',
+            f'"{"9" * 40}…" is too large (at most {MOST})',
         ),
         ("ucdp-weekly", "0,1,5", "year", "0 is outside the years hmc works with (1900 to 2199)"),
         ("ucdp-weekly", "10000,x,5", "year", "10000 is outside the years hmc works with"),
         ("ucdp-weekly", "1899,52,5", "year", "1899 is outside the years hmc works with"),
         ("ucdp-weekly", "2015,54,5", "week", "2015 has no ISO week 54"),
-        ("ucdp-weekly", f"2015,1,{HUGE}", "battle_deaths", "is too large (at most 15 digits)"),
-        ("ucdp-weekly", f"{HUGE},1,5", "year", "is too large (at most 15 digits)"),
+        ("ucdp-weekly", f"2015,1,{HUGE}", "battle_deaths", f"is too large (at most {MOST})"),
+        ("ucdp-weekly", "2015,1,1000000000000000", "battle_deaths", f"at most {MOST}"),
+        ("ucdp-weekly", f"{HUGE},1,5", "year", f"is too large (at most {MOST})"),
         (
             "us-forces-attacks",
             "2300-01-01,,2023-10-17,23,,,,,Pentagon,,https://example.org",
@@ -397,25 +400,25 @@ def parse(format: str, text: str | bytes, name: str = "f.csv") -> Any:
             "us-forces-attacks",
             f"2023-12-01,,2023-10-17,{HUGE},,,,,Pentagon,,https://example.org",
             "attacks_total",
-            "is too large (at most 15 digits)",
+            f"is too large (at most {MOST})",
         ),
         (
             "musings-incidents",
             f"2022-01-01,2022-01-07,week,incidents,1{'0' * 400},,,https://example.org",
             "value",
-            f'"1{"0" * 39}…" holds a number too large to compute with',
+            f'"1{"0" * 39}…" is too large (at most {MOST})',
         ),
         (
             "musings-incidents",
             f"2022-01-01,2022-01-07,week,incidents,1-{HUGE},,,https://example.org",
             "value",
-            "holds a number too large to compute with",
+            f"holds a number too large (at most {MOST})",
         ),
         (
             "musings-incidents",
             f"2022-01-01,2022-01-07,week,incidents_total/IS,18/{HUGE},,,https://example.org",
             "value",
-            "holds a number too large to compute with",
+            f"holds a number too large (at most {MOST})",
         ),
         (
             "musings-incidents",
@@ -423,6 +426,52 @@ def parse(format: str, text: str | bytes, name: str = "f.csv") -> Any:
             "period_end",
             f"2300-01-07 {OUTSIDE}",
         ),
+        # A count is bounded, not merely finite: 1e20 (or 1e308) is no tally of incidents.
+        ("musings-incidents", MUSINGS_ROW.format("incidents", "1" + "0" * 20), "value", MOST),
+        ("musings-incidents", MUSINGS_ROW.format("killed", "9" * 308), "value", MOST),
+        (
+            "musings-incidents",
+            MUSINGS_ROW.format("killed", "999999999999999.5"),
+            "value",
+            f'"999999999999999.5" is too large (at most {MOST})',
+        ),
+        (
+            "musings-incidents",
+            MUSINGS_ROW.format("killed", "5-1000000000000000"),
+            "value",
+            f'"5-1000000000000000" holds a number too large (at most {MOST})',
+        ),
+        # Digits other than 0-9 are refused alike by every format (int() and float() read them).
+        (
+            "musings-incidents",
+            MUSINGS_ROW.format("killed", "٣"),
+            "value",
+            '"٣" holds the digit "٣" (U+0663): write numbers with the digits 0-9',
+        ),
+        ("musings-incidents", MUSINGS_ROW.format("killed", "١٥٠-٢٠٠"), "value", "U+0661"),
+        ("musings-incidents", MUSINGS_ROW.format("incidents_total/IS", "18/９"), "value", "U+FF19"),
+        (
+            "musings-incidents",
+            MUSINGS_ROW.replace("2022-01-01", "2022-0١-01").format("killed", "3"),
+            "period_start",
+            '"2022-0١-01" holds the digit "١" (U+0661): write dates with the digits 0-9',
+        ),
+        (
+            "esoc-weekly",
+            ESOC_ROW.format("2004-01-29").replace(",3,3,", ",٣,3,", 1),
+            "SIGACT",
+            '"٣" holds the digit "٣" (U+0663): write numbers with the digits 0-9',
+        ),
+        ("esoc-weekly", ESOC_ROW.format("２００４-01-29"), "week_start", "write dates with"),
+        ("ucdp-weekly", "2015,1,３", "battle_deaths", '"３" holds the digit "３" (U+FF13)'),
+        ("ucdp-weekly", "٢٠١٥,1,3", "year", "write numbers with the digits 0-9"),
+        (
+            "us-forces-attacks",
+            "2023-12-01,,2023-10-17,٣٤,,,,,Pentagon,,https://example.org",
+            "attacks_total",
+            "U+0663): write numbers with the digits 0-9",
+        ),
+        ("sigacts", "２００４-01-01 00:20,1,IED,Civilian,", "datetime", "write dates with"),
     ],
 )
 def test_a_bad_cell_is_one_error_naming_file_row_and_field(
@@ -451,6 +500,15 @@ def test_the_first_and_last_dates_are_imported() -> None:
     assert ends == [(date(1900, 1, 1), date(1900, 1, 7)), (date(2199, 12, 23), date(2199, 12, 29))]
     last = parse("esoc-weekly", ESOC_HEADER + ESOC_ROW.format("2199-12-24"))
     assert last.observations[0]["period_end"] == date(2199, 12, 31)  # week 52, 8 days
+
+
+def test_the_largest_numbers_are_imported() -> None:
+    most = 999_999_999_999_999
+    counts = parse("ucdp-weekly", f"year,week,battle_deaths\n2015,1,{most}\n2015,2,0{most}\n")
+    assert [o["value"] for o in counts.observations] == [most, most]
+    rows = [MUSINGS_ROW.format("killed", f"{most}"), MUSINGS_ROW.format("wounded", f"0-{most}")]
+    tallies = parse("musings-incidents", MUSINGS_HEADER + "\n".join(rows) + "\n")
+    assert [o["value"] for o in tallies.observations] == [most, most / 2]
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])

@@ -2,8 +2,10 @@
 
 Rows are numbered as lines of the file: the header is row 1, the first data row is row 2.
 A file is read whole, so it may hold at most :data:`MAX_BYTES` (after decompression); it
-must be UTF-8 text (a UTF-8 byte order mark is fine) and its dates within the dates hmc
-works with (:mod:`hmc.domain.days`).
+must be UTF-8 text (a UTF-8 byte order mark is fine), its dates within the dates hmc works
+with (:mod:`hmc.domain.days`) and its numbers at most :data:`MAX_NUMBER`, every date and
+number written with the digits 0-9 (``int()`` and ``float()`` would read "٣" or "３" as 3,
+so other digits are refused rather than read by some formats and not others).
 """
 
 from __future__ import annotations
@@ -25,11 +27,15 @@ from hmc.errors import EvidenceError
 MAX_BYTES = 1 << 30
 """The most a file may hold, decompressed (1 GiB): it is read whole, then parsed whole."""
 MAX_DIGITS = 15
-"""The most digits a whole number may have: every one is exact as a float (a value)."""
+"""The most digits a number may have before any decimal point."""
+MAX_NUMBER = 10**MAX_DIGITS - 1
+"""The largest number a file may hold: whole numbers up to it are exact as floats (values),
+and sums of a billion of them stay finite."""
 _CHUNK = 1 << 20  # decompressed a mebibyte at a time, so that the size is checked as it grows
 _GZIP_MAGIC = b"\x1f\x8b"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}")
+_WHOLE = re.compile(r"[0-9]+")
 _SHOWN = 40  # a longer cell is cut in messages
 
 
@@ -112,16 +118,29 @@ class Record:
         text = self.text(field)
         return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
 
+    def digits(self, field: str, what: str = "numbers") -> str:
+        """The cell, refused if it holds a digit other than 0-9 (Arabic-Indic, full-width, ...)."""
+        text = self.text(field)
+        if not text.isascii():
+            for char in text:
+                if char.isdigit() and not char.isascii():
+                    self.fail(
+                        field,
+                        f'"{self.shown(field)}" holds the digit "{char}" (U+{ord(char):04X}): '
+                        f"write {what} with the digits 0-9",
+                    )
+        return text
+
     def parse_date(self, field: str) -> date:
         """The cell as a date, YYYY-MM-DD, within the dates hmc works with."""
         try:
-            return parse_day(self.text(field))
+            return parse_day(self.digits(field, "dates"))
         except ValueError as exc:  # says what is wrong: the form or the range
             self.fail(field, str(exc))
 
     def parse_datetime(self, field: str) -> datetime:
         """The cell as a naive date and time, ``YYYY-MM-DD HH:MM``, within hmc's dates."""
-        text = self.text(field)
+        text = self.digits(field, "dates")
         moment = None
         if _DATETIME.fullmatch(text):
             with contextlib.suppress(ValueError):  # e.g. 2004-13-01: the message below says it
@@ -134,13 +153,25 @@ class Record:
         return moment
 
     def parse_int(self, field: str) -> int:
-        """The cell as a whole number, zero or more, of at most MAX_DIGITS digits."""
-        text = self.text(field)
-        if not text.isdigit() or not text.isascii():
+        """The cell as a whole number from 0 to MAX_NUMBER."""
+        text = self.digits(field)
+        if not _WHOLE.fullmatch(text):
             self.fail(field, f'"{self.shown(field)}" is not a whole number of zero or more')
-        if len(text.lstrip("0")) > MAX_DIGITS:  # int() of 4,300+ digits fails, float() of 309+
-            self.fail(field, f'"{self.shown(field)}" is too large (at most {MAX_DIGITS} digits)')
+        self._bound(field, text)
         return int(text)
+
+    def parse_figure(self, field: str, text: str) -> float:
+        """``text``, the cell or a part of it (digits 0-9, maybe a decimal part), as a float."""
+        self._bound(field, text)
+        return float(text)
+
+    def _bound(self, field: str, text: str) -> None:
+        """Refuse a number above MAX_NUMBER, saying the maximum."""
+        whole = text.partition(".")[0].lstrip("0")
+        # The length first: int() of 4,300+ digits fails, float() of 309+ is infinite.
+        if len(whole) > MAX_DIGITS or float(text) > MAX_NUMBER:
+            what = "is" if text == self.text(field) else "holds a number"
+            self.fail(field, f'"{self.shown(field)}" {what} too large (at most {MAX_NUMBER:,})')
 
     def parse_optional_int(self, field: str) -> int | None:
         """The cell as a whole number, or None when empty."""

@@ -12,11 +12,12 @@ Values are published as a number, a range ("150-200": its midpoint is stored) or
 "total/IS" pair ("18/9": 18 incidents of which 9 by the Islamic State); "18/3/1" has a third
 figure the source does not explain, so only the first two are used. Whenever the value was
 not a plain number, the note keeps it as published, with the row's notes, scope and address.
+Every figure is written with the digits 0-9 and is at most 999,999,999,999,999
+(``csvfile.MAX_NUMBER``).
 """
 
 from __future__ import annotations
 
-import math
 import re
 
 from hmc.evidence.importers.base import Format, ObservationRow, Parsed, SourceInfo
@@ -36,7 +37,7 @@ METRICS = {
     "killed": ("killed",),
     "wounded": ("wounded",),
 }
-_NUMBER = r"\d+(?:\.\d+)?"
+_NUMBER = r"[0-9]+(?:\.[0-9]+)?"
 _PLAIN = re.compile(_NUMBER)
 _RANGE = re.compile(rf"({_NUMBER})\s*[-–]\s*({_NUMBER})")
 _SLASHED = re.compile(rf"{_NUMBER}(?:\s*/\s*{_NUMBER})+")
@@ -44,28 +45,21 @@ _SLASHED = re.compile(rf"{_NUMBER}(?:\s*/\s*{_NUMBER})+")
 
 def values(record: Record, series: tuple[str, ...]) -> list[float]:
     """The figures of the ``value`` cell, one per series at most (a "total/IS" pair gives two)."""
-    text = record.text("value")
+    text = record.digits("value")
     if _PLAIN.fullmatch(text):
-        return [_finite(record, text)]
+        return [record.parse_figure("value", text)]
     if match := _RANGE.fullmatch(text):
-        low, high = _finite(record, match.group(1)), _finite(record, match.group(2))
+        low, high = (record.parse_figure("value", end) for end in match.groups())
         if low > high:
             record.fail("value", f'"{text}" is a range whose low end is above its high end')
-        return [low / 2 + high / 2]  # the midpoint, exact, and finite when both ends are
+        return [low / 2 + high / 2]  # the midpoint
     if _SLASHED.fullmatch(text) and len(series) > 1:
-        return [_finite(record, part) for part in text.split("/")[: len(series)]]
+        parts = text.split("/")[: len(series)]
+        return [record.parse_figure("value", part.strip()) for part in parts]
     expected = "a number, a range like 150-200"
     if len(series) > 1:
         expected += ' or a "total/IS" pair like 18/9'
     record.fail("value", f'"{record.shown("value")}" is not {expected}')
-
-
-def _finite(record: Record, number: str) -> float:
-    """``number`` as a float; an error if it is too large to be one (309 digits and more)."""
-    figure = float(number)
-    if not math.isfinite(figure):
-        record.fail("value", f'"{record.shown("value")}" holds a number too large to compute with')
-    return figure
 
 
 def parse(file: CsvFile) -> Parsed:
