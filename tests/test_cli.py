@@ -12,8 +12,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
+import hmc
 from hmc.cli import app
 from hmc.evidence.models import ImportBatch, Observation
+from hmc.framework.service import shipped_commissions
 from hmc.storage import session_scope
 
 runner = CliRunner()
@@ -121,3 +123,49 @@ def test_script_honours_database_url_from_any_directory(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "loaded hmc-iraq-2024" in result.stdout and target.exists()
     assert not list(elsewhere.iterdir())
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"hmc {hmc.__version__}"
+
+
+def test_data_is_printed_as_written_never_read_as_markup(engine: Engine, tmp_path: Path) -> None:
+    pic = next(p for p in shipped_commissions() if p.stem == "pic-iraq-2006")
+    path = tmp_path / "pic.toml"
+    text = pic.read_text(encoding="utf-8").replace(
+        'name = "Provincial Iraqi Control, 2006–2008"', 'name = "PIC [/] 2006 [bold]x"'
+    )
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["init", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "PIC [/] 2006 [bold]x" in result.output
+    status = runner.invoke(app, ["status", "-c", "pic-iraq-2006"])
+    assert "PIC [/] 2006 [bold]x" in status.output
+    odd = tmp_path / "x[@a(].csv"
+    odd.write_text(
+        "governorate,stata_week,week_start,SIGACT,SIG_1,df,idf,suicide,ied_attack,ied_clear,"
+        "ied_total\nAnbar,2292,2004-01-29,3,3,1,0,0,2,0,2\n"
+    )
+    imported = runner.invoke(app, ["import", str(odd), "--format", "esoc-weekly"])
+    assert imported.exit_code == 0, imported.output
+    assert "x[@a(].csv" in imported.output
+    assert "x[@a(].csv" in runner.invoke(app, ["imports"]).output
+
+
+def test_tables_fit_80_columns_and_keep_ids_whole(demo_engine: Engine) -> None:
+    env = {**os.environ, "COLUMNS": "80"}
+    for args in (["status"], ["status", "-c", "pic-iraq-2006"], ["imports"]):
+        result = subprocess.run(
+            [str(Path(sys.executable).with_name("hmc")), *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        assert max(len(line) for line in result.stdout.splitlines()) <= 80, args
+        if args[0] == "status":
+            keys = ["sigacts", "ied_attacks"] if len(args) > 1 else ["isf_counter_terrorism"]
+            for key in keys:
+                assert f" {key} " in result.stdout, key
