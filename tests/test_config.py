@@ -1,4 +1,4 @@
-"""Commission configuration: the shipped ones load; bad ones name the file, line and key."""
+"""Commission configuration: the shipped ones load; bad ones name the file, line and item."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
+from hmc.accounts import Actor
 from hmc.errors import ConfigError
 from hmc.framework.config import load_config
 from hmc.framework.models import Commission, Gate, Indicator
@@ -15,6 +16,7 @@ from hmc.storage import session_scope
 
 IRAQ = next(p for p in shipped_commissions() if p.stem == "hmc-iraq-2024")
 PIC = next(p for p in shipped_commissions() if p.stem == "pic-iraq-2006")
+TESTER = Actor.system("tests")
 
 
 def test_shipped_commissions_default_first() -> None:
@@ -37,13 +39,11 @@ def test_iraq_commission_has_the_seeds_factors_and_enablers() -> None:
     assert str(kurdistan.no_later_than) == "2026-09-30" and kurdistan.when
 
 
-def test_loading_is_idempotent_and_reload_replaces(engine: Engine) -> None:
+def test_loading_is_idempotent(engine: Engine) -> None:
     with session_scope(engine) as session:
-        _, changed = load_commission(session, path=PIC)
-        assert changed
+        assert load_commission(session, path=PIC, actor=TESTER).loaded
     with session_scope(engine) as session:
-        _, changed = load_commission(session, path=PIC)
-        assert not changed
+        assert not load_commission(session, path=PIC, actor=TESTER).loaded
         assert session.scalar(select(func.count()).select_from(Commission)) == 1
         # 18 governorates, one gate each from the default gate
         assert session.scalar(select(func.count()).select_from(Gate)) == 18
@@ -73,18 +73,22 @@ def test_unknown_factor_names_file_line_and_key(tmp_path: Path) -> None:
         load_config(path)
     line = _line_of(path, 'factor = "weather"')
     assert caught.value.details["line"] == line
-    assert caught.value.details["key"] == "indicator.2.factor"
-    assert str(path) in caught.value.message and f"line {line}" in caught.value.message
-    assert 'unknown factor "weather"' in caught.value.message
+    assert caught.value.details["key"] == "indicator attacks_on_us_forces: factor"
+    assert caught.value.message == (
+        f'{path}, line {line}: indicator attacks_on_us_forces: factor: unknown factor "weather"'
+    )
 
 
 def test_gate_syntax_error_points_at_line_and_column(tmp_path: Path) -> None:
     path = _variant(tmp_path, "isf_intelligence >= 3", "isf_intelligence >= >= 3")
     with pytest.raises(ConfigError) as caught:
         load_config(path)
-    assert caught.value.details["line"] == _line_of(path, ">= >= 3")
-    assert caught.value.details["key"] == "phase.1.gate.federal-iraq.when"
-    assert "column" in caught.value.message and "^" in caught.value.message
+    line = _line_of(path, ">= >= 3")
+    assert caught.value.details["line"] == line
+    assert caught.value.details["key"] == "phase transition, gate federal-iraq: when"
+    first, _, caret = caught.value.message.split("\n")
+    assert first.startswith(f"{path}, line {line}: phase transition, gate federal-iraq: when: ")
+    assert first.endswith('unexpected ">=" at column 102') and caret.endswith("^")
 
 
 def test_gate_with_unknown_indicator(tmp_path: Path) -> None:
@@ -97,8 +101,11 @@ def test_schema_error_wrong_type(tmp_path: Path) -> None:
     path = _variant(tmp_path, "threshold = 5\n", 'threshold = "five"\n')
     with pytest.raises(ConfigError) as caught:
         load_config(path)
-    assert caught.value.details["key"] == "indicator.0.threshold"
-    assert caught.value.details["line"] == _line_of(path, 'threshold = "five"')
+    line = _line_of(path, 'threshold = "five"')
+    assert caught.value.message == (
+        f"{path}, line {line}: indicator isis_incidents: threshold:"
+        ' expected a number, not text ("five")'
+    )
 
 
 def test_unknown_key_is_rejected(tmp_path: Path) -> None:
@@ -124,6 +131,185 @@ def test_toml_syntax_error_names_line(tmp_path: Path) -> None:
 def test_bad_config_writes_nothing(engine: Engine, tmp_path: Path) -> None:
     path = _variant(tmp_path, 'factor = "operational-environment"', 'factor = "weather"')
     with pytest.raises(ConfigError), session_scope(engine) as session:
-        load_commission(session, path=path)
+        load_commission(session, path=path, actor=TESTER)
     with session_scope(engine) as session:
         assert session.scalar(select(func.count()).select_from(Commission)) == 0
+
+
+def _refused(path: Path) -> str:
+    """The message of the ConfigError loading ``path`` raises."""
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    return caught.value.message
+
+
+# --- items are named by their id ----------------------------------------------------------
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "item"),
+    [
+        ('"halabja"]', '"atlantis"]', "atlantis", "area kurdistan-region: governorates"),
+        (
+            'label = "Capable with Coalition enablers"',
+            "label = 3",
+            "label = 3",
+            "scale capability, level 3: label",
+        ),
+        (
+            'not_before = "2025-09-30"',
+            "not_before = 7",
+            "not_before = 7",
+            "phase transition, gate kurdistan-region: not_before",
+        ),
+        (
+            '{ id = "iq", name = "Republic of Iraq" }',
+            '{ id = "iq" }',
+            '"iq"',
+            "commission, party iq",
+        ),
+        (
+            'after = "transition"',
+            'after = "transition"\ncolour = 1',
+            "colour",
+            "phase bilateral-partnership: colour",
+        ),
+    ],
+)
+def test_errors_name_the_item_by_its_id(
+    tmp_path: Path, old: str, new: str, needle: str, item: str
+) -> None:
+    path = _variant(tmp_path, old, new)
+    assert _refused(path).startswith(f"{path}, line {_line_of(path, needle)}: {item}: ")
+
+
+def test_an_item_whose_id_is_the_problem_is_named_by_its_position(tmp_path: Path) -> None:
+    path = _variant(tmp_path, 'id = "battle_deaths"', 'id = "Battle-Deaths"')
+    line = _line_of(path, "Battle-Deaths")
+    assert _refused(path) == (
+        f'{path}, line {line}: indicator #2: id: "Battle-Deaths" is not an id'
+        ' (write lowercase letters, digits and "_", starting with a letter)'
+    )
+
+
+# --- phases ---------------------------------------------------------------------------------
+def test_a_phase_after_itself_is_refused(tmp_path: Path) -> None:
+    path = _variant(tmp_path, 'after = "coalition-mission"', 'after = "transition"')
+    line = _line_of(path, 'after = "transition"')
+    assert _refused(path) == (
+        f'{path}, line {line}: phase transition: after: "transition" comes after itself'
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "cycle"),
+    [
+        (
+            'after = "coalition-mission"',
+            'after = "bilateral-partnership"',
+            "transition after bilateral-partnership after transition",
+        ),
+        (
+            'id = "coalition-mission"',
+            'id = "coalition-mission"\nafter = "bilateral-partnership"',
+            "coalition-mission after bilateral-partnership after transition"
+            " after coalition-mission",
+        ),
+    ],
+)
+def test_a_cycle_of_phases_is_refused_naming_them(
+    tmp_path: Path, old: str, new: str, cycle: str
+) -> None:
+    path = _variant(tmp_path, old, new)
+    assert _refused(path).endswith(f": after: the phases form a cycle: {cycle}")
+
+
+# --- duplicates -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("spelling", "problem"),
+    [
+        ('"halabja"', "Halabja is listed twice"),
+        ('"Arbil"', 'Erbil is listed twice (as "erbil" and "Arbil")'),
+    ],
+)
+def test_a_governorate_twice_in_an_area_is_refused(
+    tmp_path: Path, spelling: str, problem: str
+) -> None:
+    path = _variant(tmp_path, '"halabja"]', f'"halabja", {spelling}]')
+    line = _line_of(path, spelling)
+    assert _refused(path) == (
+        f"{path}, line {line}: area kurdistan-region: governorates: {problem}"
+    )
+
+
+def test_a_scale_level_value_twice_is_refused(tmp_path: Path) -> None:
+    path = _variant(
+        tmp_path, '{ value = 3, label = "Capable with', '{ value = 2, label = "Capable with'
+    )
+    line = _line_of(path, '{ value = 2, label = "Capable with Coalition enablers"')
+    assert _refused(path) == (
+        f"{path}, line {line}: scale capability, level #3: value: 2 is given twice"
+        " (values must differ)"
+    )
+
+
+def test_a_party_id_twice_is_refused(tmp_path: Path) -> None:
+    path = _variant(tmp_path, '{ id = "iq",', '{ id = "us",')
+    assert _refused(path).endswith(
+        ': commission, party #2: id: "us" is given twice (ids must differ)'
+    )
+
+
+# --- numbers are numbers --------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("old", "new", "item", "problem"),
+    [
+        (
+            "threshold = 5\n",
+            "threshold = true\n",
+            "indicator isis_incidents: threshold",
+            "expected a number, not true",
+        ),
+        (
+            "{ value = 1,",
+            "{ value = true,",
+            "scale capability, level #1: value",
+            "expected a whole number, not true",
+        ),
+        (
+            "{ value = 1,",
+            "{ value = 1.5,",
+            "scale capability, level #1: value",
+            "expected a whole number, not 1.5",
+        ),
+        (
+            "{ value = 1,",
+            '{ value = "1",',
+            "scale capability, level #1: value",
+            'expected a whole number, not text ("1")',
+        ),
+        (
+            'name = "Federal Iraq"',
+            "name = false",
+            "area federal-iraq: name",
+            "expected text, not false",
+        ),
+    ],
+)
+def test_booleans_and_text_are_not_read_as_numbers(
+    tmp_path: Path, old: str, new: str, item: str, problem: str
+) -> None:
+    path = _variant(tmp_path, old, new)
+    assert _refused(path).endswith(f": {item}: {problem}")
+
+
+# --- unknown keys ---------------------------------------------------------------------------
+def test_a_misspelt_table_is_reported_on_its_line(tmp_path: Path) -> None:
+    path = _variant(
+        tmp_path, '[[indicator]]\nid = "battle_deaths"', '[[indicators]]\nid = "battle_deaths"'
+    )
+    line = _line_of(path, "[[indicators]]")
+    assert _refused(path) == f"{path}, line {line}: indicators: unknown key"
+
+
+def test_an_unknown_top_level_key_is_reported_on_its_line(tmp_path: Path) -> None:
+    path = _variant(tmp_path, "[commission]", "version = 2\n\n[commission]")
+    assert _refused(path) == f"{path}, line {_line_of(path, 'version = 2')}: version: unknown key"

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
-from hmc.domain.gates import MAX_WINDOW, Gate, parse_gate
+from hmc.domain.gates import MAX_NESTING, MAX_TERMS, MAX_WINDOW, Gate, parse_gate
 from hmc.errors import ConfigError, GateError
 
 nan = np.nan
@@ -161,6 +161,69 @@ def test_result_length_and_dtype_follow_the_series() -> None:
     assert_array_equal(got, arr(1, 1, 1))
     empty = parse_gate("sustained(sum(x, 2w) > 1, 3w)").evaluate({"x": arr()})
     assert empty.shape == (0,)
+
+
+def test_a_gate_of_no_indicator_takes_the_number_of_weeks() -> None:
+    assert_array_equal(parse_gate("true").evaluate({}, weeks=3), arr(T, T, T))
+    assert_array_equal(parse_gate("false or 1 > 2").evaluate({}, weeks=2), arr(F, F))
+    assert parse_gate("true").evaluate({}, weeks=0).shape == (0,)
+    with pytest.raises(ValueError, match="give weeks="):
+        parse_gate("true").evaluate({})
+
+
+def test_weeks_given_with_series_must_match_them() -> None:
+    x = arr(1, 2, 3)
+    assert_array_equal(parse_gate("x > 1").evaluate({"x": x}, weeks=3), arr(F, T, T))
+    with pytest.raises(ValueError, match="weeks=4 but the series have 3 weeks"):
+        parse_gate("x > 1").evaluate({"x": x}, weeks=4)
+    with pytest.raises(ValueError, match="weeks=2 but the series have 3 weeks"):
+        parse_gate("true").evaluate({"x": x}, weeks=2)
+    with pytest.raises(ValueError, match="negative"):
+        parse_gate("true").evaluate({}, weeks=-1)
+
+
+# --- limits --------------------------------------------------------------------------------
+def test_nesting_up_to_the_limit_parses_and_evaluates() -> None:
+    assert MAX_NESTING == 50 and MAX_TERMS == 200
+    text = "z > 1"
+    for _ in range(MAX_NESTING):  # the deepest tree the limits allow, about 450 frames
+        text = f"a > 1 or b > 1 and not sustained({text}, 1w)"
+    x = arr(2, 2)
+    assert_array_equal(parse_gate(text).evaluate({"a": x, "b": x, "z": x}), arr(T, T))
+    many = " or ".join(["x > 1"] * MAX_TERMS)
+    assert_array_equal(run(many, x=arr(0, 2)), arr(F, T))
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "fragment"),
+    [
+        ("(" * 51 + "x > 1" + ")" * 51, 51, "too deeply nested (at most 50 levels of parentheses)"),
+        ("(" * 5000 + "x > 1" + ")" * 5000, 51, "too deeply nested"),
+        ("mean(" * 60 + "x" + ", 1w)" * 60 + " > 1", 51 * 5, "too deeply nested"),
+        (
+            " or ".join(["x>1"] * 201),
+            200 * 7 - 2,
+            "too many conditions joined by and/or (at most 200)",
+        ),
+        (" and ".join(["x>1"] * 5000), 200 * 8 - 3, "too many conditions joined by and/or"),
+    ],
+)
+def test_nesting_beyond_the_limits_is_refused_naming_the_gate(
+    text: str, column: int, fragment: str
+) -> None:
+    with pytest.raises(GateError) as info:
+        parse_gate(text, source="phase handover, gate north")
+    first = str(info.value).split("\n")[0]
+    assert first.startswith('gate "phase handover, gate north": ' + fragment)
+    assert first.endswith(f"at column {column}")
+
+
+def test_a_long_chain_of_not_is_folded() -> None:
+    x = arr(0, 2)
+    assert_array_equal(run("not " * 5000 + "x > 1", x=x), arr(F, T))
+    assert_array_equal(run("not " * 5001 + "x > 1", x=x), arr(T, F))
+    with pytest.raises(GateError, match="expected a condition, got a number at column 20001"):
+        parse_gate("not " * 5000 + "x")
 
 
 # --- errors --------------------------------------------------------------------------------

@@ -4,6 +4,10 @@ A gate such as ``sustained(mean(isis_attacks, 4w) <= 12, 12w) and isf_counter_te
 is parsed with a Lark grammar (``gate.lark``, never ``eval``) into a small frozen AST and
 evaluated on numpy arrays on a common weekly grid. Conditions are three-valued float arrays:
 1.0 true, 0.0 false, NaN unknown (Kleene logic). Pure: no I/O beyond reading the grammar.
+
+A gate nests at most :data:`MAX_NESTING` parentheses deep and joins at most :data:`MAX_TERMS`
+conditions with ``and``/``or``, so that building and evaluating it stay within Python's
+recursion limit (``and``/``or`` chains are flattened, repeated ``not`` folded).
 """
 
 from __future__ import annotations
@@ -21,10 +25,14 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from hmc.errors import GateError
 
-__all__ = ["MAX_WINDOW", "Gate", "parse_gate"]
+__all__ = ["MAX_NESTING", "MAX_TERMS", "MAX_WINDOW", "Gate", "parse_gate"]
 
 MAX_WINDOW = 520
 """The longest window a gate may use, in weeks (ten years)."""
+MAX_NESTING = 50
+"""The deepest a gate may nest parentheses, a function's own included."""
+MAX_TERMS = 200
+"""The most conditions a gate may join with ``and`` and ``or``."""
 
 _Array = npt.NDArray[np.float64]
 _PARSER = Lark(
@@ -79,10 +87,9 @@ class _Not:
 
 
 @dataclass(frozen=True)
-class _Logic:  # "and" / "or"
+class _Logic:  # "and" / "or" over two or more conditions
     op: str
-    left: _Expr
-    right: _Expr
+    args: tuple[_Expr, ...]
 
 
 @dataclass(frozen=True)
@@ -131,16 +138,34 @@ def _syntax_error(text: str, source: str, exc: UnexpectedInput) -> GateError:
     return _error(text, source, what, exc.line, exc.column)
 
 
+def _check_limits(text: str) -> None:
+    """Refuse nesting deeper than MAX_NESTING and more than MAX_TERMS and/or'ed conditions."""
+    depth, joins = 0, 0
+    for token in _PARSER.lex(text):
+        if token.type == "LPAR":
+            depth += 1
+            if depth > MAX_NESTING:
+                what = f"too deeply nested (at most {MAX_NESTING} levels of parentheses)"
+                raise _Problem(what, token)
+        elif token.type == "RPAR":
+            depth -= 1
+        elif token.type in ("AND", "OR"):
+            joins += 1
+            if joins >= MAX_TERMS:
+                what = f"too many conditions joined by and/or (at most {MAX_TERMS})"
+                raise _Problem(what, token)
+
+
 # --- tree -> AST, with kind checks ---------------------------------------------------------
-def _numeric(node: Tree[Token] | Token) -> _Expr:
-    expr = _build(node)
+def _numeric(expr: _Expr, node: Tree[Token] | Token) -> _Expr:
+    """``expr``, built from ``node``, if it is a number (built first: one frame less deep)."""
     if not isinstance(expr, _NUMERIC):
         raise _Problem("expected a number, got a condition", node)
     return expr
 
 
-def _condition(node: Tree[Token] | Token) -> _Expr:
-    expr = _build(node)
+def _condition(expr: _Expr, node: Tree[Token] | Token) -> _Expr:
+    """``expr``, built from ``node``, if it is a condition."""
     if isinstance(expr, _NUMERIC):
         raise _Problem("expected a condition, got a number", node)
     return expr
@@ -173,11 +198,12 @@ def _build(node: Tree[Token] | Token) -> _Expr:
         case "indicator":
             return _Indicator(str(kids[0]), node.meta.line, node.meta.column)
         case "compare":
-            return _Compare(str(kids[1]), _numeric(kids[0]), _numeric(kids[2]))
+            left, op, right = kids
+            return _Compare(str(op), _numeric(_build(left), left), _numeric(_build(right), right))
         case "not_":
-            return _Not(_condition(kids[0]))
+            return _negation(node)
         case "and_" | "or_":
-            return _Logic(node.data[:-1], _condition(kids[0]), _condition(kids[1]))
+            return _chain(node)
         case "call":
             name, args = str(kids[0]), kids[1:]
             if name not in _FUNCTIONS:
@@ -189,16 +215,39 @@ def _build(node: Tree[Token] | Token) -> _Expr:
             if isinstance(args[0], Tree) and args[0].data == "duration":
                 raise _Problem(f"expected {what}, got a window", args[0])
             if name == "sustained":
-                return _Sustained(_condition(args[0]), _weeks(args[1]))
-            return _Window(name, _numeric(args[0]), _weeks(args[1]))
+                return _Sustained(_condition(_build(args[0]), args[0]), _weeks(args[1]))
+            return _Window(name, _numeric(_build(args[0]), args[0]), _weeks(args[1]))
     raise _Problem(f'unexpected "{node.data}"', node)
 
 
+def _negation(node: Tree[Token]) -> _Expr:
+    """``not not … x``: one ``not`` or none, found without recursion."""
+    count = 0
+    inner: Tree[Token] | Token = node
+    while isinstance(inner, Tree) and inner.data == "not_":
+        count, inner = count + 1, inner.children[0]
+    arg = _condition(_build(inner), inner)
+    return _Not(arg) if count % 2 else arg
+
+
+def _chain(node: Tree[Token]) -> _Logic:
+    """``a and b and c`` (a left-leaning tree) as one node over its conditions."""
+    op, rights = node.data, []
+    left: Tree[Token] | Token = node
+    while isinstance(left, Tree) and left.data == op:
+        rights.append(left.children[1])
+        left = left.children[0]
+    return _Logic(op[:-1], tuple(_condition(_build(arg), arg) for arg in (left, *reversed(rights))))
+
+
 def _walk(expr: _Expr) -> Iterator[_Expr]:
-    yield expr
-    for child in vars(expr).values():
-        if isinstance(child, _NODES):
-            yield from _walk(child)
+    """Every node of ``expr``, left to right, without recursion."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        yield node
+        kids = node.args if isinstance(node, _Logic) else tuple(vars(node).values())
+        stack.extend(kid for kid in reversed(kids) if isinstance(kid, _NODES))
 
 
 # --- evaluation ------------------------------------------------------------------------------
@@ -246,15 +295,32 @@ def _eval(expr: _Expr, series: Mapping[str, _Array], n: int) -> _Array:
             return np.where(np.isnan(a) | np.isnan(b), np.nan, result)
         case _Not(arg):
             return 1.0 - _eval(arg, series, n)
-        case _Logic(op, left, right):
-            a, b = _eval(left, series, n), _eval(right, series, n)
+        case _Logic(op, args):
+            values = np.array([_eval(arg, series, n) for arg in args]).reshape(len(args), n)
             decisive, other = (0.0, 1.0) if op == "and" else (1.0, 0.0)
-            both = (a == other) & (b == other)
-            return np.where((a == decisive) | (b == decisive), decisive,
-                            np.where(both, other, np.nan))  # fmt: skip
+            every = (values == other).all(axis=0)
+            return np.where((values == decisive).any(axis=0), decisive,
+                            np.where(every, other, np.nan))  # fmt: skip
         case _Sustained(arg, weeks):
             return _sustained(_eval(arg, series, n), weeks)
     raise AssertionError(f"unhandled gate node {expr!r}")  # pragma: no cover
+
+
+def _length(arrays: Mapping[str, npt.NDArray[Any]], weeks: int | None) -> int:
+    """The common length of ``arrays``, which ``weeks`` must equal (or give, when none)."""
+    shapes = {a.shape for a in arrays.values()}
+    if len(shapes) > 1 or any(len(s) != 1 for s in shapes):
+        raise ValueError(f"gate series must be 1-D of one common length, got {shapes}")
+    if weeks is not None and weeks < 0:
+        raise ValueError(f"weeks must not be negative, got {weeks}")
+    if not shapes:
+        if weeks is None:
+            raise ValueError("no series to take the number of weeks from: give weeks=")
+        return weeks
+    length = next(iter(shapes))[0]
+    if weeks is not None and weeks != length:
+        raise ValueError(f"weeks={weeks} but the series have {length} weeks")
+    return int(length)
 
 
 # --- public API ------------------------------------------------------------------------------
@@ -274,6 +340,7 @@ class Gate:
         except UnexpectedInput as exc:
             raise _syntax_error(self.text, self.source, exc) from None
         try:
+            _check_limits(self.text)
             root = _build(tree)
             if isinstance(root, _NUMERIC):
                 raise _Problem("a gate must be a condition, not a number", tree)
@@ -285,10 +352,16 @@ class Gate:
         """The indicator ids the gate references."""
         return frozenset(e.name for e in _walk(self._root) if isinstance(e, _Indicator))
 
-    def evaluate(self, series: Mapping[str, npt.NDArray[Any]]) -> _Array:
+    def evaluate(
+        self, series: Mapping[str, npt.NDArray[Any]], *, weeks: int | None = None
+    ) -> _Array:
         """Evaluate on a weekly grid: 1.0 true, 0.0 false, NaN unknown, one value per week.
 
-        ``series`` maps indicator ids to float arrays of one common length (NaN = no data).
+        ``series`` maps indicator ids to float arrays of one common length (NaN = no data);
+        ``weeks`` is that length, required when ``series`` is empty (a gate of no indicator).
+
+        >>> parse_gate("true and not false").evaluate({}, weeks=3).tolist()
+        [1.0, 1.0, 1.0]
         """
         arrays: dict[str, _Array] = {}
         for e in _walk(self._root):
@@ -297,10 +370,8 @@ class Gate:
                     what = f'no series for indicator "{e.name}"'
                     raise _error(self.text, self.source, what, e.line, e.column)
                 arrays[e.name] = np.asarray(series[e.name], dtype=float)
-        lengths = {a.shape for a in arrays.values()}
-        if len(lengths) > 1 or any(len(s) != 1 for s in lengths):
-            raise ValueError(f"gate series must be 1-D of one common length, got {lengths}")
-        n = next(iter(lengths))[0] if lengths else len(next(iter(series.values()), []))
+        given = arrays or {name: np.asarray(x) for name, x in list(series.items())[:1]}
+        n = _length(given, weeks)
         return np.asarray(_eval(self._root, arrays, n), dtype=float)
 
 

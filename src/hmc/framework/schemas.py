@@ -18,11 +18,23 @@ SLUG = r"^[a-z][a-z0-9-]*$"
 IDENT = r"^[a-z][a-z0-9_]*$"
 EVENT_FIELDS = frozenset({"category", "event_type", "target", "source"})
 
+# The longest text each kind of value may be, as long as the database column that keeps it.
+ID_LENGTH = 64
+PARTY_ID_LENGTH = 32
+NAME_LENGTH = 200
+UNIT_LENGTH = 64
+TEXT_LENGTH = 10_000
+WHEN_LENGTH = 2_000
+GOVERNORATE_LENGTH = 64
+
 
 def _weeks(text: object) -> int:
-    match = re.fullmatch(r"(\d+)w", str(text).strip())
+    match = re.fullmatch(r"\s*(\d+)w\s*", text) if isinstance(text, str) else None
+    shown = f'"{text[:20]}…"' if isinstance(text, str) and len(text) > 20 else f'"{text}"'
     if not match:
-        raise ValueError(f'"{text}" is not a duration in weeks (write e.g. "26w")')
+        raise ValueError(f'{shown} is not a duration in weeks (write e.g. "26w")')
+    if len(match.group(1)) > 12:  # int() refuses 4,300 digits; the database takes 32 bits
+        raise ValueError(f"{shown} is too long")
     return int(match.group(1))
 
 
@@ -39,25 +51,30 @@ def _day(value: object) -> object:
     return value
 
 
-Slug = Annotated[str, Field(pattern=SLUG)]
-Ident = Annotated[str, Field(pattern=IDENT)]
+Slug = Annotated[str, Field(pattern=SLUG, max_length=ID_LENGTH)]
+Ident = Annotated[str, Field(pattern=IDENT, max_length=ID_LENGTH)]
+Key = Annotated[str, Field(max_length=ID_LENGTH)]  # names an id given elsewhere
+Name = Annotated[str, Field(max_length=NAME_LENGTH)]
+Text = Annotated[str, Field(max_length=TEXT_LENGTH)]
+Governorate = Annotated[str, Field(max_length=GOVERNORATE_LENGTH)]
 Weeks = Annotated[int, BeforeValidator(_weeks)]
 Day = Annotated[date, BeforeValidator(_day)]
 
 
 class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # strict: true is not read as 1, nor "3" as 3
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)
 
 
 class PartyConfig(Section):
-    id: Slug
-    name: str
+    id: Annotated[str, Field(pattern=SLUG, max_length=PARTY_ID_LENGTH)]
+    name: Name
 
 
 class CommissionSection(Section):
     id: Slug
-    name: str
-    description: str = ""
+    name: Name
+    description: Text = ""
     country: Slug
     as_of: Day | None = None
     parties: list[PartyConfig] = Field(min_length=2, max_length=2)
@@ -65,45 +82,45 @@ class CommissionSection(Section):
 
 class FactorConfig(Section):
     id: Slug
-    name: str
-    description: str = ""
+    name: Name
+    description: Text = ""
 
 
 class LevelConfig(Section):
     value: int
-    label: str
-    rubric: str = ""
+    label: Name
+    rubric: Text = ""
 
 
 class ScaleConfig(Section):
     id: Slug
-    name: str
+    name: Name
     levels: list[LevelConfig] = Field(min_length=2)
 
 
 class AreaConfig(Section):
     id: Slug
-    name: str
-    governorates: list[str] = Field(min_length=1)
+    name: Name
+    governorates: list[Governorate] = Field(min_length=1)
 
 
 class IndicatorConfig(Section):
     """Measured (``from`` events or counts) or rated (``scale``)."""
 
     id: Ident
-    name: str
-    factor: str
+    name: Name
+    factor: Key
     source: Literal["events", "counts"] | None = Field(default=None, alias="from")
-    scale: str | None = None
-    where: dict[str, str | list[str]] = Field(default_factory=dict)
-    series: str | None = None
+    scale: Key | None = None
+    where: dict[Key, Name | list[Name]] = Field(default_factory=dict)
+    series: Name | None = None
     measure: Literal["count", "sum"] = "count"
     field: Literal["deaths"] | None = None
     scope: Literal["national", "area"] = "national"
     better: Literal["lower", "higher"]
     threshold: float | None = None
-    unit: str = ""
-    rationale: str = ""
+    unit: Annotated[str, Field(max_length=UNIT_LENGTH)] = ""
+    rationale: Text = ""
 
     @model_validator(mode="after")
     def _one_kind(self) -> IndicatorConfig:
@@ -124,7 +141,7 @@ class IndicatorConfig(Section):
 
 
 class GateConfig(Section):
-    when: str | None = None
+    when: Annotated[str, Field(max_length=WHEN_LENGTH)] | None = None
     not_before: Day | None = None
     no_later_than: Day | None = None
 
@@ -139,11 +156,11 @@ class GateConfig(Section):
 
 class PhaseConfig(Section):
     id: Slug
-    name: str
-    description: str = ""
-    after: str | None = None
+    name: Name
+    description: Text = ""
+    after: Key | None = None
     min_duration: Weeks = 0
-    gate: dict[str, GateConfig] = Field(default_factory=dict)
+    gate: dict[Key, GateConfig] = Field(default_factory=dict)
     default_gate: GateConfig | None = None
 
 
