@@ -2,18 +2,25 @@
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+DEV    := $(VENV)/.installed-dev
 SUDO   := $(if $(filter 0,$(shell id -u)),,sudo)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install demo test lint typecheck bench chromium postgresql clean
+.PHONY: install dev demo test lint typecheck bench chromium postgresql clean
 
+# Running hmc needs only its own dependencies; the tests and linters are installed for
+# `make test` and the contributor targets.
 $(STAMP): pyproject.toml
-	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet -e .
 	touch $(STAMP)
 
+$(DEV): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(DEV)
+
 install: $(STAMP)
+dev: $(DEV)
 
 # Browser tests drive Debian's Chromium (never a downloaded browser build).
 chromium:
@@ -29,17 +36,17 @@ postgresql:
 demo: install
 	$(VENV)/bin/hmc demo
 
-test: install chromium postgresql
+test: dev chromium postgresql
 	$(PY) -m pytest -q
 
-lint: install
+lint: dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-typecheck: install
+typecheck: dev
 	$(VENV)/bin/mypy
 
-bench: install
+bench: dev
 	$(PY) benchmarks/run.py
 
 clean:
