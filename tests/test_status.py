@@ -120,3 +120,21 @@ def test_aliases_in_areas_are_normalised(engine: Engine, tmp_path: Path) -> None
         current = framework(session, commission_id="t")
     names = {a.key: list(a.governorates) for a in current.areas}
     assert names == {"north": ["ninewa"], "south": ["basra"], "west": ["anbar"]}
+
+
+@pytest.mark.parametrize(("when", "held"), [("true", True), ("false", False), ("not false", True)])
+def test_a_gate_of_no_indicator_is_evaluated(
+    engine: Engine, tmp_path: Path, when: str, held: bool
+) -> None:
+    path = tmp_path / "t.toml"
+    text = CONFIG.replace('[[phase]]\nid = "start"', '[[phase]]\nid = "start"')
+    path.write_text(
+        text
+        + f'\n[[phase]]\nid = "free"\nname = "Free"\n  [phase.default_gate]\n  when = "{when}"\n',
+        encoding="utf-8",
+    )
+    with session_scope(engine) as session:
+        load_commission(session, path=path, actor=TESTER)
+        result = status(session, commission_id="t", as_of=date(2025, 1, 1))
+    free = [g for g in result.gates if g.phase_key == "free"]
+    assert len(free) == 3 and {(g.held, g.values == {}) for g in free} == {(held, True)}
