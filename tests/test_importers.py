@@ -553,7 +553,7 @@ def test_a_file_larger_than_the_cap_is_refused(
     tracemalloc.start()
     try:
         with pytest.raises(EvidenceError) as caught:
-            csvfile.read_bytes(bomb)
+            csvfile.read_bytes(bomb, 1)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -566,6 +566,6 @@ def test_a_file_larger_than_the_cap_is_refused(
     plain = tmp_path / "big.csv"
     plain.write_bytes(b"x" * ((4 << 20) + 1))
     with pytest.raises(EvidenceError, match=r"^big\.csv: holds more than 4,194,304 bytes"):
-        csvfile.read_bytes(plain)
+        csvfile.read_bytes(plain, 1)
     plain.write_bytes(b"x" * (4 << 20))
-    assert len(csvfile.read_bytes(plain)) == 4 << 20  # the cap itself is fine
+    assert len(csvfile.read_bytes(plain, 1)) == 4 << 20  # the cap itself is fine

@@ -66,7 +66,7 @@ def import_file(
 ) -> ImportReport:
     """Import ``path`` in ``format`` on behalf of ``actor``: all of it or, on a bad row, nothing."""
     fmt = get_format(format)
-    data = read_bytes(path)
+    data = read_bytes(path, fmt.memory_factor)
     digest = hashlib.sha256(data).hexdigest()
     done = session.scalars(
         select(ImportBatch).where(ImportBatch.format == fmt.name, ImportBatch.sha256 == digest)

@@ -83,9 +83,14 @@ def observation_key(row: ObservationRow) -> ObservationKey:
 
 @dataclass(frozen=True)
 class Format:
-    """A file format users name on import (``hmc import FILE --format NAME``)."""
+    """A file format users name on import (``hmc import FILE --format NAME``).
+
+    ``memory_factor`` is the memory an import takes per byte of CSV, measured as the peak
+    resident memory of a process importing a file into SQLite, over what it held before.
+    """
 
     name: str
     description: str
     source: SourceInfo
     parse: Callable[[CsvFile], Parsed]
+    memory_factor: int

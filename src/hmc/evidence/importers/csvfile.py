@@ -1,11 +1,12 @@
 """Reading a CSV file (plain or ``.csv.gz``) whose every error names the file, row and field.
 
 Rows are numbered as lines of the file: the header is row 1, the first data row is row 2.
-A file is read whole, so it may hold at most :data:`MAX_BYTES` (after decompression); it
-must be UTF-8 text (a UTF-8 byte order mark is fine), its dates within the dates hmc works
-with (:mod:`hmc.domain.days`) and its numbers at most :data:`MAX_NUMBER`, every date and
-number written with the digits 0-9 (``int()`` and ``float()`` would read "٣" or "３" as 3,
-so other digits are refused rather than read by some formats and not others).
+A file is read whole, so it may hold at most :data:`MAX_BYTES` (after decompression), and
+importing it must fit in the memory available (:func:`read_bytes`). It must be UTF-8 text
+(a UTF-8 byte order mark is fine), its dates within the dates hmc works with
+(:mod:`hmc.domain.days`) and its numbers at most :data:`MAX_NUMBER`, every date and number
+written with the digits 0-9 (``int()`` and ``float()`` would read "٣" or "３" as 3, so
+other digits are refused rather than read by some formats and not others).
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ from hmc.errors import EvidenceError
 
 MAX_BYTES = 1 << 30
 """The most a file may hold, decompressed (1 GiB): it is read whole, then parsed whole."""
+FALLBACK_MEMORY = 4 << 30
+"""The memory an import may use where the system does not say how much is available."""
+MEMINFO = Path("/proc/meminfo")
+OWN_CGROUP = Path("/proc/self/cgroup")
+CGROUPS = Path("/sys/fs/cgroup")
 MAX_DIGITS = 15
 """The most digits a number may have before any decimal point."""
 MAX_NUMBER = 10**MAX_DIGITS - 1
@@ -36,14 +42,45 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}")
 _WHOLE = re.compile(r"[0-9]+")
+_MEM_AVAILABLE = re.compile(r"^MemAvailable:\s+([0-9]+) kB$", re.MULTILINE)
 _SHOWN = 40  # a longer cell is cut in messages
 
 
-def read_bytes(path: Path) -> bytes:
-    """The content of ``path``, decompressed if it is gzip; at most MAX_BYTES of it."""
+def available_memory() -> int:
+    """Bytes of memory an import may use: Linux's MemAvailable (at most the cgroup's limit).
+
+    Where /proc/meminfo does not say (outside Linux), :data:`FALLBACK_MEMORY`.
+    """
     try:
-        if path.is_file() and path.stat().st_size > MAX_BYTES:
-            raise _too_large(path.name)
+        found = _MEM_AVAILABLE.search(MEMINFO.read_text())
+    except OSError:
+        found = None
+    available = int(found.group(1)) * 1024 if found else FALLBACK_MEMORY
+    return min(available, _cgroup_limit() or available)
+
+
+def _cgroup_limit() -> int | None:
+    """The memory limit of this process's cgroup (v2, e.g. a container's), or None."""
+    try:
+        lines = OWN_CGROUP.read_text().splitlines()
+        group = next(line[3:] for line in lines if line.startswith("0::"))
+        limit = (CGROUPS / group.lstrip("/") / "memory.max").read_text().strip()
+        return int(limit)
+    except (OSError, StopIteration, ValueError):  # no cgroup v2, or "max": no limit
+        return None
+
+
+def read_bytes(path: Path, memory_factor: int) -> bytes:
+    """The content of ``path``, decompressed if it is gzip, if importing it fits in memory.
+
+    An import takes about ``memory_factor`` bytes of memory per byte of the (decompressed)
+    file: a file that would need more than :func:`available_memory`, or that holds more
+    than MAX_BYTES, is refused before it is read whole.
+    """
+    room = available_memory()
+    try:
+        if path.is_file():
+            _check_size(path.name, path.stat().st_size, memory_factor, room, gzip=False)
         data = path.read_bytes()
     except FileNotFoundError:
         raise EvidenceError(f"{path}: no such file", file=str(path)) from None
@@ -52,15 +89,15 @@ def read_bytes(path: Path) -> bytes:
     except OSError as exc:
         raise EvidenceError(f"{path}: cannot be read ({exc.strerror})", file=str(path)) from exc
     if data[:2] != _GZIP_MAGIC:
+        _check_size(path.name, len(data), memory_factor, room, gzip=False)  # e.g. a pipe
         return data
     parts: list[bytes] = []
     size = 0
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
             while part := stream.read(_CHUNK):
-                size += len(part)
-                if size > MAX_BYTES:  # stop before inflating the rest (a "zip bomb")
-                    raise _too_large(path.name, decompressed=True)
+                size += len(part)  # stops before inflating the rest (a "zip bomb")
+                _check_size(path.name, size, memory_factor, room, gzip=True)
                 parts.append(part)
     except (OSError, EOFError, zlib.error) as exc:
         raise EvidenceError(
@@ -69,13 +106,31 @@ def read_bytes(path: Path) -> bytes:
     return b"".join(parts)
 
 
-def _too_large(name: str, *, decompressed: bool = False) -> EvidenceError:
-    what = "decompresses to" if decompressed else "holds"
-    return EvidenceError(
-        f"{name}: {what} more than {MAX_BYTES:,} bytes, the most hmc imports from one file "
-        "(split it into smaller files)",
-        file=name,
-    )
+def _check_size(name: str, size: int, memory_factor: int, room: int, *, gzip: bool) -> None:
+    """Refuse ``size`` bytes (decompressed so far, if ``gzip``) beyond MAX_BYTES or ``room``."""
+    if size > MAX_BYTES:
+        what = "decompresses to" if gzip else "holds"
+        raise EvidenceError(
+            f"{name}: {what} more than {MAX_BYTES:,} bytes, the most hmc imports from one file "
+            "(split it into smaller files)",
+            file=name,
+        )
+    needed = size * memory_factor
+    if needed > room:
+        what, about = ("decompresses to at least", "at least") if gzip else ("holds", "about")
+        raise EvidenceError(
+            f"{name}: {what} {size:,} bytes, which would take {about} {_amount(needed)} of "
+            f"memory to import ({memory_factor} bytes per byte of CSV in this format), and "
+            f"{_amount(room)} is available (split it into smaller files, or free memory)",
+            file=name,
+        )
+
+
+def _amount(size: int) -> str:
+    """A number of bytes for people: 1.5 GiB, 12.0 MiB."""
+    if size >= 1 << 30:
+        return f"{size / (1 << 30):.1f} GiB"
+    return f"{size / (1 << 20):.1f} MiB"
 
 
 class Record:

@@ -173,4 +173,7 @@ FORMAT = Format(
     description="Declassified Iraq SIGACT records (attacks, by city), 2004-2007, Bauer's table",
     source=SOURCE,
     parse=parse,
+    # Measured 26.4 on the bundled file (8,588,276 bytes decompressed, 158,026 events):
+    # a peak 227 MB above the 76 MB the process held before. About 1.4 kB an event.
+    memory_factor=27,
 )
