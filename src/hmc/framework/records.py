@@ -17,7 +17,7 @@ MAX_LISTED = 20  # ids listed in a "not found" message
 def not_found(kind: str, wanted: str, known: list[str], where: str) -> NotFound:
     """A NotFound naming what was asked for (cut short) and the ids that exist.
 
-    >>> not_found("area", "x" * 100, ["north", "south"], "pic").message[-32:]
+    >>> not_found("area", "x" * 100, ["north", "south"], "pic").message[-31:]
     '…" in pic (known: north, south)'
     """
     shown = wanted if len(wanted) <= 80 else wanted[:80] + "…"
