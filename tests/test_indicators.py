@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from hmc.framework.models import Area, Indicator
-from hmc.framework.service import get_commission
+from hmc.framework.service import framework
 from hmc.indicators.service import Series, series
 from hmc.storage import session_scope
 
@@ -21,9 +20,9 @@ def _series(
     engine: Engine, commission: str, key: str, area: str | None, period: str, as_of: date
 ) -> Series:
     with session_scope(engine) as session:
-        found = get_commission(session, commission_id=commission)
-        indicator: Indicator = next(i for i in found.indicators if i.key == key)
-        chosen: Area | None = next((a for a in found.areas if a.key == area), None)
+        found = framework(session, commission_id=commission)
+        indicator = found.indicator(key)
+        chosen = found.area(area) if area else None
         return series(session, indicator=indicator, area=chosen, period=period, as_of=as_of)
 
 

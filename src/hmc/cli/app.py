@@ -233,11 +233,12 @@ def indicators(
     """Compute what is missing or stale, then list the latest values.
 
     Every loaded commission is computed unless one is named; the list is of the one named
-    (default: HMC_DEFAULT_COMMISSION).
+    (default: HMC_DEFAULT_COMMISSION if it is loaded).
     """
     day = _as_of(as_of)  # every argument is checked before anything is written
-    shown = commission or get_settings().default_commission
     ids = _all_commissions()
+    default = get_settings().default_commission
+    shown = commission or (default if default in ids or not ids else ids[0])
     if shown not in ids:
         raise not_found("commission", shown, ids, "this database")
     actor = Actor.system("hmc indicators")
