@@ -8,19 +8,20 @@ external key and observations already known by their unique key are skipped as d
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Executable, Table, func, select
+from sqlalchemy import Executable, Table, false, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, joinedload
 
 from hmc.accounts import Actor
-from hmc.errors import Conflict, EvidenceError
+from hmc.errors import Busy, EvidenceError
 from hmc.evidence.importers import (
     FORMATS,
     CsvFile,
@@ -34,6 +35,7 @@ from hmc.evidence.importers import (
 )
 from hmc.evidence.models import Event, ImportBatch, Observation, Source
 from hmc.evidence.schemas import BatchInfo, FormatInfo, ImportReport
+from hmc.storage.engine import BUSY_TIMEOUT_MS
 
 __all__ = [
     "BatchInfo",
@@ -47,6 +49,7 @@ __all__ = [
 
 Progress = Callable[[int, int], None]
 CHUNK = 5_000
+IMPORT_LOCK = 0x686D_635F_696D_706F  # PostgreSQL advisory lock key of imports ("hmc_impo")
 # The data files that ship with hmc (see hmc/data/SOURCES.md), in import order.
 BUNDLED = (
     ("esoc_iraq_sigact_governorate_weekly_2004_2009.csv", "esoc-weekly"),
@@ -64,36 +67,88 @@ def import_file(
     actor: Actor,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import ``path`` in ``format`` on behalf of ``actor``: all of it or, on a bad row, nothing."""
+    """Import ``path`` in ``format`` on behalf of ``actor``: all of it or, on a bad row, nothing.
+
+    Imports into one database run one at a time: a second waits for the first to end (then
+    finds the file imported, if it was the same) or, after BUSY_TIMEOUT_MS, raises Busy.
+    """
     fmt = get_format(format)
     data = read_bytes(path, fmt.memory_factor)
     digest = hashlib.sha256(data).hexdigest()
-    done = session.scalars(
-        select(ImportBatch).where(ImportBatch.format == fmt.name, ImportBatch.sha256 == digest)
-    ).first()
-    if done is not None:
-        return _report(done, skipped=0, events=0, observations=0, duplicates=0, again=True)
-    parsed = fmt.parse(CsvFile(path.name, data))
-    start, end = _coverage(parsed, path.name)
-    source = _upsert_source(session, fmt.source)
-    batch = ImportBatch(
-        source=source,
-        format=fmt.name,
-        file_name=path.name,
-        sha256=digest,
-        rows=parsed.rows_read,
-        coverage_start=start,
-        coverage_end=end,
-        imported_at=datetime.now(UTC).replace(tzinfo=None),
-        imported_by=str(actor),
-    )
-    session.add(batch)
+    done = _batch(session, fmt.name, digest)
+    if done is None:
+        parsed = fmt.parse(CsvFile(path.name, data))
+        start, end = _coverage(parsed, path.name)
+        _lock(session, path.name)
+        done = _batch(session, fmt.name, digest)  # imported by the import waited for
+        if done is None:
+            batch = ImportBatch(
+                format=fmt.name,
+                file_name=path.name,
+                sha256=digest,
+                rows=parsed.rows_read,
+                coverage_start=start,
+                coverage_end=end,
+                imported_at=datetime.now(UTC).replace(tzinfo=None),
+                imported_by=str(actor),
+            )
+            return _write(session, batch, fmt.source, parsed, progress)
+    return _report(done, skipped=0, events=0, observations=0, duplicates=0, again=True)
+
+
+def _batch(session: Session, format: str, digest: str) -> ImportBatch | None:
+    """The batch that imported these bytes in this format, if one did."""
+    query = select(ImportBatch).where(ImportBatch.format == format, ImportBatch.sha256 == digest)
+    return session.scalars(query).first()
+
+
+def _lock(session: Session, file_name: str) -> None:
+    """Wait for any other import into this database to end; hold off others until commit.
+
+    PostgreSQL: a transaction-level advisory lock. SQLite: a write that changes nothing,
+    which takes the database's one write lock at once (as BEGIN IMMEDIATE would), so that
+    a second import waits here rather than fail midway on what the first one wrote.
+    """
     try:
-        session.flush()
-    except IntegrityError as exc:
-        raise Conflict(f"{path.name} is being imported by someone else; try again") from exc
-    observations = _new_observations(session, source.id, parsed.observations)
-    ids = {"batch_id": batch.id, "source_id": source.id}
+        if session.get_bind().dialect.name == "postgresql":
+            previous = session.scalar(select(func.current_setting("lock_timeout")))
+            session.execute(select(func.set_config("lock_timeout", f"{BUSY_TIMEOUT_MS}ms", True)))
+            session.execute(select(func.pg_advisory_xact_lock(IMPORT_LOCK)))
+            session.execute(select(func.set_config("lock_timeout", previous, True)))
+        else:  # waits up to the connection's busy_timeout (BUSY_TIMEOUT_MS)
+            table = cast(Table, ImportBatch.__table__)
+            session.execute(update(table).where(false()).values(id=table.c.id))
+    except OperationalError as exc:
+        if not _busy(exc):
+            raise
+        raise Busy(
+            f"{file_name}: not imported: another import is running into this database; "
+            "try again when it ends",
+            file=file_name,
+        ) from None
+
+
+def _busy(exc: OperationalError) -> bool:
+    """Whether ``exc`` says another transaction holds a lock: SQLite's BUSY, PostgreSQL's 55P03."""
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    if code is not None:
+        return bool(code & 0xFF == sqlite3.SQLITE_BUSY)  # also BUSY_SNAPSHOT and the like
+    return getattr(exc.orig, "sqlstate", None) == "55P03"  # lock_not_available
+
+
+def _write(
+    session: Session,
+    batch: ImportBatch,
+    source: SourceInfo,
+    parsed: Parsed,
+    progress: Progress | None,
+) -> ImportReport:
+    """Store ``batch`` with what ``parsed`` holds that is not stored yet."""
+    batch.source = _upsert_source(session, source)
+    session.add(batch)
+    session.flush()
+    observations = _new_observations(session, batch.source.id, parsed.observations)
+    ids = {"batch_id": batch.id, "source_id": batch.source.id}
     writer = _Writer(session, total=len(parsed.events) + len(observations), progress=progress)
     writer.write(Event, parsed.events, ids)
     writer.write(Observation, observations, ids)
