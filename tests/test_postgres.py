@@ -365,9 +365,12 @@ def test_cli_end_to_end(hmc_on_postgres: str, tmp_path: Path) -> None:
     baghdad = row(output, "Baghdad")
     assert "conditions not met" in baghdad and "ied_attacks 206" in baghdad
 
-    # Reloading a changed configuration replaces the commission and its computed values.
+    # Reloading an edited configuration adds a version and keeps every computed value.
     changed = tmp_path / "pic.toml"
-    changed.write_text(pic_config().read_text(encoding="utf-8") + "# changed\n", "utf-8")
-    assert f"loaded {PIC}" in hmc("init", str(changed))
+    text = pic_config().read_text(encoding="utf-8").replace("threshold = 2\n", "threshold = 3\n")
+    changed.write_text(text, "utf-8")
+    output = hmc("init", str(changed))
+    assert f"loaded {PIC}" in output and "as version 2 (was version 1)" in output
+    assert "changed  indicator ied_attacks" in output and "0 indicator series computed" in output
     output = hmc("status", "--commission", PIC)
-    assert "conditions unknown: missing data" in row(output, "Baghdad")
+    assert "conditions not met" in row(output, "Baghdad")

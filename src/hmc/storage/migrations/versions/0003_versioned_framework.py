@@ -179,4 +179,123 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    raise NotImplementedError("framework versions cannot be folded back into one commission row")
+    """Back to one framework per commission: the current version; earlier ones are dropped."""
+    for table in ("scale_level", "area_governorate"):
+        parent = "scale" if table == "scale_level" else "area"
+        op.execute(
+            f"DELETE FROM {table} WHERE {parent}_id IN"
+            f" (SELECT id FROM {parent} WHERE replaced_in IS NOT NULL)"
+        )
+    for table in VERSIONED:
+        op.execute(f"DELETE FROM {table} WHERE replaced_in IS NOT NULL")
+    with op.batch_alter_table("commission") as batch:
+        batch.add_column(sa.Column("config_sha256", sa.String(length=64), nullable=True))
+        batch.add_column(sa.Column("config_text", sa.Text(), nullable=True))
+        batch.add_column(sa.Column("loaded_at", sa.DateTime(), nullable=True))
+    latest = (
+        "SELECT {column} FROM framework_version v WHERE v.commission_id = commission.id"
+        " ORDER BY v.number DESC LIMIT 1"
+    )
+    for column, source in (("config_sha256", "sha256"), ("config_text", "config_text")):
+        _fill("commission", column, latest.format(column=source))
+    _fill("commission", "loaded_at", latest.format(column="loaded_at"))
+    with op.batch_alter_table("commission") as batch:
+        batch.alter_column("config_sha256", existing_type=sa.String(64), nullable=False)
+        batch.alter_column("config_text", existing_type=sa.Text(), nullable=False)
+        batch.alter_column("loaded_at", existing_type=sa.DateTime(), nullable=False)
+    op.drop_table("framework_version")
+
+    same = "{t}.commission_id = {o}.commission_id AND {t}.key = {o}.{k}"
+    with op.batch_alter_table("indicator") as batch:
+        batch.add_column(sa.Column("factor_id", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("scale_id", sa.Integer(), nullable=True))
+    for column, table in (("factor_id", "factor"), ("scale_id", "scale")):
+        match = same.format(t=table, o="indicator", k=f"{table}_key")
+        _fill("indicator", column, f"SELECT id FROM {table} WHERE {match}")
+    with op.batch_alter_table("gate") as batch:
+        batch.add_column(sa.Column("phase_id", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("area_id", sa.Integer(), nullable=True))
+    for column, table in (("phase_id", "phase"), ("area_id", "area")):
+        match = same.format(t=table, o="gate", k=f"{table}_key")
+        _fill("gate", column, f"SELECT id FROM {table} WHERE {match}")
+
+    for table in VERSIONED:
+        with op.batch_alter_table(table) as batch:
+            batch.drop_index(f"ix_{table}_current")
+            batch.drop_constraint(f"uq_{table}_commission_id_key_added_in", type_="unique")
+            batch.drop_column("added_in")
+            batch.drop_column("replaced_in")
+            if table != "gate":
+                batch.create_unique_constraint(
+                    f"uq_{table}_commission_id_key", ["commission_id", "key"]
+                )
+    with op.batch_alter_table("scale") as batch:
+        batch.drop_column("position")
+    with op.batch_alter_table("indicator") as batch:
+        batch.drop_column("factor_key")
+        batch.drop_column("scale_key")
+        batch.alter_column("factor_id", existing_type=sa.Integer(), nullable=False)
+        batch.create_foreign_key(
+            "fk_indicator_factor_id_factor", "factor", ["factor_id"], ["id"], ondelete="CASCADE"
+        )
+        batch.create_foreign_key(
+            "fk_indicator_scale_id_scale", "scale", ["scale_id"], ["id"], ondelete="SET NULL"
+        )
+    with op.batch_alter_table("gate") as batch:
+        batch.drop_constraint("fk_gate_commission_id_commission", type_="foreignkey")
+        for column in ("key", "phase_key", "area_key", "commission_id", "position"):
+            batch.drop_column(column)
+        batch.alter_column("phase_id", existing_type=sa.Integer(), nullable=False)
+        batch.alter_column("area_id", existing_type=sa.Integer(), nullable=False)
+        batch.create_unique_constraint("uq_gate_phase_id_area_id", ["phase_id", "area_id"])
+        batch.create_foreign_key(
+            "fk_gate_phase_id_phase", "phase", ["phase_id"], ["id"], ondelete="CASCADE"
+        )
+        batch.create_foreign_key(
+            "fk_gate_area_id_area", "area", ["area_id"], ["id"], ondelete="CASCADE"
+        )
+    for table, column, parent in (
+        ("factor", "commission_id", "commission"),
+        ("scale", "commission_id", "commission"),
+        ("area", "commission_id", "commission"),
+        ("indicator", "commission_id", "commission"),
+        ("phase", "commission_id", "commission"),
+        ("party", "commission_id", "commission"),
+        ("area_governorate", "area_id", "area"),
+        ("scale_level", "scale_id", "scale"),
+        ("member", "party_id", "party"),
+    ):
+        with op.batch_alter_table(table) as batch:
+            name = f"fk_{table}_{column}_{parent}"
+            batch.drop_constraint(name, type_="foreignkey")
+            batch.create_foreign_key(name, parent, [column], ["id"], ondelete="CASCADE")
+
+    op.drop_table("indicator_value")
+    op.drop_table("indicator_series")
+    op.create_table(
+        "indicator_value",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("indicator_id", sa.Integer(), nullable=False),
+        sa.Column("area_id", sa.Integer(), nullable=True),
+        sa.Column("period", sa.String(length=8), nullable=False),
+        sa.Column("period_start", sa.Date(), nullable=False),
+        sa.Column("value", sa.Float(), nullable=False),
+        sa.Column("known_on", sa.Date(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["area_id"], ["area.id"], name="fk_indicator_value_area_id_area", ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["indicator_id"],
+            ["indicator.id"],
+            name="fk_indicator_value_indicator_id_indicator",
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_indicator_value"),
+        sa.UniqueConstraint(
+            "indicator_id",
+            "area_id",
+            "period",
+            "period_start",
+            name="uq_indicator_value_indicator_id_area_id_period_period_start",
+        ),
+    )
