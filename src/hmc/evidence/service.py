@@ -132,7 +132,7 @@ def _busy(exc: OperationalError) -> bool:
     """Whether ``exc`` says another transaction holds a lock: SQLite's BUSY, PostgreSQL's 55P03."""
     code = getattr(exc.orig, "sqlite_errorcode", None)
     if code is not None:
-        return bool(code & 0xFF == sqlite3.SQLITE_BUSY)  # also BUSY_SNAPSHOT and the like
+        return bool((code & 0xFF) == sqlite3.SQLITE_BUSY)  # also BUSY_SNAPSHOT and the like
     return getattr(exc.orig, "sqlstate", None) == "55P03"  # lock_not_available
 
 
