@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import Engine
 
-from hmc.api.app import create_app
+from hmc.storage import get_engine
+from serving import serving
 
 pytestmark = pytest.mark.browser
 
@@ -31,22 +28,10 @@ PIC = "/commissions/pic-iraq-2006"
 
 @pytest.fixture
 def server(demo_engine: Engine) -> Iterator[str]:
-    """The real app served by uvicorn on a free local port, in a background thread."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(), log_level="warning", ws="none", lifespan="off")
-    app_server = uvicorn.Server(config)
-    thread = threading.Thread(target=app_server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not app_server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    app_server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    """The real app served by uvicorn on a free local port, as ``hmc serve`` serves it."""
+    get_engine.cache_clear()
+    with serving() as base:
+        yield base
 
 
 @pytest.fixture
@@ -59,11 +44,20 @@ def browser() -> Iterator[Browser]:
 
 
 class Watched:
-    """A page whose console errors, uncaught exceptions and failed requests are recorded."""
+    """A page whose console errors (a CSP violation is one), uncaught exceptions, failed
+    requests and requests to any other server are recorded."""
 
-    def __init__(self, browser: Browser) -> None:
+    def __init__(self, browser: Browser, server: str) -> None:
         self.page: Page = browser.new_page(viewport={"width": 1280, "height": 900})
         self.problems: list[str] = []
+        self.page.on(
+            "request",
+            lambda r: (
+                None
+                if r.url.startswith((f"{server}/", "data:"))
+                else self.problems.append(f"elsewhere: {r.url}")
+            ),
+        )
         self.page.on(
             "console",
             lambda m: self.problems.append(f"console: {m.text}") if m.type == "error" else None,
@@ -77,12 +71,10 @@ class Watched:
 
     def charts_drawn(self) -> int:
         """Wait until every trend chart has its SVG; return how many there are."""
-        self.page.wait_for_function(
-            "[...document.querySelectorAll('[data-chart]')]"
-            ".every(e => e.querySelector('svg.marks'))",
-            timeout=30_000,
-        )
-        return self.page.locator("[data-chart] svg.marks").count()
+        charts = self.page.locator("[data-chart]").count()
+        drawn = self.page.locator("[data-chart] svg.marks")
+        expect(drawn).to_have_count(charts, timeout=30_000)
+        return charts
 
     def gate_state(self, area: str, table: int = 0) -> str:
         """The visible state of ``area``'s gate, as a user reads it."""
@@ -91,7 +83,7 @@ class Watched:
 
 
 def test_dashboard_in_chromium(server: str, browser: Browser, tmp_path: Path) -> None:
-    watched = Watched(browser)
+    watched = Watched(browser, server)
     page = watched.page
     page.goto(f"{server}{PIC}?as_of=2007-06-30")
     assert watched.charts_drawn() == 3
@@ -103,12 +95,18 @@ def test_dashboard_in_chromium(server: str, browser: Browser, tmp_path: Path) ->
     assert page.locator("table.areas tbody tr").count() == 18
     page.screenshot(path=tmp_path / "pic-2007-06-30.png", full_page=True)
 
+    # a tooltip, styled by hmc.css: under the CSP, vega-tooltip may inject no style of its own
+    page.locator("[data-chart] .mark-symbol path").last.hover(force=True)
+    tooltip = page.locator("#vg-tooltip-element.visible")
+    assert "week of" in tooltip.inner_text()
+    assert tooltip.evaluate("e => getComputedStyle(e).position") == "fixed"
+
     page.fill("#as_of", "2008-09-30")
     with page.expect_navigation():
         page.get_by_role("button", name="Show").click()
     assert page.url.endswith(f"{PIC}?as_of=2008-09-30")
     assert watched.charts_drawn() == 3
-    assert page.locator(".facts time").inner_text() == "2008-09-30"
+    assert page.locator(".facts time").first.inner_text() == "2008-09-30"
     assert watched.gate_state("Dhi Qar") == "✓ held"
     assert watched.gate_state("Baghdad") == "✗ not held"
     summary = " ".join(page.locator(".summary").inner_text().split())
@@ -118,7 +116,7 @@ def test_dashboard_in_chromium(server: str, browser: Browser, tmp_path: Path) ->
 
 
 def test_arabic_dashboard_in_chromium(server: str, browser: Browser, tmp_path: Path) -> None:
-    watched = Watched(browser)
+    watched = Watched(browser, server)
     page = watched.page
     page.goto(f"{server}{PIC}?as_of=2007-06-30&lang=ar")
     assert watched.charts_drawn() == 3
@@ -135,7 +133,7 @@ def test_arabic_dashboard_in_chromium(server: str, browser: Browser, tmp_path: P
 
 
 def test_default_dashboard_in_chromium(server: str, browser: Browser, tmp_path: Path) -> None:
-    watched = Watched(browser)
+    watched = Watched(browser, server)
     page = watched.page
     page.goto(f"{server}/?as_of=2024-01-31")
     watched.charts_drawn()
@@ -146,4 +144,18 @@ def test_default_dashboard_in_chromium(server: str, browser: Browser, tmp_path: 
     page.wait_for_load_state()
     assert page.url.endswith(f"{PIC}?as_of=2024-01-31")
     page.screenshot(path=tmp_path / "hmc.png", full_page=True)
+    assert watched.problems == []
+
+
+def test_api_docs_in_chromium_with_no_network(server: str, browser: Browser) -> None:
+    """Swagger UI from hmc's own files, under the same Content-Security-Policy."""
+    watched = Watched(browser, server)
+    page = watched.page
+    page.goto(f"{server}/docs")
+    operations = page.locator(".opblock-summary-path")
+    operations.first.wait_for(timeout=30_000)
+    paths = {" ".join(p.split()) for p in operations.all_inner_texts()}
+    assert "/api/commissions" in paths
+    assert "/api/commissions/{commission_id}/status" in {p.replace("\u200b", "") for p in paths}
+    assert "hmc" in page.locator(".title").first.inner_text()
     assert watched.problems == []

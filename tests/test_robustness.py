@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import importlib
+import logging
 import os
 import signal
 import socket
@@ -16,17 +17,19 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 import uvicorn
+from alembic import command
+from alembic.runtime.migration import MigrationContext
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner, Result
 
-from hmc.api.app import create_app
+from hmc.app import create_app
 from hmc.cli import app
 from hmc.domain.days import EARLIEST, LATEST
 from hmc.evidence.models import Event, ImportBatch, Observation, Source
@@ -34,6 +37,8 @@ from hmc.framework.models import Commission
 from hmc.framework.service import shipped_commissions
 from hmc.settings import get_settings
 from hmc.storage import get_engine, session_scope
+from hmc.storage.engine import alembic_config
+from serving import serving
 
 runner = CliRunner()
 PIC = "pic-iraq-2006"
@@ -66,9 +71,6 @@ def _error(response: httpx.Response) -> dict[str, object]:
 STATUS = f"/api/commissions/{PIC}/status"
 SERIES = f"/api/commissions/{PIC}/indicators/sigacts/series"
 BAD_DATES = [
-    "2007-13-45",
-    "0000-00-00",
-    "2007-02-30",
     "30/06/2007",
     "20070630",  # ISO 8601 "basic": the pages took it, the API did not
     "1183161600",  # a Unix time: the API took it, the pages did not
@@ -92,6 +94,41 @@ def test_a_malformed_date_is_a_422_that_says_the_form(
     problem = f'"{bad}" is not a date (expected YYYY-MM-DD)'
     assert error["message"] == f"query.as_of: {problem}"
     assert error["details"] == {"problems": [{"field": "query.as_of", "message": problem}]}
+
+
+NO_SUCH_DAYS = [
+    ("2024-13-01", "there is no month 13"),
+    ("2007-13-45", "there is no month 13"),
+    ("0000-00-00", "there is no month 0"),
+    ("0000-01-01", "there is no year 0"),
+    ("2007-06-00", "there is no day 0"),
+    ("2023-02-29", "February 2023 has 28 days"),
+    ("2007-02-30", "February 2007 has 28 days"),
+    ("2007-06-31", "June 2007 has 30 days"),
+]
+
+
+@pytest.mark.parametrize("url", [STATUS, SERIES])
+@pytest.mark.parametrize(("bad", "reason"), NO_SUCH_DAYS)
+def test_an_impossible_date_says_it_is_not_a_valid_date(
+    client: TestClient, url: str, bad: str, reason: str
+) -> None:
+    """It used to say "is not a date (expected YYYY-MM-DD)", though it had that form."""
+    response = client.get(url, params={"as_of": bad})
+    assert response.status_code == 422
+    error = _error(response)
+    assert error["message"] == f'query.as_of: "{bad}" is not a valid date ({reason})'
+
+
+@pytest.mark.parametrize(("bad", "reason"), NO_SUCH_DAYS[::4])
+def test_pages_say_why_a_date_is_not_valid(client: TestClient, bad: str, reason: str) -> None:
+    response = client.get(f"/commissions/{PIC}", params={"as_of": bad})
+    assert response.status_code == 422
+    assert "Invalid date" in response.text
+    assert f"“<code>{bad}</code>” is not a valid date ({reason})." in response.text
+    arabic = client.get(f"/commissions/{PIC}", params={"as_of": bad, "lang": "ar"})
+    assert arabic.status_code == 422
+    assert "ليس تاريخًا صالحًا في التقويم" in arabic.text and reason not in arabic.text
 
 
 @pytest.mark.parametrize("url", [STATUS, SERIES])
@@ -136,23 +173,60 @@ def test_an_unknown_period_names_the_known_ones(client: TestClient, period: str)
 
 
 @pytest.mark.parametrize(
-    ("url", "params", "details"),
+    ("url", "params", "details", "known"),
     [
-        ("/api/commissions/nope/status", {}, {"commission": "nope"}),
-        ("/api/commissions/nope/indicators/sigacts/series", {}, {"commission": "nope"}),
-        (f"/api/commissions/{PIC}/indicators/nope/series", {}, {"indicator": "nope"}),
-        (SERIES, {"area": "atlantis"}, {"area": "atlantis"}),
-        (SERIES, {"area": ""}, {"area": ""}),
+        ("/api/commissions/nope/status", {}, {"commission": "nope"}, "hmc-iraq-2024"),
+        (
+            "/api/commissions/nope/indicators/sigacts/series",
+            {},
+            {"commission": "nope"},
+            "hmc-iraq-2024, pic-iraq-2006",
+        ),
+        (
+            f"/api/commissions/{PIC}/indicators/nope/series",
+            {},
+            {"indicator": "nope"},
+            "(known: sigacts, ",
+        ),
+        (SERIES, {"area": "atlantis"}, {"area": "atlantis"}, "(known: anbar, babil, baghdad, "),
+        (SERIES, {"area": ""}, {"area": ""}, "(known: anbar, "),
     ],
 )
-def test_unknown_ids_are_404s_that_name_them(
-    client: TestClient, url: str, params: dict[str, str], details: dict[str, str]
+def test_unknown_ids_are_404s_that_name_them_and_the_known_ones(
+    client: TestClient, url: str, params: dict[str, str], details: dict[str, str], known: str
 ) -> None:
     response = client.get(url, params=params)
     assert response.status_code == 404
     error = _error(response)
     assert error["code"] == "not_found" and error["details"] == details
-    assert f'"{next(iter(details.values()))}"' in str(error["message"])
+    message = str(error["message"])
+    assert f'"{next(iter(details.values()))}"' in message
+    assert known in message and len(message) < 300
+
+
+@pytest.mark.parametrize("area", ["Baghdad", "BAGHDAD", "baghdad", "bAgHdAd"])
+def test_area_ids_match_in_any_case(client: TestClient, area: str) -> None:
+    response = client.get(SERIES, params={"area": area, "as_of": "2004-03-01"})
+    assert response.status_code == 200
+    assert response.json()[0] == {"period_start": "2004-01-26", "value": 7.0}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/api/commissions/{'x' * 3000}/status",
+        f"/api/commissions/{PIC}/indicators/{'x' * 3000}/series",
+        f"{SERIES}?area={'x' * 3000}",
+    ],
+)
+def test_a_404_does_not_echo_a_long_id_whole(client: TestClient, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 404
+    error = _error(response)
+    message = str(error["message"])
+    assert len(message) < 300 and "x" * 81 not in message and "x…" in message
+    details = error["details"]
+    assert isinstance(details, dict) and all(len(str(v)) <= 80 for v in details.values())
 
 
 def test_series_per_area_and_per_month(client: TestClient) -> None:
@@ -307,6 +381,91 @@ def test_an_unexpected_failure_is_a_500_in_the_same_shape_without_its_details(
     assert "secret" not in response.text
 
 
+@pytest.mark.parametrize(
+    ("url", "broken", "kind"),
+    [
+        ("/api/commissions", "hmc.api.routes.list_commissions", "application/json"),
+        (f"/commissions/{PIC}", "hmc.web.routes.status", "text/html"),
+    ],
+)
+def test_a_500_is_logged_once(
+    demo_engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    url: str,
+    broken: str,
+    kind: str,
+) -> None:
+    """It was logged twice, two long tracebacks: by hmc, then again by the server."""
+
+    def fail(*_: object, **__: object) -> None:
+        raise RuntimeError("secret: the table is corrupt at /var/lib/hmc")
+
+    monkeypatch.setattr(broken, fail)
+    get_engine.cache_clear()
+    with serving() as base:
+        caplog.clear()
+        response = httpx.get(f"{base}{url}")
+    assert response.status_code == 500
+    assert response.headers["content-type"].startswith(kind)
+    assert "secret" not in response.text
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1, [r.getMessage() for r in errors]
+    assert errors[0].getMessage() == f"unexpected error on GET {url}"
+    assert errors[0].exc_info is not None  # the one record keeps the traceback for whoever fixes it
+
+
+@pytest.fixture
+def database_at(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    """Points the app at a database URL of the test's choosing; settings restored after."""
+
+    def point(url: str) -> None:
+        monkeypatch.setenv("HMC_DATABASE_URL", url)
+        get_settings.cache_clear()
+        get_engine.cache_clear()
+
+    yield point
+    get_engine.cache_clear()
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+def _unavailable(url: str, needles: list[str]) -> None:
+    """The API and the pages answer 503 naming what to run; the server started all the same."""
+    with TestClient(create_app(), raise_server_exceptions=False) as client:
+        response = client.get("/api/commissions")
+        assert response.status_code == 503
+        error = _error(response)
+        assert error["code"] == "database_unavailable"
+        assert all(n in str(error["message"]) for n in needles), error["message"]
+        for lang, title in (("en", "Service unavailable"), ("ar", "الخدمة غير متاحة")):
+            page = client.get("/", params={"lang": lang})
+            assert page.status_code == 503
+            assert page.headers["content-type"].startswith("text/html")
+            assert title in page.text and "hmc init" in page.text
+        assert client.get("/static/hmc.css").status_code == 200
+
+
+def test_a_missing_database_is_a_503_that_names_hmc_init(
+    database_at: Callable[[str], None], tmp_path: Path
+) -> None:
+    path = tmp_path / "hmc.db"
+    database_at(f"sqlite:///{path}")
+    _unavailable(str(path), ["no database at", "run 'hmc init' to create it"])
+    assert not path.exists()  # the server never creates it
+
+
+def test_a_database_behind_the_code_is_a_503_and_is_left_as_it_is(
+    database_at: Callable[[str], None], tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    database_at(url)
+    command.upgrade(alembic_config(get_engine()), "0001")
+    _unavailable(url, ["is behind this hmc", "run 'hmc init' to upgrade it"])
+    with get_engine().connect() as connection:
+        assert MigrationContext.configure(connection).get_current_revision() == "0001"
+
+
 # --- the command line ------------------------------------------------------------------------
 def _one_error_line(result: Result, *needles: str) -> str:
     """The single line a failed command printed: 'Error: ...', with every needle in it."""
@@ -374,7 +533,10 @@ def _write(path: Path, data: bytes | str) -> Path:
             "late.csv",
             f"{ESOC_HEADER}\n{ESOC_ROW}\nAnbar,2293,2004-02-31,3,3,1,0,0,2,0,2\n",
             "esoc-weekly",
-            ['late.csv: row 3, field "week_start": "2004-02-31" is not a date'],
+            [
+                'late.csv: row 3, field "week_start": "2004-02-31" is not a valid date'
+                " (February 2004 has 29 days)"
+            ],
         ),
         ("good.csv", f"{ESOC_HEADER}\n{ESOC_ROW}\n", "esoc", ['unknown format "esoc"']),
     ],
@@ -564,7 +726,7 @@ def test_init_loads_all_the_files_or_none(engine: Engine, tmp_path: Path) -> Non
     ("value", "problem"),
     [
         ("garbage", '"garbage" is not a date (expected YYYY-MM-DD)'),
-        ("2007-13-45", '"2007-13-45" is not a date (expected YYYY-MM-DD)'),
+        ("2007-13-45", '"2007-13-45" is not a valid date (there is no month 13)'),
         ("20070630", '"20070630" is not a date (expected YYYY-MM-DD)'),
         ("0001-01-01", "0001-01-01 is outside the dates hmc works with (1900-01-01 to 2199-12-31)"),
         ("9999-12-31", "9999-12-31 is outside the dates hmc works with (1900-01-01 to 2199-12-31)"),

@@ -11,7 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from hmc.api.app import create_app
+from hmc.accounts import Actor
+from hmc.app import create_app
+from hmc.framework.service import load_commission, shipped_commissions
+from hmc.storage import get_engine, session_scope
 from hmc.web import i18n
 
 PIC = "/commissions/pic-iraq-2006"
@@ -204,7 +207,10 @@ def test_arabic_is_right_to_left_with_translated_labels(client: TestClient) -> N
 
 def test_every_label_has_an_arabic_translation() -> None:
     table = i18n.strings()
-    assert set(table["ar"]) == set(table["en"])
+    assert set(table["en"]) <= set(table["ar"])
+    counted = {k.removesuffix("_other") for k in table["en"] if k.endswith("_other")}
+    forms = {f"{k}_{form}" for k in counted for form in ("zero", "two", "few", "many")}
+    assert set(table["ar"]) - set(table["en"]) <= forms  # Arabic has more plural forms
 
 
 def test_api_lists_commissions(client: TestClient) -> None:
@@ -250,3 +256,91 @@ def test_openapi_lists_the_api_and_not_the_pages(client: TestClient) -> None:
     assert "/api/commissions/{commission_id}/status" in paths
     assert "/api/commissions/{commission_id}/indicators/{key}/series" in paths
     assert "/" not in paths and "/commissions/{commission_id}" not in paths
+
+
+def _freshness(html: str) -> str:
+    found = re.search(r'<div class="freshness">(.*?)</div>', html, re.S)
+    assert found is not None
+    return " ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split())
+
+
+@pytest.mark.parametrize(
+    ("as_of", "lang", "said"),
+    [
+        ("2009-03-27", "en", "Newest evidence 2009-02-25 , 30 days before this date"),
+        ("2009-02-26", "en", "Newest evidence 2009-02-25 , 1 day before this date"),
+        ("2007-06-30", "en", "Newest evidence 2007-06-30 , this very date"),
+        ("2009-03-27", "ar", "أحدث الأدلة 2009-02-25 , قبل هذا التاريخ بـ30 يومًا"),
+        ("2009-03-02", "ar", "أحدث الأدلة 2009-02-25 , قبل هذا التاريخ بـ5 أيام"),
+    ],
+)
+def test_pages_say_how_old_the_newest_evidence_is(
+    client: TestClient, as_of: str, lang: str, said: str
+) -> None:
+    html = client.get(PIC, params={"as_of": as_of, "lang": lang}).text
+    assert _freshness(html) == said
+    assert "stale-warning" not in html  # the demo computed every value
+    api = client.get(f"/api{PIC}/status", params={"as_of": as_of}).json()
+    assert api["newest_evidence"] == said.split()[2]
+    assert api["stale_since"] is None
+
+
+def test_stale_values_are_said_on_the_page_and_in_the_api(engine: Engine) -> None:
+    get_engine.cache_clear()  # the app's engine: this test's database, not the demo's
+    with session_scope(engine) as session:
+        pic = next(p for p in shipped_commissions() if p.stem == "pic-iraq-2006")
+        load_commission(session, path=pic, actor=Actor.system("tests"))  # nothing computed
+    with TestClient(create_app(), raise_server_exceptions=False) as test_client:
+        html = test_client.get(PIC, params={"as_of": "2007-06-30"}).text
+        body = test_client.get(f"/api{PIC}/status", params={"as_of": "2007-06-30"}).json()
+        arabic = test_client.get(PIC, params={"as_of": "2007-06-30", "lang": "ar"}).text
+    since = body["stale_since"]
+    assert since is not None
+    shown = since[:16].replace("T", " ")
+    assert "Values are stale." in html and f"changed on {shown} UTC" in html
+    assert "run “hmc indicators”" in html
+    assert "القيم قديمة." in arabic and shown in arabic
+    assert _freshness(html) == "Newest evidence none imported yet"
+
+
+def test_an_unknown_page_is_an_html_404_in_the_page_language(client: TestClient) -> None:
+    for url, lang in (("/nope", "en"), ("/commissions/pic-iraq-2006/gates", "en"), ("/x", "ar")):
+        response = client.get(url, params={"lang": lang})
+        assert response.status_code == 404
+        assert response.headers["content-type"].startswith("text/html")
+        assert f'<html lang="{lang}"' in response.text
+        said = "There is no page at this address." if lang == "en" else "لا توجد صفحة بهذا العنوان."
+        assert said in response.text
+        assert 'href="/commissions/pic-iraq-2006' in response.text
+        assert '"error"' not in response.text
+
+
+def test_another_method_on_a_page_is_an_html_405(client: TestClient) -> None:
+    response = client.post(PIC)
+    assert response.status_code == 405
+    assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD"}
+    assert response.headers["content-type"].startswith("text/html")
+    assert "This page can only be read" in response.text
+
+
+def test_a_long_unknown_commission_is_not_echoed_whole(client: TestClient) -> None:
+    response = client.get(f"/commissions/{'x' * 3000}")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    text = re.sub(r"<[^>]+>", "", response.text)  # what a reader sees, not the links
+    assert f"“{'x' * 79}…”" in text and "x" * 81 not in text
+
+
+def test_an_unexpected_failure_on_a_page_is_an_html_500(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("secret: the table is corrupt at /var/lib/hmc")
+
+    monkeypatch.setattr("hmc.web.routes.status", broken)
+    response = client.get(PIC, params={"lang": "ar"})
+    assert response.status_code == 500
+    assert response.headers["content-type"].startswith("text/html")
+    assert '<html lang="ar" dir="rtl">' in response.text
+    assert "حدث خطأ غير متوقع" in response.text
+    assert "secret" not in response.text and "Traceback" not in response.text

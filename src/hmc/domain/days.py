@@ -10,11 +10,11 @@ when they don't. Pure: the standard library only.
 
 from __future__ import annotations
 
-import contextlib
+import calendar
 import re
 from datetime import date
 
-__all__ = ["EARLIEST", "LATEST", "OutOfRange", "day_problem", "parse_day"]
+__all__ = ["EARLIEST", "LATEST", "NoSuchDay", "OutOfRange", "day_problem", "parse_day"]
 
 EARLIEST = date(1900, 1, 1)
 """The first date hmc computes with (weeks and windows reach back before a date)."""
@@ -22,10 +22,23 @@ LATEST = date(2199, 12, 31)
 """The last date hmc computes with (a gate is evaluated on every week up to a date)."""
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _SHOWN = 40  # a longer text is cut in messages
+# In English whatever the locale, like every message.
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 
 
 class OutOfRange(ValueError):
     """A well-formed date outside :data:`EARLIEST` to :data:`LATEST`."""
+
+
+class NoSuchDay(ValueError):
+    """Text of the form YYYY-MM-DD that names no day of the calendar (e.g. 2024-13-01)."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        super().__init__(f'"{text}" is not a valid date ({reason})')
+        self.reason = reason
 
 
 def day_problem(day: date) -> str | None:
@@ -51,10 +64,14 @@ def parse_day(text: str) -> date:
 
     >>> parse_day("2007-06-30")
     datetime.date(2007, 6, 30)
-    >>> parse_day("2007-13-45")
+    >>> parse_day("2024-13-01")
     Traceback (most recent call last):
       ...
-    ValueError: "2007-13-45" is not a date (expected YYYY-MM-DD)
+    hmc.domain.days.NoSuchDay: "2024-13-01" is not a valid date (there is no month 13)
+    >>> parse_day("2023-02-29")
+    Traceback (most recent call last):
+      ...
+    hmc.domain.days.NoSuchDay: "2023-02-29" is not a valid date (February 2023 has 28 days)
     >>> parse_day("20070630")
     Traceback (most recent call last):
       ...
@@ -67,14 +84,36 @@ def parse_day(text: str) -> date:
     >>> parse_day("2199-12-31"), parse_day("1900-01-01")
     (datetime.date(2199, 12, 31), datetime.date(1900, 1, 1))
     """
-    day = None
-    if _DAY.fullmatch(text):
-        with contextlib.suppress(ValueError):  # e.g. 2007-13-45: the message below says it
-            day = date.fromisoformat(text)
-    if day is None:
+    if not _DAY.fullmatch(text):
         shown = text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
         raise ValueError(f'"{shown}" is not a date (expected YYYY-MM-DD)')
+    problem = _no_such_day(*(int(part) for part in text.split("-")))
+    if problem:
+        raise NoSuchDay(text, problem)
+    day = date.fromisoformat(text)
     problem = day_problem(day)
     if problem:
         raise OutOfRange(problem)
     return day
+
+
+def _no_such_day(year: int, month: int, day: int) -> str | None:
+    """Why year-month-day names no day of the calendar, or None.
+
+    >>> _no_such_day(2024, 2, 29) is None
+    True
+    >>> _no_such_day(0, 0, 0), _no_such_day(2007, 6, 0), _no_such_day(2007, 6, 31)
+    ('there is no month 0', 'there is no day 0', 'June 2007 has 30 days')
+    >>> _no_such_day(0, 1, 1)
+    'there is no year 0'
+    """
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    if year == 0:
+        return "there is no year 0"
+    if day == 0:
+        return "there is no day 0"
+    length = calendar.monthrange(year, month)[1]
+    if day > length:
+        return f"{_MONTHS[month - 1]} {year} has {length} days"
+    return None

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from hmc.timeline.status import CommissionStatus
 
@@ -49,6 +49,14 @@ class StatusRead(BaseModel):
     commission: str
     name: str
     as_of: date
+    newest_evidence: date | None = Field(
+        description="The last day covered by the evidence the indicators read, as known on"
+        " as_of (null: none imported yet)."
+    )
+    stale_since: datetime | None = Field(
+        description="Since when (UTC) the values are stale: evidence or the configuration"
+        " changed after they were computed (null: they are current)."
+    )
     indicators: list[IndicatorStatusRead]
     gates: list[GateStatusRead]
 
@@ -59,6 +67,8 @@ class StatusRead(BaseModel):
             commission=status.commission.id,
             name=status.commission.name,
             as_of=status.as_of,
+            newest_evidence=status.newest_evidence,
+            stale_since=status.stale_since,
             indicators=[
                 IndicatorStatusRead(
                     key=s.indicator.key,

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 import vl_convert
-from fastapi import APIRouter, FastAPI, Response
+from fastapi import APIRouter, Depends, FastAPI, Response
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
-from sqlalchemy.orm import Session
 
-from hmc.api.deps import SessionDep
-from hmc.domain.days import OutOfRange, parse_day
-from hmc.errors import NotFound
+from hmc.deps import Database, DatabaseDep, read_day
+from hmc.framework.records import CommissionInfo
 from hmc.framework.service import list_commissions
 from hmc.settings import get_settings
 from hmc.timeline.status import status
@@ -35,6 +35,12 @@ def _t(context: Context, key: str) -> str:
     return i18n.translate(context.get("lang", i18n.DEFAULT), key)
 
 
+@pass_context
+def _tn(context: Context, key: str, n: int) -> str:
+    """The label ``key`` in the page's language, in its form for the number ``n``."""
+    return i18n.counted(context.get("lang", i18n.DEFAULT), key, n)
+
+
 def _environment() -> Environment:
     """The Jinja environment of the pages: autoescaped, strict about undefined names."""
     env = Environment(
@@ -45,6 +51,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["t"] = _t
+    env.globals["tn"] = _tn
     env.filters["num"] = view.number
     env.filters["threshold"] = view.threshold
     env.filters["chart"] = view.trend_spec
@@ -83,23 +90,32 @@ def vega_js() -> Response:
     )
 
 
+async def _as_of(as_of: str | None = None) -> date | None:
+    """The page's date, as the API reads it; blank is the commission's own date."""
+    text = (as_of or "").strip()
+    return read_day(text) if text else None
+
+
+PageDay = Annotated[date | None, Depends(_as_of)]
+
+
 @router.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
-def home(session: SessionDep, as_of: str | None = None, lang: str | None = None) -> HTMLResponse:
+def home(database: DatabaseDep, as_of: PageDay, lang: str | None = None) -> HTMLResponse:
     """The dashboard of the default commission."""
-    return _dashboard(session, get_settings().default_commission, as_of, lang)
+    return _dashboard(database, get_settings().default_commission, as_of, lang)
 
 
 @router.api_route(
     "/commissions/{commission_id}", methods=["GET", "HEAD"], response_class=HTMLResponse
 )
 def commission_page(
-    commission_id: str, session: SessionDep, as_of: str | None = None, lang: str | None = None
+    commission_id: str, database: DatabaseDep, as_of: PageDay, lang: str | None = None
 ) -> HTMLResponse:
     """The dashboard of one commission."""
-    return _dashboard(session, commission_id, as_of, lang)
+    return _dashboard(database, commission_id, as_of, lang)
 
 
-class _Links:
+class Links:
     """Builds links that keep the page's chosen date and language."""
 
     def __init__(self, as_of: str | None, lang: str) -> None:
@@ -113,45 +129,44 @@ class _Links:
 
     def commission(self, commission_id: str, *, lang: str | None = None) -> str:
         """The dashboard of ``commission_id`` (in ``lang``, default the current language)."""
-        params = {"as_of": self.as_of, "lang": lang or self.lang}
-        if params["lang"] == i18n.DEFAULT:
-            del params["lang"]
+        return self._with_query(self.path(commission_id), lang or self.lang)
+
+    def home(self) -> str:
+        """The dashboard of the default commission."""
+        return self._with_query("/", self.lang)
+
+    def _with_query(self, path: str, lang: str) -> str:
+        params = {"as_of": self.as_of, "lang": None if lang == i18n.DEFAULT else lang}
         query = urlencode({k: v for k, v in params.items() if v})
-        path = self.path(commission_id)
         return f"{path}?{query}" if query else path
 
 
-def _dashboard(
-    session: Session, commission_id: str, as_of: str | None, lang: str | None
-) -> HTMLResponse:
-    """A dashboard page, or a friendly 422 (bad or far date) or 404 (unknown commission) page."""
+def frame(lang: str | None, as_of: str | None, commissions: list[CommissionInfo]) -> dict[str, Any]:
+    """What every page's frame shows: language, direction, links, the commissions to switch to."""
     chosen = i18n.language(lang)
-    commissions = list_commissions(session)
-    text = (as_of or "").strip()
-    links = _Links(text or None, chosen)
-    base: dict[str, Any] = {
+    return {
         "lang": chosen,
         "dir": i18n.direction(chosen),
         "commissions": commissions,
-        "current": commission_id,
-        "links": links,
+        "links": Links(as_of, chosen),
         "other_lang": "ar" if chosen == i18n.DEFAULT else i18n.DEFAULT,
     }
-    try:
-        # the same dates as the API and the command line (YYYY-MM-DD, within hmc's range)
-        day = parse_day(text) if text else None  # None: the commission's own date
-    except ValueError as exc:  # a real date outside the range is said apart from a non-date
-        links.as_of = None
-        kind = "far_date" if isinstance(exc, OutOfRange) else "bad_date"
-        return _page("error.html", 422, base, kind=kind, value=text)
-    try:
-        result = status(session, commission_id=commission_id, as_of=day)
-    except NotFound:
-        return _page("error.html", 404, base, kind="no_commission", value=commission_id)
-    return _page(
+
+
+def _dashboard(
+    database: Database, commission_id: str, as_of: date | None, lang: str | None
+) -> HTMLResponse:
+    """A commission's dashboard as known on ``as_of`` (errors are the error pages' to say)."""
+    with database.read() as session:
+        result = status(session, commission_id=commission_id, as_of=as_of)
+        commissions = list_commissions(session)
+    base = frame(lang, as_of.isoformat() if as_of else None, commissions)
+    return page(
         "dashboard.html",
         200,
         base,
+        current=commission_id,
+        switch=base["links"].commission(commission_id, lang=base["other_lang"]),
         status=result,
         commission=result.commission,
         board=view.dashboard(result),
@@ -159,10 +174,16 @@ def _dashboard(
     )
 
 
-def _page(name: str, code: int, base: dict[str, Any], **context: Any) -> HTMLResponse:
+def page(
+    name: str,
+    code: int,
+    base: dict[str, Any],
+    headers: Mapping[str, str] | None = None,
+    **context: Any,
+) -> HTMLResponse:
     """Render template ``name`` as an HTML response with status ``code``."""
     html = templates.get_template(name).render(**base, **context)
-    return HTMLResponse(html, status_code=code)
+    return HTMLResponse(html, status_code=code, headers=headers)
 
 
 def install(app: FastAPI) -> None:

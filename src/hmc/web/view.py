@@ -50,6 +50,7 @@ class Dashboard:
 
     factors: list[FactorView]
     phases: list[PhaseView]
+    evidence_age: int | None  # days from the newest evidence to the page's date; None: none
 
 
 def dashboard(result: CommissionStatus) -> Dashboard:
@@ -72,7 +73,9 @@ def dashboard(result: CommissionStatus) -> Dashboard:
         PhaseView(p.key, p.name, p.description, [g for g in result.gates if g.phase_key == p.key])
         for p in commission.phases
     ]
-    return Dashboard(factors, phases)
+    newest = result.newest_evidence
+    age = None if newest is None else (result.as_of - newest).days
+    return Dashboard(factors, phases, age)
 
 
 def number(value: float | None) -> str:

@@ -1,12 +1,23 @@
 // Draws each trend chart ([data-chart] + its <script type="application/json"> spec) with
 // Vega-Lite. window.vegaEmbed comes from /static/vega.js, loaded as a module just before.
+// The pages' Content-Security-Policy allows no eval and no inline style, so Vega interprets
+// its expressions (ast: true, its interpreter) rather than compiling them with `new Function`,
+// and neither vega-embed nor the tooltip injects a <style>: hmc.css carries their styles.
 const embed = window.vegaEmbed;
+const options = {
+  actions: false,
+  renderer: "svg",
+  mode: "vega-lite",
+  ast: true,
+  defaultStyle: false,
+  tooltip: { disableDefaultStyle: true },
+};
 
 for (const element of document.querySelectorAll("[data-chart]")) {
   const source = document.getElementById(element.dataset.chart);
   if (!source) continue;
   const spec = JSON.parse(source.textContent);
-  embed(element, spec, { actions: false, renderer: "svg", mode: "vega-lite" }).catch((error) => {
+  embed(element, spec, options).catch((error) => {
     element.textContent = element.dataset.error || "chart unavailable";
     console.error(error);
   });

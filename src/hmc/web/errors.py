@@ -1,0 +1,90 @@
+"""The pages' one translation of errors: an HTML page in the page's language, never a trace."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse
+from starlette.exceptions import HTTPException
+
+from hmc.deps import Database, read_day, shown
+from hmc.errors import DatabaseError, HmcError, NotFound
+from hmc.framework.records import CommissionInfo
+from hmc.framework.service import list_commissions
+from hmc.web import i18n
+from hmc.web.routes import frame, page
+
+# The kind of page for each problem with a date (the type read_day gives it).
+DATE_KINDS = {"date_out_of_range": "far_date", "date_not_valid": "no_such_date"}
+HTTP_KINDS = {404: "no_page", 405: "wrong_method"}
+EXPECTED = (HmcError, HTTPException, RequestValidationError)  # what a request can cause
+
+
+def _loaded(database: Database) -> list[CommissionInfo]:
+    with database.read() as session:
+        return list_commissions(session)
+
+
+async def _commissions(database: Database, exc: Exception) -> list[CommissionInfo]:
+    """The commissions for the page's header; none when the database may be what failed."""
+    if isinstance(exc, DatabaseError) or not isinstance(exc, EXPECTED):
+        return []
+    try:
+        return await run_in_threadpool(_loaded, database)
+    except HmcError:
+        return []
+
+
+def _kind(exc: Exception) -> tuple[int, str, dict[str, Any]]:
+    """The status, the kind of error page and what it shows for ``exc``."""
+    if isinstance(exc, RequestValidationError):
+        problem = exc.errors()[0]
+        if problem["loc"] == ("query", "as_of"):
+            kind = DATE_KINDS.get(problem["type"], "bad_date")
+            reason = problem.get("ctx", {}).get("reason", "")
+            return 422, kind, {"value": shown(str(problem["input"])), "reason": reason}
+        return 422, "invalid", {"message": shown(str(problem["msg"]))}
+    if isinstance(exc, NotFound) and "commission" in exc.details:
+        return 404, "no_commission", {"value": shown(str(exc.details["commission"]))}
+    if isinstance(exc, DatabaseError):
+        return exc.status, "unavailable", {"message": exc.message}
+    if isinstance(exc, HmcError):
+        return exc.status, "problem", {"message": exc.message}
+    if isinstance(exc, HTTPException):
+        return exc.status_code, HTTP_KINDS.get(exc.status_code, "problem"), {"message": exc.detail}
+    return 500, "internal", {}
+
+
+def _other_language(request: Request, lang: str) -> str:
+    """This address in ``lang``."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    if lang != i18n.DEFAULT:
+        params.append(("lang", lang))
+    path = quote(request.url.path)
+    return f"{path}?{urlencode(params)}" if params else path
+
+
+async def response(request: Request, exc: Exception) -> HTMLResponse:
+    """The error page for ``exc`` in the language the page was asked in."""
+    status, kind, shows = _kind(exc)
+    text = (request.query_params.get("as_of") or "").strip()
+    try:
+        as_of = read_day(text).isoformat() if text else None
+    except RequestValidationError:
+        as_of = None  # a bad date is not carried into the page's links
+    database: Database = request.app.state.database
+    base = frame(request.query_params.get("lang"), as_of, await _commissions(database, exc))
+    return page(
+        "error.html",
+        status,
+        base,
+        headers=exc.headers if isinstance(exc, HTTPException) else None,
+        kind=kind,
+        current=request.path_params.get("commission_id"),
+        switch=_other_language(request, base["other_lang"]),
+        **shows,
+    )

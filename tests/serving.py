@@ -1,0 +1,41 @@
+"""The real app served by uvicorn on a free local port, in a background thread, for the tests.
+
+Configured as ``hmc serve`` configures it (no ``server`` header, the app's lifespan on), but
+leaving logging to the test run, so that a test sees every record the server logs.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import uvicorn
+
+from hmc.app import create_app
+
+
+@contextmanager
+def serving() -> Iterator[str]:
+    """A running server for a new app; its base URL, e.g. http://127.0.0.1:41234."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(), log_level="warning", log_config=None, ws="none", server_header=False
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not server.started:
+            assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
