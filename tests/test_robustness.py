@@ -52,6 +52,7 @@ ESOC_ROW = "Anbar,2292,2004-01-29,3,3,1,0,0,2,0,2"
 # --- the API ---------------------------------------------------------------------------------
 @pytest.fixture
 def client(demo_engine: Engine) -> Iterator[TestClient]:
+    get_engine.cache_clear()  # the app's engine: the demo database, whatever ran before
     with TestClient(create_app(), raise_server_exceptions=False) as test_client:
         yield test_client
 

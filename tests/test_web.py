@@ -66,6 +66,7 @@ def rows(html: str, table_class: str, index: int | None = None) -> dict[str, lis
 
 @pytest.fixture
 def client(demo_engine: Engine) -> Iterator[TestClient]:
+    get_engine.cache_clear()  # the app's engine: the demo database, whatever ran before
     with TestClient(create_app(), raise_server_exceptions=False) as test_client:
         yield test_client
 

@@ -22,18 +22,16 @@ PROBLEMS: dict[type[ValueError], str] = {
     OutOfRange: "date_out_of_range",
     NoSuchDay: "date_not_valid",
 }
-
-
 SHOWN = 80  # the most characters of a user's input a message repeats
 
 
-def shown(text: str, limit: int = SHOWN) -> str:
-    """``text`` cut to ``limit`` characters, with "…" when cut.
+def shown(text: str) -> str:
+    """``text`` cut to SHOWN characters, with "…" when cut.
 
     >>> shown("baghdad"), shown("x" * 100)[-3:], len(shown("x" * 100))
     ('baghdad', 'xx…', 80)
     """
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
 
 
 class Database:
