@@ -602,29 +602,32 @@ def _variant(tmp_path: Path, old: str, new: str, name: str = "mine.toml") -> Pat
             'not_before = "2025-09-30"',
             'not_before = "0001-01-01"',
             [
-                'key "phase.1.gate.kurdistan-region.not_before"',
+                "phase transition, gate kurdistan-region: not_before",
                 "0001-01-01 is outside the dates hmc works with",
             ],
         ),
         (
             '{ value = 1, label = "Not capable"',
             '{ value = 99999999999999999999, label = "Not capable"',
-            ['key "scale.0.levels.0.value"', "is too large"],
+            ["scale capability, level #1: value", "is too large"],
         ),
         (
             '{ value = 1, label = "Not capable"',
             '{ value = 3000000000, label = "Not capable"',
-            ['key "scale.0.levels.0.value"', "3000000000 is too large (at most 2,147,483,647)"],
+            [
+                "scale capability, level #1: value",
+                "3000000000 is too large (at most 2,147,483,647)",
+            ],
         ),
         (
             'min_duration = "26w"',
             'min_duration = "99999999999w"',
-            ['key "phase.1.min_duration"', "99999999999w is too long"],
+            ["phase transition: min_duration", "99999999999w is too long"],
         ),
         (
             "threshold = 5\n",
             "threshold = nan\n",
-            ['key "indicator.0.threshold"', "nan is not a number hmc can use"],
+            ["indicator isis_incidents: threshold", "nan is not a number hmc can use"],
         ),
         (
             'not_before = "2025-09-30"',
@@ -640,7 +643,7 @@ def _variant(tmp_path: Path, old: str, new: str, name: str = "mine.toml") -> Pat
         (
             'not_before = "2025-09-30"',
             "not_before = 1183161600",
-            ['key "phase.1.gate.kurdistan-region.not_before": expected a date (YYYY-MM-DD)'],
+            ["phase transition, gate kurdistan-region: not_before: expected a date (YYYY-MM-DD)"],
         ),
         (
             'not_before = "2025-09-30"',
@@ -660,12 +663,12 @@ def _variant(tmp_path: Path, old: str, new: str, name: str = "mine.toml") -> Pat
         (
             'min_duration = "26w"',
             'min_duration = "26 weeks"',
-            ['key "phase.1.min_duration": "26 weeks" is not a duration in weeks'],
+            ['phase transition: min_duration: "26 weeks" is not a duration in weeks'],
         ),
         (
             'country = "iraq"',
             'country = "atlantis"',
-            ['key "commission.country"', 'no gazetteer for country "atlantis"'],
+            ["commission: country", 'no gazetteer for country "atlantis"'],
         ),
     ],
 )
@@ -686,7 +689,7 @@ def test_a_window_too_long_is_refused_on_loading(engine: Engine, tmp_path: Path)
     assert result.exit_code == 1 and "Traceback" not in result.output
     first, shown, caret = result.stderr.splitlines()
     assert first.startswith(f"Error: {path}, line ")
-    assert 'key "phase.1.gate.federal-iraq.when"' in first
+    assert "phase transition, gate federal-iraq: when" in first
     assert "a window of 99999999999w is too long (at most 520w)" in first
     assert caret.index("^") == shown.index("99999999999w")
     assert _counts(engine) == NOTHING
@@ -701,7 +704,7 @@ def test_a_window_too_long_is_refused_on_loading(engine: Engine, tmp_path: Path)
         ("not = toml = [[", [", line 1, column 7: invalid value"]),
         ("", [": the file is empty (expected a [commission] table)"]),
         ("# only a comment\n", [": the file is empty"]),
-        ("[commission]\nid = 'x'\n", ['key "commission.name": missing (this key is required)']),
+        ("[commission]\nid = 'x'\n", ["commission: name: missing (this key is required)"]),
     ],
 )
 def test_an_unreadable_config_is_one_error_line(
@@ -817,23 +820,33 @@ def database_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch
 
 
 @pytest.mark.parametrize(
-    ("url", "needles"),
+    ("command", "url", "needles"),
     [
-        ("garbage", ["HMC_DATABASE_URL is not a database URL"]),
+        ("status", "garbage", ["HMC_DATABASE_URL is not a database URL"]),
         (
+            "init",
             "sqlite:////no/such/folder/hmc.db",
             ["cannot open the database", "check HMC_DATABASE_URL"],
         ),
-        ("mysql://someone:hunter2@db.example/hmc", ["needs a driver that is not installed"]),
+        (  # a command that only reads creates nothing, and says which command does
+            "status",
+            "sqlite:////no/such/folder/hmc.db",
+            ["no database at sqlite:////no/such/folder/hmc.db; run 'hmc init'"],
+        ),
+        (
+            "status",
+            "mysql://someone:hunter2@db.example/hmc",
+            ["needs a driver that is not installed"],
+        ),
     ],
 )
 def test_a_database_that_cannot_be_opened_is_one_error_line(
-    database_url: pytest.MonkeyPatch, url: str, needles: list[str]
+    database_url: pytest.MonkeyPatch, command: str, url: str, needles: list[str]
 ) -> None:
     database_url.setenv("HMC_DATABASE_URL", url)
     get_settings.cache_clear()
     get_engine.cache_clear()
-    line = _one_error_line(runner.invoke(app, ["status"]), *needles)
+    line = _one_error_line(runner.invoke(app, [command]), *needles)
     assert "hunter2" not in line
 
 
