@@ -19,6 +19,7 @@ def use_database(url: str) -> Engine:
     """Point hmc (settings, engine) at ``url`` and create the schema."""
     os.environ["HMC_DATABASE_URL"] = url
     get_settings.cache_clear()
+    get_engine.cache_clear()
     engine = get_engine(url)
     migrate(engine)
     return engine

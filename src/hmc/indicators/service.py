@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -19,7 +19,7 @@ from sqlalchemy import delete, exists, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from hmc.accounts import Actor
-from hmc.domain.series import fill_zeros, from_counts, period_end
+from hmc.domain.series import fill_zeros, from_counts, period_end, week_start
 from hmc.evidence.models import Event, ImportBatch, Observation, Source
 from hmc.framework.models import Commission
 from hmc.framework.records import AreaInfo, Framework, IndicatorInfo
@@ -299,11 +299,23 @@ def series(
             IndicatorSeries.digest == key,
             IndicatorValue.period == period,
             IndicatorValue.known_on <= as_of,
+            IndicatorValue.period_start < first_incomplete(as_of, period),
         )
         .order_by(IndicatorValue.period_start)
     ).all()
-    kept = [(s, v) for s, v in rows if period_end(s, period) <= as_of]
-    return Series(indicator, area, [s for s, _ in kept], [v for _, v in kept])
+    return Series(indicator, area, [s for s, _ in rows], [v for _, v in rows])
+
+
+def first_incomplete(as_of: date, period: str) -> date:
+    """The start of the first period that has not ended by ``as_of``.
+
+    >>> first_incomplete(date(2007, 6, 30), "week"), first_incomplete(date(2007, 7, 1), "week")
+    (datetime.date(2007, 6, 25), datetime.date(2007, 7, 2))
+    >>> first_incomplete(date(2007, 6, 29), "month"), first_incomplete(date(2007, 6, 30), "month")
+    (datetime.date(2007, 6, 1), datetime.date(2007, 7, 1))
+    """
+    following = as_of + timedelta(days=1)
+    return week_start(following) if period == "week" else following.replace(day=1)
 
 
 def commission_ids(session: Session) -> list[str]:

@@ -41,9 +41,6 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode")
-    if cursor.fetchone()[0].lower() != "wal":  # set once, by the first writer; reads never
-        cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 
 
@@ -92,6 +89,9 @@ def migrate(engine: Engine) -> None:
     """Bring the database schema to the newest revision."""
     try:
         command.upgrade(alembic_config(engine), "head")
+        if engine.dialect.name == "sqlite":  # readers then never wait for a writer
+            with engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA journal_mode=WAL")
     except SQLAlchemyError as exc:
         raise DatabaseError(
             f"cannot open the database {database_name(str(engine.url))} ({reason(exc)});"

@@ -1,7 +1,8 @@
 """Alembic environment: runs against the engine hmc hands it (see hmc.storage.engine).
 
-A migration lands whole or not at all. On SQLite, foreign keys are not enforced while a migration rebuilds tables (batch mode
-copies a table, drops it and renames the copy); they are checked once it is done.
+A migration lands whole or not at all. On SQLite, foreign keys are not enforced while a
+migration rebuilds tables (batch mode copies a table, drops it and renames the copy); they
+are checked once it is done.
 """
 
 from alembic import context
