@@ -19,7 +19,6 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
-import postgres
 from hmc.accounts import Actor
 from hmc.errors import Busy, EvidenceError
 from hmc.evidence import service
@@ -28,10 +27,6 @@ from hmc.evidence.models import Event, ImportBatch, Observation, Source
 from hmc.evidence.schemas import ImportReport
 from hmc.evidence.service import bundled_files, import_file
 from hmc.storage.engine import get_engine, migrate, session_scope
-
-# The server and database fixtures, registered for this module's tests.
-postgres_cluster = postgres.postgres_cluster
-postgres_url = postgres.postgres_url
 
 TESTER = Actor.system("tests")
 ESOC = next(path for path, format in bundled_files() if format == "esoc-weekly")

@@ -16,14 +16,10 @@ import pytest
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
-import postgres
 from hmc.cli import app
 from hmc.settings import get_settings
 from hmc.storage import get_engine
 from serving import serving
-
-postgres_cluster = postgres.postgres_cluster
-postgres_url = postgres.postgres_url
 
 CLIENTS = 100
 ROUNDS = 2

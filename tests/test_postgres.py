@@ -20,7 +20,6 @@ from sqlalchemy import Engine, String, create_engine, delete, func, inspect, sel
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-import postgres
 from hmc.accounts import Actor
 from hmc.cli import app
 from hmc.errors import EvidenceError
@@ -40,9 +39,6 @@ from postgres import Cluster
 
 TESTER = Actor.system("tests")
 
-# The server and database fixtures, registered for this module's tests.
-postgres_cluster = postgres.postgres_cluster
-postgres_url = postgres.postgres_url
 
 PIC = "pic-iraq-2006"
 AS_OF = date(2007, 6, 30)
