@@ -11,9 +11,9 @@ from sqlalchemy import Engine
 
 from hmc.settings import get_settings
 from hmc.storage import get_engine, migrate
-from postgres import postgres_cluster, postgres_url  # one server for the whole run
+from postgres import hmc_on_postgres, postgres_cluster, postgres_url  # one server a run
 
-__all__ = ["postgres_cluster", "postgres_url"]  # fixtures of tests/postgres.py
+__all__ = ["hmc_on_postgres", "postgres_cluster", "postgres_url"]  # fixtures of tests/postgres.py
 
 os.environ.setdefault("COLUMNS", "200")  # wide tables in captured CLI output
 

@@ -27,6 +27,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from hmc.settings import get_settings
+from hmc.storage import get_engine
+
 INSTALL_HINT = "install the server with 'make test' (or: apt-get install -y postgresql)"
 DEBIAN_VERSIONS = Path("/usr/lib/postgresql")  # one folder per major version: 15/bin/initdb
 SERVICE_USERS = ("postgres", "hmc-test")
@@ -199,3 +202,22 @@ def postgres_url(postgres_cluster: Cluster) -> Iterator[str]:
     url = postgres_cluster.create_database()
     yield url
     postgres_cluster.drop_database(url)
+
+
+@pytest.fixture
+def hmc_on_postgres(postgres_url: str) -> Iterator[str]:
+    """HMC_DATABASE_URL set to a fresh PostgreSQL database; the process restored afterwards."""
+    before = os.environ.get("HMC_DATABASE_URL")
+    os.environ["HMC_DATABASE_URL"] = postgres_url
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    try:
+        yield postgres_url
+    finally:
+        get_engine().dispose()
+        get_engine.cache_clear()
+        if before is None:
+            del os.environ["HMC_DATABASE_URL"]
+        else:
+            os.environ["HMC_DATABASE_URL"] = before
+        get_settings.cache_clear()

@@ -7,9 +7,7 @@ connection while it waited for a worker thread.
 from __future__ import annotations
 
 import asyncio
-import os
 from collections import Counter
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -17,7 +15,6 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from hmc.cli import app
-from hmc.settings import get_settings
 from hmc.storage import get_engine
 from serving import serving
 
@@ -49,24 +46,11 @@ def test_100_concurrent_clients_on_sqlite(demo_engine: Engine) -> None:
 
 
 @pytest.fixture
-def demo_on_postgres(postgres_url: str) -> Iterator[str]:
-    """The demo database built on a fresh PostgreSQL database; the process restored after."""
-    before = os.environ.get("HMC_DATABASE_URL")
-    os.environ["HMC_DATABASE_URL"] = postgres_url
-    get_settings.cache_clear()
-    get_engine.cache_clear()
-    try:
-        result = CliRunner().invoke(app, ["demo", "--no-serve"])
-        assert result.exit_code == 0, result.output
-        yield postgres_url
-    finally:
-        get_engine().dispose()
-        get_engine.cache_clear()
-        if before is None:
-            del os.environ["HMC_DATABASE_URL"]
-        else:
-            os.environ["HMC_DATABASE_URL"] = before
-        get_settings.cache_clear()
+def demo_on_postgres(hmc_on_postgres: str) -> str:
+    """The demo database built on a fresh PostgreSQL database."""
+    result = CliRunner().invoke(app, ["demo", "--no-serve"])
+    assert result.exit_code == 0, result.output
+    return hmc_on_postgres
 
 
 def test_100_concurrent_clients_on_postgres(demo_on_postgres: str) -> None:

@@ -7,7 +7,6 @@ imports that happen once or not at all, and the command line, each against Postg
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -30,7 +29,6 @@ from hmc.evidence.service import bundled_files, import_file
 from hmc.framework.service import load_commission, shipped_commissions
 from hmc.indicators.models import IndicatorSeries, IndicatorValue
 from hmc.indicators.service import compute
-from hmc.settings import get_settings
 from hmc.storage import get_engine, migrate, session_scope
 from hmc.storage.engine import alembic_config
 from hmc.timeline.schemas import StatusRead
@@ -315,25 +313,6 @@ def test_sigact_limits_are_the_column_sizes() -> None:
 
 
 # --- The command line with HMC_DATABASE_URL pointing at PostgreSQL ------------------------
-
-
-@pytest.fixture
-def hmc_on_postgres(postgres_url: str) -> Iterator[str]:
-    """HMC_DATABASE_URL set to a fresh PostgreSQL database; the process restored afterwards."""
-    before = os.environ.get("HMC_DATABASE_URL")
-    os.environ["HMC_DATABASE_URL"] = postgres_url
-    get_settings.cache_clear()
-    get_engine.cache_clear()
-    try:
-        yield postgres_url
-    finally:
-        get_engine().dispose()
-        get_engine.cache_clear()
-        if before is None:
-            del os.environ["HMC_DATABASE_URL"]
-        else:
-            os.environ["HMC_DATABASE_URL"] = before
-        get_settings.cache_clear()
 
 
 def test_cli_end_to_end(hmc_on_postgres: str, tmp_path: Path) -> None:
