@@ -25,7 +25,11 @@ URLS = ["/api/commissions", "/api/commissions/hmc-iraq-2024/status", "/"]
 
 async def _clients(base: str) -> Counter[int]:
     """CLIENTS clients at once, each asking every URL ROUNDS times; how often each status came."""
-    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
+    # a pooled connection is dropped before the server's 5 s keep-alive ends, so that no
+    # request is sent on a connection the server is closing at that moment
+    limits = httpx.Limits(
+        max_connections=CLIENTS, max_keepalive_connections=CLIENTS, keepalive_expiry=2.0
+    )
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as client:
 
         async def one() -> list[int]:
