@@ -22,8 +22,13 @@ from hmc.domain.days import parse_day
 from hmc.errors import HmcError, InvalidInput
 from hmc.evidence.service import bundled_files, import_file, list_batches, list_formats
 from hmc.framework.records import not_found
-from hmc.framework.service import LoadReport, load_commission, shipped_commissions
-from hmc.indicators.service import ComputeReport, commission_ids, compute
+from hmc.framework.service import (
+    LoadReport,
+    commission_ids,
+    load_commission,
+    shipped_commissions,
+)
+from hmc.indicators.service import ComputeReport, compute
 from hmc.settings import get_settings
 from hmc.storage import database_name, open_database, session_scope
 from hmc.timeline.status import CommissionStatus

@@ -80,7 +80,7 @@ class Observation(Base):
     __table_args__ = (
         UniqueConstraint("source_id", "series", "governorate", "period_start", "period_end"),
         Index("ix_observation_series", "series", "period_start"),
-        Index("ix_observation_batch", "batch_id"),
+        Index("ix_observation_batch", "batch_id", "series"),  # which series each import fed
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

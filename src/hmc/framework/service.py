@@ -40,6 +40,7 @@ from hmc.framework.rows import KINDS, Row, build_rows, content
 __all__ = [
     "Change",
     "LoadReport",
+    "commission_ids",
     "framework",
     "get_commission",
     "list_commissions",
@@ -195,8 +196,7 @@ def get_commission(session: Session, *, commission_id: str) -> Commission:
     """The commission ``commission_id``, or NotFound naming the ones that exist."""
     commission = session.get(Commission, commission_id)
     if commission is None:
-        known = list(session.scalars(select(Commission.id).order_by(Commission.id)))
-        error = rec.not_found("commission", commission_id, known, "this database")
+        error = rec.not_found("commission", commission_id, commission_ids(session), "this database")
         raise NotFound(f'{error.message}; run "hmc init" to load one', **error.details)
     return commission
 
@@ -214,6 +214,11 @@ def _info(session: Session, commission: Commission) -> rec.CommissionInfo:
         version=latest.number,
         loaded_at=latest.loaded_at,
     )
+
+
+def commission_ids(session: Session) -> list[str]:
+    """The ids of every loaded commission."""
+    return list(session.scalars(select(Commission.id).order_by(Commission.id)))
 
 
 def list_commissions(session: Session) -> list[rec.CommissionInfo]:
@@ -276,7 +281,7 @@ def framework(session: Session, *, commission_id: str, version: int | None = Non
             min_duration_weeks=p.min_duration_weeks,
             gates=tuple(
                 rec.GateInfo(p.key, areas[g.area_key], g.expression, g.not_before, g.no_later_than)
-                for g in sorted(gates, key=lambda g: list(areas).index(g.area_key))
+                for g in gates  # in the file's order: phase by phase, area by area
                 if g.phase_key == p.key
             ),
         )

@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 from hmc.accounts import Actor
 from hmc.domain.series import fill_zeros, from_counts, period_end, week_start
 from hmc.evidence.models import Event, ImportBatch, Observation, Source
-from hmc.framework.models import Commission
 from hmc.framework.records import AreaInfo, Framework, IndicatorInfo
 from hmc.framework.service import framework
 from hmc.indicators.compile import counts_expr, events_expr, matching_events, to_sql
@@ -316,8 +315,3 @@ def first_incomplete(as_of: date, period: str) -> date:
     """
     following = as_of + timedelta(days=1)
     return week_start(following) if period == "week" else following.replace(day=1)
-
-
-def commission_ids(session: Session) -> list[str]:
-    """The ids of every loaded commission."""
-    return list(session.scalars(select(Commission.id).order_by(Commission.id)))

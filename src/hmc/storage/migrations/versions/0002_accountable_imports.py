@@ -27,7 +27,7 @@ def upgrade() -> None:
         )
 
     with op.batch_alter_table("observation", schema=None) as batch_op:
-        batch_op.create_index("ix_observation_batch", ["batch_id"], unique=False)
+        batch_op.create_index("ix_observation_batch", ["batch_id", "series"], unique=False)
 
     # ### end Alembic commands ###
 
