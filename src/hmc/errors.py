@@ -72,3 +72,24 @@ class Busy(HmcError):
 
     status = 409
     code = "busy"
+
+
+class NotSignedIn(HmcError):
+    """No valid session or token: sign in (an expired, ended or tampered one counts as none)."""
+
+    status = 401
+    code = "not_signed_in"
+
+
+class Forbidden(HmcError):
+    """The member is signed in but their party or role may not do this."""
+
+    status = 403
+    code = "forbidden"
+
+
+class TooManyAttempts(HmcError):
+    """Too many failed sign-ins for an account or from an address: wait, then try again."""
+
+    status = 429
+    code = "too_many_attempts"

@@ -74,16 +74,6 @@ class Party(Base):
     commission_id: Mapped[str] = mapped_column(ForeignKey("commission.id"))
     key: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(NAME))
-    members: Mapped[list[Member]] = relationship()
-
-
-class Member(Base):
-    __tablename__ = "member"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    party_id: Mapped[int] = mapped_column(ForeignKey("party.id"))
-    name: Mapped[str] = mapped_column(String(NAME))
-    role: Mapped[str] = mapped_column(String(32))
 
 
 class Versioned:

@@ -7,6 +7,9 @@ are checked once it is done.
 
 from alembic import context
 
+import hmc.accounts.models
+import hmc.assessment.models
+import hmc.audit.models
 import hmc.evidence.models
 import hmc.framework.models
 import hmc.indicators.models  # noqa: F401  (every table must be imported here)

@@ -1,0 +1,1 @@
+"""Assessment rounds: private drafts, submission, divergence, reconciliation and signatures."""
