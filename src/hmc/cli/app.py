@@ -7,19 +7,27 @@ import socket
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from typer.core import TyperGroup
 
 import hmc
 from hmc.accounts import Actor
 from hmc.cli import render
-from hmc.domain.days import parse_day
-from hmc.errors import HmcError, InvalidInput
+from hmc.cli.audit import audit
+from hmc.cli.base import (
+    AsOfOption,
+    CommissionOption,
+    HmcGroup,
+    console,
+    parse_as_of,
+    progress,
+)
+from hmc.cli.members import member, token
+from hmc.cli.rounds import round_
+from hmc.errors import HmcError
 from hmc.evidence.service import bundled_files, import_file, list_batches, list_formats
 from hmc.framework.records import not_found
 from hmc.framework.service import (
@@ -34,9 +42,6 @@ from hmc.storage import database_name, open_database, session_scope
 from hmc.timeline.status import CommissionStatus
 from hmc.timeline.status import status as commission_status
 
-console = Console()
-errors = Console(stderr=True)
-
 
 class CannotListen(HmcError):
     """The server cannot listen where it was asked to."""
@@ -44,30 +49,6 @@ class CannotListen(HmcError):
 
 class ServerFailed(HmcError):
     """The server stopped before it started serving."""
-
-
-def fail(message: str) -> None:
-    """Print ``message`` as one red ``Error:`` line on stderr (never wrapped)."""
-    errors.print(f"[red]Error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-
-
-class HmcGroup(TyperGroup):
-    """Turns every error into one red message on stderr and exit code 1, never a traceback."""
-
-    def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, typer.TyperException):
-            raise  # Click's own: usage errors (exit code 2), --help, Ctrl-C
-        except HmcError as exc:
-            fail(exc.message)
-        except Exception as exc:
-            # a bug: say what it is rather than dump a traceback on the user
-            fail(
-                f"unexpected {type(exc).__name__}: {exc} (this is a bug in hmc;"
-                " please report it with the command you ran)"
-            )
-        ctx.exit(1)
 
 
 def _version(shown: bool) -> None:
@@ -84,40 +65,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-CommissionOption = Annotated[
-    str | None,
-    typer.Option("--commission", "-c", help="Commission id (default: HMC_DEFAULT_COMMISSION)."),
-]
-AsOfOption = Annotated[
-    str | None,
-    typer.Option(
-        "--as-of",
-        help="Use only what was known on this date (YYYY-MM-DD);"
-        " default: the commission's replay date, else today.",
-    ),
-]
-
-
-def _as_of(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return parse_day(text)
-    except ValueError as exc:
-        raise InvalidInput(f"--as-of: {exc}", option="--as-of") from None
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=errors,
-        transient=True,
-        disable=not errors.is_terminal,  # a log or a pipe gets the result, not a blank line
-    )
 
 
 @app.callback()
@@ -143,8 +90,8 @@ def _compute(ids: list[str], actor: Actor) -> list[ComputeReport]:
     """Compute what is missing or stale, one commission (one transaction) at a time."""
     engine = open_database(write=True)
     done = []
-    with _progress() as progress:
-        task = progress.add_task("computing indicators", total=None)
+    with progress() as bar:
+        task = bar.add_task("computing indicators", total=None)
         for commission_id in ids:
             with session_scope(engine) as session:
                 done.append(
@@ -152,7 +99,7 @@ def _compute(ids: list[str], actor: Actor) -> list[ComputeReport]:
                         session,
                         actor=actor,
                         commission_id=commission_id,
-                        progress=lambda _: progress.advance(task),
+                        progress=lambda _: bar.advance(task),
                     )
                 )
     return done
@@ -202,11 +149,11 @@ def import_(
 
 def _import(file: Path, format: str, actor: Actor) -> None:
     engine = open_database(write=True)
-    with _progress() as progress, session_scope(engine) as session:
-        task = progress.add_task(f"importing {escape(file.name)}", total=None)
+    with progress() as bar, session_scope(engine) as session:
+        task = bar.add_task(f"importing {escape(file.name)}", total=None)
 
         def advance(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
+            bar.update(task, completed=done, total=total)
 
         report = import_file(session, path=file, format=format, actor=actor, progress=advance)
     render.import_report(console, report)
@@ -240,7 +187,7 @@ def indicators(
     Every loaded commission is computed unless one is named; the list is of the one named
     (default: HMC_DEFAULT_COMMISSION if it is loaded).
     """
-    day = _as_of(as_of)  # every argument is checked before anything is written
+    day = parse_as_of(as_of)  # every argument is checked before anything is written
     ids = _all_commissions()
     default = get_settings().default_commission
     shown = commission or (default if default in ids or not ids else ids[0])
@@ -259,7 +206,7 @@ def status(
     as_of: AsOfOption = None,
 ) -> None:
     """Whether each phase's gate held, per area, with the indicators behind it."""
-    day = _as_of(as_of)
+    day = parse_as_of(as_of)
     _show(commission or get_settings().default_commission, day, render.status)
 
 
@@ -335,6 +282,10 @@ def _listen(host: str, port: int) -> socket.socket:
         listening.close()
         raise CannotListen(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None
     return listening
+
+
+for group in (member, token, round_, audit):
+    app.add_typer(group)
 
 
 def main() -> None:

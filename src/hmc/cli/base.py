@@ -1,0 +1,97 @@
+"""What every command shares: the consoles, the error path, common options, a write's scope."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from typer.core import TyperGroup
+
+from hmc.audit.service import lock_chain
+from hmc.domain.days import parse_day
+from hmc.errors import HmcError, InvalidInput
+from hmc.storage import Session, open_database, session_scope
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def fail(message: str) -> None:
+    """Print ``message`` as one red ``Error:`` line on stderr (never wrapped)."""
+    errors.print(f"[red]Error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+
+
+class HmcGroup(TyperGroup):
+    """Turns every error into one red message on stderr and exit code 1, never a traceback."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # Click's own: usage errors (exit code 2), --help, Ctrl-C
+        except HmcError as exc:
+            fail(exc.message)
+        except Exception as exc:
+            # a bug: say what it is rather than dump a traceback on the user
+            fail(
+                f"unexpected {type(exc).__name__}: {exc} (this is a bug in hmc;"
+                " please report it with the command you ran)"
+            )
+        ctx.exit(1)
+
+
+CommissionOption = Annotated[
+    str | None,
+    typer.Option("--commission", "-c", help="Commission id (default: HMC_DEFAULT_COMMISSION)."),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Use only what was known on this date (YYYY-MM-DD);"
+        " default: the commission's replay date, else today.",
+    ),
+]
+
+
+def parse_as_of(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return parse_day(text)
+    except ValueError as exc:
+        raise InvalidInput(f"--as-of: {exc}", option="--as-of") from None
+
+
+def progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
+        disable=not errors.is_terminal,  # a log or a pipe gets the result, not a blank line
+    )
+
+
+@contextmanager
+def writing() -> Iterator[Session]:
+    """One transaction of a command that writes: the schema brought up to date, the chain locked."""
+    engine = open_database(write=True)
+    with session_scope(engine) as session:
+        lock_chain(session)
+        yield session
+
+
+def sub_app(name: str, help: str) -> typer.Typer:
+    """A group of commands (``hmc NAME ...``) with the same error path as the top level."""
+    return typer.Typer(
+        name=name, cls=HmcGroup, help=help, no_args_is_help=True, add_completion=False
+    )
