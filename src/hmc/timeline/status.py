@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import numpy as np
 from sqlalchemy.orm import Session
 
+from hmc.assessment.values import rated_series
 from hmc.domain.gates import Gate, parse_gate
 from hmc.domain.series import week_start
 from hmc.framework.records import (
@@ -57,6 +58,8 @@ class GateStatus:
     reason_code: str  # a key of REASONS
     reason_date: date | None
     values: dict[str, float | None] = field(default_factory=dict)
+    # when a disputed rating leaves the conditions unknown: what they are on each party's rating
+    by_party: dict[str, bool | None] = field(default_factory=dict)
 
     @property
     def reason(self) -> str:
@@ -112,12 +115,24 @@ def status(session: Session, *, commission_id: str, as_of: date | None) -> Commi
     """
     current = framework(session, commission_id=commission_id)
     as_of = resolve_as_of(current.commission, as_of)
-    cache: dict[tuple[str, AreaInfo | None], Series] = {}
+    cache: dict[tuple[str, AreaInfo | None, str | None], Series] = {}
 
-    def weekly(indicator: IndicatorInfo, area: AreaInfo | None) -> Series:
-        key = (indicator.key, area if indicator.scope == "area" else None)
+    def weekly(indicator: IndicatorInfo, area: AreaInfo | None, party: str | None = None) -> Series:
+        key = (indicator.key, area if indicator.scope == "area" else None, party)
         if key not in cache:
-            cache[key] = series(session, indicator=indicator, area=area, period="week", as_of=as_of)
+            if indicator.kind == "rated":
+                cache[key] = rated_series(
+                    session,
+                    commission_id=commission_id,
+                    indicator=indicator,
+                    area=area,
+                    as_of=as_of,
+                    party=party,
+                )
+            else:
+                cache[key] = series(
+                    session, indicator=indicator, area=area, period="week", as_of=as_of
+                )
         return cache[key]
 
     indicators = [_indicator_status(weekly(i, None), as_of) for i in current.indicators]
@@ -127,13 +142,16 @@ def status(session: Session, *, commission_id: str, as_of: date | None) -> Commi
             for i in current.indicators
             if i.scope == "area"
         ]
-    gates = [
-        _gate_status(
-            gate, phase.key, phase.name, as_of, lambda k, a: weekly(current.indicator(k), a)
-        )
-        for phase in current.phases
-        for gate in phase.gates
-    ]
+    parties = [p.key for p in current.commission.parties]
+    gates = []
+    for phase in current.phases:
+        for gate in phase.gates:
+            found = _gate_status(
+                gate, phase.key, phase.name, as_of, lambda k, a: weekly(current.indicator(k), a)
+            )
+            if found.condition is None and gate.expression is not None:
+                found = _by_party(found, parties, as_of, current, weekly)
+            gates.append(found)
     fresh = freshness(session, current, as_of=as_of)
     return CommissionStatus(
         current, as_of, indicators, gates, fresh.newest_evidence, fresh.stale_since
@@ -159,6 +177,26 @@ def _gate_status(
     else:
         held, code = condition, "conditions_held" if condition else "conditions_not_met"
     return GateStatus(gate, phase_key, phase_name, condition, held, code, day, values)
+
+
+def _by_party(
+    found: GateStatus,
+    parties: list[str],
+    as_of: date,
+    current: Framework,
+    weekly: Callable[[IndicatorInfo, AreaInfo | None, str | None], Series],
+) -> GateStatus:
+    """``found`` with its conditions on each party's ratings, when a dispute makes them unknown."""
+    by_party: dict[str, bool | None] = {}
+    for party in parties:
+
+        def on_rating(key: str, area: AreaInfo | None, party: str = party) -> Series:
+            return weekly(current.indicator(key), area, party)
+
+        by_party[party], _ = _condition(found.gate, as_of, on_rating)
+    if all(c is None for c in by_party.values()):
+        return found  # unknown on either rating: no dispute is what holds it back
+    return replace(found, by_party=by_party)
 
 
 @lru_cache(maxsize=4096)
