@@ -93,3 +93,10 @@ class TooManyAttempts(HmcError):
 
     status = 429
     code = "too_many_attempts"
+
+
+class ChainBroken(HmcError):
+    """The audit chain does not verify: a record was edited, deleted, reordered or cut off."""
+
+    status = 409
+    code = "audit_chain_broken"

@@ -8,23 +8,26 @@ The record commits with the change it describes, or neither lands.
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, false, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, Table, false, func, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from hmc.accounts.actor import Actor
-from hmc.audit.chain import GENESIS, digest
+from hmc.audit.chain import GENESIS, canonical, content, digest, fault
 from hmc.audit.models import AuditRecord
 from hmc.errors import Busy
 
 AUDIT_LOCK = 0x686D_635F_6175_6469  # PostgreSQL advisory lock key of the chain ("hmc_audi")
 PAGE = 5_000  # records read at a time by verify
+_TABLE = cast(Table, AuditRecord.__table__)
+Progress = Callable[[int, int], None]  # told the records checked so far, and of all
 
 
 def now() -> datetime:
@@ -33,13 +36,12 @@ def now() -> datetime:
 
 
 def lock_chain(session: Session) -> None:
-    """Hold off every other writer until this transaction ends (call it before any write)."""
+    """Hold off every other writer until this transaction ends (call it first, before writing)."""
     try:
         if session.get_bind().dialect.name == "postgresql":
             session.execute(select(func.pg_advisory_xact_lock(AUDIT_LOCK)))
         else:  # waits up to the connection's busy_timeout, as BEGIN IMMEDIATE would
-            table = cast(Table, AuditRecord.__table__)
-            session.execute(update(table).where(false()).values(id=table.c.id))
+            session.execute(update(_TABLE).where(false()).values(id=_TABLE.c.id))
     except OperationalError as exc:
         code = getattr(exc.orig, "sqlite_errorcode", None)
         if code is None or (code & 0xFF) != sqlite3.SQLITE_BUSY:
@@ -47,21 +49,13 @@ def lock_chain(session: Session) -> None:
         raise Busy("the database is busy with another change; try again") from None
 
 
-def content(record: AuditRecord) -> dict[str, Any]:
-    """What a record's hash covers: every field but its own hash and row id."""
-    return {
-        "seq": record.seq,
-        "at": record.at.isoformat(timespec="microseconds"),
-        "actor": record.actor,
-        "commission_id": record.commission_id,
-        "object_type": record.object_type,
-        "object_id": record.object_id,
-        "action": record.action,
-        "before": record.before,
-        "after": record.after,
-        "private_to": record.private_to,
-        "released_with": record.released_with,
-    }
+def _as_stored(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    """``value`` as the database gives it back: a copy through JSON (tuples become lists).
+
+    What is hashed is then what is stored, even if the caller changes its dict afterwards;
+    a value JSON cannot hold (a date, NaN) fails here, not in the chain's next check.
+    """
+    return None if value is None else cast(dict[str, Any], json.loads(canonical(value)))
 
 
 def record(
@@ -83,21 +77,20 @@ def record(
         select(AuditRecord.seq, AuditRecord.hash).order_by(AuditRecord.seq.desc()).limit(1)
     ).first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    entry = AuditRecord(
-        seq=seq,
-        at=now(),
-        actor=str(actor),
-        commission_id=commission_id,
-        object_type=object_type,
-        object_id=str(object_id),
-        action=action,
-        before=before,
-        after=after,
-        private_to=private_to,
-        released_with=released_with,
-        prev_hash=prev,
-    )
-    entry.hash = digest(content(entry), prev=prev)
+    fields: dict[str, Any] = {
+        "seq": seq,
+        "at": now(),
+        "actor": str(actor),
+        "commission_id": commission_id,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "action": action,
+        "before": _as_stored(before),
+        "after": _as_stored(after),
+        "private_to": private_to,
+        "released_with": released_with,
+    }
+    entry = AuditRecord(**fields, prev_hash=prev, hash=digest(content(fields), prev=prev))
     session.add(entry)
     session.flush()
     return entry
@@ -111,61 +104,96 @@ def head(session: Session) -> str:
 
 @dataclass(frozen=True)
 class Verification:
-    records: int
-    head: str
+    records: int  # how many records, from the first, are intact
+    head: str  # the hash of the last of them
     problem: str | None  # None: the chain is intact
-    bad_seq: int | None = None
+    bad_seq: int | None = None  # where the chain breaks: the first record wrong or missing
+    held_at: int | None = None  # the record whose hash is the head held outside (0: genesis)
 
     @property
     def intact(self) -> bool:
         return self.problem is None
 
 
-def _in_order(session: Session) -> Iterator[AuditRecord]:
+def _in_order(session: Session) -> Iterator[dict[str, Any]]:
+    """Every record as stored (plain rows: no object of the session is reused or kept)."""
     after = 0
     while True:
-        page = session.scalars(
-            select(AuditRecord).where(AuditRecord.seq > after).order_by(AuditRecord.seq).limit(PAGE)
-        ).all()
+        query = select(_TABLE).where(_TABLE.c.seq > after).order_by(_TABLE.c.seq).limit(PAGE)
+        page = _read(session, query)
+        if page is None:  # find which record, and say why
+            page = [_read_one(session, seq) for seq in _seqs(session, after)]
         yield from page
         if len(page) < PAGE:
             return
-        after = page[-1].seq
-        session.expunge_all()
+        after = page[-1]["seq"]
 
 
-def verify(session: Session, *, expected_head: str | None = None) -> Verification:
+def _read(session: Session, query: Select[Any]) -> list[dict[str, Any]] | None:
+    """The rows of ``query``; None if a value cannot be read as its column's type."""
+    result = session.execute(query)
+    try:
+        return [row._asdict() for row in result]
+    except (ValueError, TypeError):  # SQLite stores any value in any column: not a date, bad JSON
+        result.close()
+        return None
+
+
+def _seqs(session: Session, after: int) -> list[int]:
+    query = select(_TABLE.c.seq).where(_TABLE.c.seq > after).order_by(_TABLE.c.seq).limit(PAGE)
+    return list(session.scalars(query))
+
+
+def _read_one(session: Session, seq: int) -> dict[str, Any]:
+    """Record ``seq``; if it cannot be read, why (under the key "unreadable")."""
+    result = session.execute(select(_TABLE).where(_TABLE.c.seq == seq))
+    try:
+        return result.one()._asdict()
+    except (ValueError, TypeError) as exc:
+        result.close()
+        return {"seq": seq, "unreadable": str(exc)}
+
+
+def verify(
+    session: Session, *, expected_head: str | None = None, progress: Progress | None = None
+) -> Verification:
     """Check every record's hash and link, in order; name the first one that is wrong.
 
     With ``expected_head`` (a head held outside the system), also check that it is still a
-    record of the chain: nothing up to it was changed, deleted or reordered.
+    record of the chain: nothing up to it was changed, deleted or reordered, and the chain
+    was not cut back to before it. ``progress`` is told how far the check has come.
     """
-    prev, count, found = GENESIS, 0, expected_head is None
-    for entry in _in_order(session):
-        count += 1
-        problem = None
-        if entry.seq != count:
-            problem = (
-                f"record {entry.seq} follows record {count - 1}: a record is missing"
-                if entry.seq > count
-                else f"record {entry.seq} is out of order"
-            )
-        elif entry.prev_hash != prev:
-            problem = f"record {entry.seq} does not link to record {count - 1} (reordered?)"
-        elif entry.hash != digest(content(entry), prev=prev):
-            problem = f"record {entry.seq} does not match its hash (edited)"
+    total = session.scalar(select(func.count()).select_from(AuditRecord)) or 0
+    expected_head = expected_head and expected_head.lower()
+    prev, count = GENESIS, 0
+    held_at = 0 if expected_head == GENESIS else None
+    for stored in _in_order(session):
+        problem = fault(stored, count + 1, prev)
         if problem:
-            return Verification(count - 1, prev, problem, entry.seq)
-        prev = entry.hash
-        found = found or entry.hash == expected_head
-    if not found:
-        return Verification(count, prev, f"the head {expected_head} is not in the chain")
-    return Verification(count, prev, None)
+            return Verification(count, prev, problem, bad_seq=count + 1)
+        count, prev = count + 1, stored["hash"]
+        if prev == expected_head:
+            held_at = count
+        if progress is not None and (count % 1000 == 0):
+            progress(count, max(total, count))
+    if progress is not None:
+        progress(count, count)
+    if expected_head is not None and held_at is None:
+        return Verification(
+            count,
+            prev,
+            f"the held head {expected_head} is not in the chain: records after it were"
+            " deleted, or the chain was rewritten up to it",
+        )
+    return Verification(count, prev, None, held_at=held_at)
 
 
 def visible(viewer: Actor, released: set[int]) -> ColumnElement[bool]:
     """The condition on records ``viewer`` may read (``released``: ids of released rounds)."""
-    shown: list[ColumnElement[bool]] = [AuditRecord.private_to.is_(None), AuditRecord.released_with.in_(released)]
+    shown: list[ColumnElement[bool]] = [
+        AuditRecord.private_to.is_(None),
+        AuditRecord.released_with.in_(released),
+    ]
     if viewer.party is not None and viewer.role != "observer":
         shown.append(AuditRecord.private_to == viewer.party)
     return or_(*shown)
