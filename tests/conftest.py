@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -51,5 +55,40 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def demo_engine(demo_db: Path) -> Engine:
-    """The demo database, with hmc pointed at it."""
+    """The demo database, with hmc pointed at it (shared: tests that write use demo_copy)."""
     return use_database(f"sqlite:///{demo_db}")
+
+
+@pytest.fixture
+def demo_copy(demo_db: Path, tmp_path: Path) -> Iterator[Engine]:
+    """A copy of the demo database of its own for one test, which may write to it."""
+    copy = tmp_path / "demo-copy.db"
+    with closing(sqlite3.connect(demo_db)) as source, closing(sqlite3.connect(copy)) as target:
+        source.backup(target)  # with what the write-ahead log holds, unlike a file copy
+    yield use_database(f"sqlite:///{copy}")
+    get_engine.cache_clear()
+
+
+DEMO_PASSWORD = "exercise-only-password"  # hmc demo's members (hmc.exercise.PASSWORD)
+
+
+def sign_in(client: Any, username: str = "us-co-chair", password: str = DEMO_PASSWORD) -> str:
+    """Sign ``client`` in through the sign-in page, as a browser does; returns its CSRF token."""
+    form = client.get("/sign-in")
+    token = re.search(r'name="token" value="([^"]+)"', form.text)
+    assert token, form.text
+    done = client.post(
+        "/sign-in",
+        data={"username": username, "password": password, "token": token.group(1)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    return csrf_of(client)
+
+
+def csrf_of(client: Any) -> str:
+    """The CSRF token of the client's session, as its pages' forms carry it."""
+    page = client.get("/account")
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found, page.text
+    return found.group(1)

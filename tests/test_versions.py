@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
-from hmc.accounts import Actor
+from hmc.accounts import Actor, add_member
+from hmc.accounts.models import Member
 from hmc.cli import app
 from hmc.errors import ConfigError
 from hmc.evidence.service import bundled_files, import_file
-from hmc.framework.models import FrameworkVersion, Indicator, Member, Party
+from hmc.framework.models import FrameworkVersion, Indicator
 from hmc.framework.service import framework, load_commission, shipped_commissions
 from hmc.indicators.models import IndicatorSeries, IndicatorValue
 from hmc.indicators.service import compute
@@ -137,8 +138,16 @@ def test_an_area_change_computes_only_that_area(engine: Engine, pic: Path) -> No
 
 def test_a_reload_keeps_members_and_refuses_other_parties(engine: Engine, pic: Path) -> None:
     with session_scope(engine) as session:
-        party = session.scalars(select(Party).where(Party.key == "iq")).one()
-        session.add(Member(party_id=party.id, name="A. Analyst", role="analyst"))
+        add_member(
+            session,
+            actor=TESTER,
+            username="analyst",
+            name="A. Analyst",
+            role="analyst",
+            password="a long enough password",
+            commission_id="pic-iraq-2006",
+            party="iq",
+        )
     edit(pic, 'name = "Government of Iraq"', 'name = "Government of the Republic of Iraq"')
     assert changes(engine, pic) == [("changed", "party", "iq")]
     with session_scope(engine) as session:

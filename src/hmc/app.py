@@ -125,6 +125,7 @@ def create_app() -> FastAPI:
         version=hmc.__version__,
         description="Workspace of a bilateral military commission.",
         docs_url=None,  # served by hmc.api.docs, from local files
+        openapi_url=None,  # served by hmc.api.docs, to signed-in members
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
         lifespan=lifespan,

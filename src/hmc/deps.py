@@ -1,17 +1,29 @@
-"""What the API and the pages share: the database handle, the as_of date, echoed input."""
+"""What the API and the pages share: the database, who is signed in, the as_of date, echoed input.
+
+Who is signed in comes from a personal API token (``Authorization: Bearer …``) or from the
+session cookie the sign-in page sets. A change sent with the cookie must also carry the
+session's CSRF token (the ``csrf`` field of a page's form, or an ``X-CSRF-Token`` header),
+so another site cannot make a signed-in browser write.
+"""
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
+from anyio import to_thread
 from fastapi import Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import WithJsonSchema
 
+from hmc.accounts import Actor, MemberInfo, authenticate, authenticate_token
+from hmc.audit.service import lock_chain
 from hmc.domain.days import EARLIEST, LATEST, NoSuchDay, OutOfRange, parse_day
+from hmc.errors import Forbidden, NotSignedIn
 from hmc.storage import Session, get_engine, open_database, session_scope
 
 # Read as text and parsed by hmc itself, so that the API, the pages and the command line
@@ -23,6 +35,8 @@ PROBLEMS: dict[type[ValueError], str] = {
     NoSuchDay: "date_not_valid",
 }
 SHOWN = 80  # the most characters of a user's input a message repeats
+COOKIE = "hmc_session"  # the session cookie's name
+SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def shown(text: str) -> str:
@@ -56,6 +70,58 @@ class Database:
         self.check()
         with session_scope(get_engine()) as session:
             yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One request's write: a transaction holding the audit chain until it commits."""
+        self.check()
+        with session_scope(get_engine()) as session:
+            lock_chain(session)
+            yield session
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in member of a request; ``session`` and ``csrf`` are None with an API token."""
+
+    member: MemberInfo
+    session: str | None
+    csrf: str | None
+
+    @property
+    def actor(self) -> Actor:
+        return self.member.actor
+
+
+def _authenticate(database: Database, authorization: str | None, cookie: str | None) -> Viewer:
+    with database.read() as session:
+        if authorization is not None:
+            scheme, _, token = authorization.partition(" ")
+            member = authenticate_token(session, token=token.strip())
+            if scheme.lower() != "bearer" or member is None:
+                raise NotSignedIn("the API token is not valid (unknown, revoked or expired)")
+            return Viewer(member, None, None)
+        found = authenticate(session, token=cookie) if cookie else None
+    if found is None or cookie is None:
+        raise NotSignedIn("sign in first (or send a personal API token)")
+    return Viewer(found.member, cookie, found.csrf)
+
+
+async def _viewer(request: Request) -> Viewer:
+    database: Database = request.app.state.database
+    authorization, cookie = request.headers.get("authorization"), request.cookies.get(COOKIE)
+    viewer = await to_thread.run_sync(_authenticate, database, authorization, cookie)
+    if request.method not in SAFE and viewer.csrf is not None:
+        given: object = request.headers.get("x-csrf-token")
+        if given is None and "form" in request.headers.get("content-type", ""):
+            given = (await request.form()).get("csrf")
+        if not isinstance(given, str) or not hmac.compare_digest(given, viewer.csrf):
+            raise Forbidden(
+                "this change did not come from a page of this session (its CSRF token is"
+                " missing or wrong); reload the page and try again",
+                reason="csrf",
+            )
+    return viewer
 
 
 async def _database(request: Request) -> Database:
@@ -91,4 +157,6 @@ async def _as_of(
 
 
 DatabaseDep = Annotated[Database, Depends(_database)]
+ViewerDep = Annotated[Viewer, Depends(_viewer)]
+signed_in = _viewer  # a router's dependency: every route under it needs a signed-in member
 AsOfDep = Annotated[date | None, Depends(_as_of)]

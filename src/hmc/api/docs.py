@@ -5,8 +5,8 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-from fastapi import APIRouter
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import FileResponse, JSONResponse
 from starlette.exceptions import HTTPException
 
 STATIC = Path(__file__).parent / "static"
@@ -20,7 +20,15 @@ ASSETS = {
     "favicon-32x32.png": (SWAGGER / "favicon-32x32.png", "image/png"),
 }
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False)  # signed in: the page and the schema
+public = APIRouter(include_in_schema=False)  # Swagger UI's own files
+
+
+@router.get("/openapi.json")
+def schema(request: Request) -> JSONResponse:
+    """The OpenAPI description of the API (for a signed-in member or a token's holder)."""
+    app: FastAPI = request.app
+    return JSONResponse(app.openapi())
 
 
 @router.api_route("/docs", methods=["GET", "HEAD"])
@@ -29,7 +37,7 @@ def page() -> FileResponse:
     return FileResponse(STATIC / "docs.html", media_type="text/html; charset=utf-8")
 
 
-@router.api_route("/docs/{name}", methods=["GET", "HEAD"])
+@public.api_route("/docs/{name}", methods=["GET", "HEAD"])
 def asset(name: str) -> FileResponse:
     """Swagger UI's script, style and icon, and what starts it on /openapi.json."""
     if name not in ASSETS:

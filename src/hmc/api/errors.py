@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from hmc.deps import SHOWN, shown
-from hmc.errors import HmcError
+from hmc.errors import HmcError, NotSignedIn
 
 # Codes of the HTTP errors the framework raises itself (unknown path, wrong method, ...).
 HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
@@ -36,7 +36,9 @@ def _hmc_error(exc: HmcError) -> JSONResponse:
             message = message.replace(value, shown(value))
             value = shown(value)
         details[key] = value
-    return _shape(exc.status, exc.code, message, details)
+    # a client without valid credentials is told how to send them
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotSignedIn) else None
+    return _shape(exc.status, exc.code, message, details, headers)
 
 
 def _invalid(exc: RequestValidationError) -> JSONResponse:

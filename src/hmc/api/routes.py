@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, FastAPI, Query
+from fastapi import APIRouter, Depends, FastAPI, Query
+from pydantic import BaseModel
 
+import hmc
 from hmc.api import docs
-from hmc.deps import AsOfDep, DatabaseDep
+from hmc.deps import AsOfDep, DatabaseDep, signed_in
 from hmc.errors import InvalidInput
 from hmc.framework.schemas import CommissionSummary
 from hmc.framework.service import framework, list_commissions, resolve_as_of
@@ -16,6 +18,19 @@ from hmc.timeline.schemas import StatusRead, TrendPoint
 from hmc.timeline.status import status
 
 router = APIRouter(prefix="/api")
+public = APIRouter(prefix="/api")  # needs no sign-in
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    version: str
+
+
+@public.get("/health", response_model=Health, tags=["health"])
+def health(database: DatabaseDep) -> Health:
+    """Whether the server can serve: 200 when its database is there and up to date, else 503."""
+    database.check()
+    return Health(status="ok", version=hmc.__version__)
 
 
 @router.get("/commissions", response_model=list[CommissionSummary], tags=["commissions"])
@@ -77,6 +92,11 @@ def indicator_series(
 
 
 def install(app: FastAPI) -> None:
-    """Add the API and its documentation (/openapi.json, /docs) to ``app``."""
-    app.include_router(router)
-    app.include_router(docs.router)
+    """Add the API and its documentation (/openapi.json, /docs) to ``app``.
+
+    Every endpoint but the health check needs a signed-in member or a personal API token.
+    """
+    app.include_router(public)
+    app.include_router(router, dependencies=[Depends(signed_in)])
+    app.include_router(docs.public)
+    app.include_router(docs.router, dependencies=[Depends(signed_in)])

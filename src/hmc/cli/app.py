@@ -24,11 +24,13 @@ from hmc.cli.base import (
     console,
     parse_as_of,
     progress,
+    writing,
 )
 from hmc.cli.members import member, token
 from hmc.cli.rounds import round_
 from hmc.errors import HmcError
 from hmc.evidence.service import bundled_files, import_file, list_batches, list_formats
+from hmc.exercise import PASSWORD, exercise
 from hmc.framework.records import not_found
 from hmc.framework.service import (
     LoadReport,
@@ -234,6 +236,10 @@ def demo(
     ids = [r.commission_id for r in reports]
     _compute(ids, actor)
     default = get_settings().default_commission
+    if default in ids:
+        with writing() as session:
+            made = exercise(session, actor=actor, commission_id=default)
+        render.exercise(console, made, PASSWORD)
     for commission_id in sorted(ids, key=lambda i: i != default):
         _show(commission_id, None, render.status)
     if serve_after:

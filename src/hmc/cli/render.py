@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Column, Table
 
 from hmc.evidence.service import BatchInfo, FormatInfo, ImportReport
+from hmc.exercise import Exercise
 from hmc.framework.service import LoadReport
 from hmc.indicators.service import ComputeReport
 from hmc.timeline.status import CommissionStatus, IndicatorStatus
@@ -87,7 +88,9 @@ def _indicator_rows(table: Table, rows: Sequence[IndicatorStatus], *, area: bool
             else f"{'≤' if ind.better == 'lower' else '≥'} {ind.threshold:g}"
         )
         shown = number(s.value)
-        if s.value is None and s.latest_value is not None:
+        if s.disputed:
+            shown = "[yellow]disputed[/]"
+        elif s.value is None and s.latest_value is not None:
             shown += f" (last: {number(s.latest_value)})"
         elif s.value is None and ind.kind == "rated":
             shown += " [dim](not yet rated)[/]"
@@ -138,7 +141,11 @@ def status(console: Console, result: CommissionStatus) -> None:
         )
         for g in rows:
             values = "\n".join(f"{key} {number(value)}" for key, value in g.values.items())
-            table.add_row(escape(g.gate.area.name), MARKS[g.held], g.reason, values or "—")
+            why = g.reason + "".join(
+                f"\non the {escape(party)} rating: {MARKS[held]}"
+                for party, held in g.by_party.items()
+            )
+            table.add_row(escape(g.gate.area.name), MARKS[g.held], why, values or "—")
         console.print(table)
 
 
@@ -182,3 +189,18 @@ def compute_report(console: Console, report: ComputeReport) -> None:
         f"{report.commission}: {report.computed} indicator series computed"
         f" ({report.values:,} values), the others were up to date"
     )
+
+
+def exercise(console: Console, made: Exercise, password: str) -> None:
+    """How to sign in as the demonstration's members, and which round is the exercise."""
+    if made.round_id is not None:
+        console.print(
+            f"exercise round {made.round_id} signed by both co-chairs (not a real assessment)"
+        )
+    console.print(
+        f"sign in as any of these demonstration members with the password [bold]{password}[/]:",
+        highlight=False,
+    )
+    for member in made.members:
+        party = member.party or "-"
+        console.print(f"  {escape(member.username):<16} {party:<4} {member.role}", highlight=False)

@@ -46,6 +46,7 @@ class IndicatorStatus:
     value: float | None  # the current value: None when there is none from the last 8 weeks
     met: bool | None
     trend: list[tuple[date, float]]
+    disputed: bool = False  # a rated indicator whose latest joint rating is "disputed"
 
 
 @dataclass(frozen=True)
@@ -93,18 +94,20 @@ def _met(indicator: IndicatorInfo, value: float | None) -> bool | None:
 
 
 def _indicator_status(s: Series, as_of: date) -> IndicatorStatus:
-    latest = s.latest
+    known = [(d, v) for d, v in zip(s.period_starts, s.values, strict=True) if not math.isnan(v)]
+    latest = known[-1] if known else None
     current = latest is not None and latest[0] >= week_start(as_of) - timedelta(weeks=8)
     value = latest[1] if latest is not None and current else None
-    trend = list(zip(s.period_starts, s.values, strict=True))[-TREND_WEEKS:]
+    disputed = bool(s.values) and math.isnan(s.values[-1])  # NaN: no joint rating, a dispute
     return IndicatorStatus(
         indicator=s.indicator,
         area=s.area,
-        latest_period=latest[0] if latest else None,
-        latest_value=latest[1] if latest else None,
-        value=value,
-        met=_met(s.indicator, value),
-        trend=trend,
+        latest_period=s.period_starts[-1] if disputed else latest[0] if latest else None,
+        latest_value=None if disputed else latest[1] if latest else None,
+        value=None if disputed else value,
+        met=None if disputed else _met(s.indicator, value),
+        trend=known[-TREND_WEEKS:],
+        disputed=disputed,
     )
 
 

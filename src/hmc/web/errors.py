@@ -8,15 +8,15 @@ from urllib.parse import quote, urlencode
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse
+from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from hmc.deps import Database, read_day, shown
-from hmc.errors import DatabaseError, HmcError, NotFound
+from hmc.errors import DatabaseError, HmcError, NotFound, NotSignedIn
 from hmc.framework.records import CommissionInfo
 from hmc.framework.service import list_commissions
 from hmc.web import i18n
-from hmc.web.routes import frame, page
+from hmc.web.render import frame, page
 
 # The kind of page for each problem with a date (the type read_day gives it).
 DATE_KINDS = {"date_out_of_range": "far_date", "date_not_valid": "no_such_date"}
@@ -68,8 +68,22 @@ def _other_language(request: Request, lang: str) -> str:
     return f"{path}?{urlencode(params)}" if params else path
 
 
-async def response(request: Request, exc: Exception) -> HTMLResponse:
-    """The error page for ``exc`` in the language the page was asked in."""
+def _to_sign_in(request: Request) -> RedirectResponse:
+    """On to the sign-in page, which comes back to this address once signed in."""
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    query = {"next": here}
+    if request.query_params.get("lang"):
+        query["lang"] = request.query_params["lang"]
+    return RedirectResponse(f"/sign-in?{urlencode(query)}", status_code=303)
+
+
+async def response(request: Request, exc: Exception) -> Response:
+    """The error page for ``exc`` in the language the page was asked in.
+
+    A page asked for without signing in sends the browser to the sign-in page instead.
+    """
+    if isinstance(exc, NotSignedIn) and request.method in ("GET", "HEAD"):
+        return _to_sign_in(request)
     status, kind, shows = _kind(exc)
     text = (request.query_params.get("as_of") or "").strip()
     try:
