@@ -16,7 +16,7 @@ from hmc.audit.service import head, verify
 from hmc.errors import Conflict, Forbidden, InvalidInput
 from hmc.framework.models import Party
 from hmc.framework.service import load_commission, shipped_commissions
-from hmc.storage import session_scope
+from hmc.storage import get_engine, migrate, session_scope
 from hmc.timeline.status import status
 
 TESTER = Actor.system("tests")
@@ -58,8 +58,21 @@ def _member(session, username: str, party: str | None, role: str) -> Actor:
     )
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest) -> Engine:
+    """An empty, migrated database: SQLite, then the real PostgreSQL server."""
+    if request.param == "sqlite":
+        engine: Engine = request.getfixturevalue("engine")
+        return engine
+    request.getfixturevalue("hmc_on_postgres")
+    engine = get_engine()
+    migrate(engine)
+    return engine
+
+
 @pytest.fixture
-def people(engine: Engine) -> dict[str, Actor]:
+def people(db: Engine) -> dict[str, Actor]:
+    engine = db
     path = next(p for p in shipped_commissions() if p.stem == IRAQ)
     with session_scope(engine) as session:
         load_commission(session, path=path, actor=TESTER)
@@ -104,7 +117,8 @@ def _released(engine: Engine, people: dict[str, Actor]) -> int:
     return round_id
 
 
-def test_a_round_covers_every_rated_indicator(engine: Engine, people) -> None:
+def test_a_round_covers_every_rated_indicator(db: Engine, people) -> None:
+    engine = db
     round_id = _open(engine, people)
     with session_scope(engine) as session:
         view = round_view(session, viewer=people["iq_analyst"], round_id=round_id)
@@ -112,7 +126,8 @@ def test_a_round_covers_every_rated_indicator(engine: Engine, people) -> None:
     assert view.items[0].levels[3].label == "Capable with limited advisory support"
 
 
-def test_drafts_are_seen_by_their_own_party_only(engine: Engine, people) -> None:
+def test_drafts_are_seen_by_their_own_party_only(db: Engine, people) -> None:
+    engine = db
     round_id = _open(engine, people)
     _rate_all(engine, people["us_analyst"], round_id, {})
     with session_scope(engine) as session:
@@ -128,7 +143,8 @@ def test_drafts_are_seen_by_their_own_party_only(engine: Engine, people) -> None
             assert {p for i in view.items for p in i.ratings} == seen, viewer
 
 
-def test_both_submissions_release_the_round(engine: Engine, people) -> None:
+def test_both_submissions_release_the_round(db: Engine, people) -> None:
+    engine = db
     round_id = _released(engine, people)
     with session_scope(engine) as session:
         view = round_view(session, viewer=people["us_observer"], round_id=round_id)
@@ -140,7 +156,8 @@ def test_both_submissions_release_the_round(engine: Engine, people) -> None:
     assert found.overall.exact == pytest.approx(6 / 7)
 
 
-def test_submission_needs_every_item_and_a_co_chair(engine: Engine, people) -> None:
+def test_submission_needs_every_item_and_a_co_chair(db: Engine, people) -> None:
+    engine = db
     round_id = _open(engine, people)
     with session_scope(engine) as session:
         with pytest.raises(InvalidInput, match="7 item"):
@@ -149,7 +166,8 @@ def test_submission_needs_every_item_and_a_co_chair(engine: Engine, people) -> N
             service.submit(session, actor=people["us_analyst"], round_id=round_id)
 
 
-def test_a_stale_save_is_refused_and_says_so(engine: Engine, people) -> None:
+def test_a_stale_save_is_refused_and_says_so(db: Engine, people) -> None:
+    engine = db
     round_id = _open(engine, people)
     with session_scope(engine) as session:
         item = round_view(session, viewer=people["us_chair"], round_id=round_id).items[0]
@@ -162,8 +180,9 @@ def test_a_stale_save_is_refused_and_says_so(engine: Engine, people) -> None:
 
 
 def test_signed_joint_ratings_enter_the_gates_from_the_second_signature(
-    engine: Engine, people
+    db: Engine, people
 ) -> None:
+    engine = db
     round_id = _released(engine, people)
     with session_scope(engine) as session:
         for item in round_view(session, viewer=people["us_chair"], round_id=round_id).items:
@@ -196,8 +215,9 @@ def test_signed_joint_ratings_enter_the_gates_from_the_second_signature(
 
 
 def test_a_disputed_item_makes_its_gate_unknown_and_shows_each_party(
-    engine: Engine, people, tmp_path
+    db: Engine, people, tmp_path
 ) -> None:
+    engine = db
     # the federal gate on a capability alone, so that the dispute is what decides it
     shipped = next(p for p in shipped_commissions() if p.stem == IRAQ).read_text()
     edited = tmp_path / f"{IRAQ}.toml"
@@ -233,7 +253,8 @@ def test_a_disputed_item_makes_its_gate_unknown_and_shows_each_party(
     assert gate.by_party == {"us": True, "iq": False}  # the US rated 4, Iraq 2
 
 
-def test_every_step_is_in_an_intact_audit_chain(engine: Engine, people) -> None:
+def test_every_step_is_in_an_intact_audit_chain(db: Engine, people) -> None:
+    engine = db
     round_id = _released(engine, people)
     with session_scope(engine) as session:
         assert verify(session).intact
