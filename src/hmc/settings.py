@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     threads: int = Field(default=16, ge=1, le=256)
     """Worker threads of the web server; the database pool holds as many connections."""
 
+    session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    """How long a sign-in lasts before the member signs in again."""
+
 
 @lru_cache
 def get_settings() -> Settings:
