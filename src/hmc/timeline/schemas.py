@@ -27,6 +27,9 @@ class IndicatorStatusRead(BaseModel):
     value: float | None
     latest_period: date | None
     met: bool | None
+    disputed: bool = Field(
+        description="A rated indicator whose latest joint rating is disputed: no joint value."
+    )
     trend: list[TrendPoint]
 
 
@@ -43,6 +46,10 @@ class GateStatusRead(BaseModel):
     reason: str
     reason_code: str
     values: dict[str, float | None]
+    by_party: dict[str, bool | None] = Field(
+        description="When a disputed rating leaves the conditions unknown: whether they hold"
+        " on each party's own rating (empty otherwise)."
+    )
 
 
 class StatusRead(BaseModel):
@@ -83,6 +90,7 @@ class StatusRead(BaseModel):
                     value=s.value,
                     latest_period=s.latest_period,
                     met=s.met,
+                    disputed=s.disputed,
                     trend=[TrendPoint(period_start=d, value=v) for d, v in s.trend],
                 )
                 for s in status.indicators
@@ -101,6 +109,7 @@ class StatusRead(BaseModel):
                     reason=g.reason,
                     reason_code=g.reason_code,
                     values=g.values,
+                    by_party=g.by_party,
                 )
                 for g in status.gates
             ],
