@@ -1,0 +1,445 @@
+"""Pages of assessment rounds: the list, one round with the forms its state allows.
+
+A form the services refuse for what was typed (422) or for a change made meanwhile (409)
+comes back with the message and everything typed in it, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Form
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from hmc.accounts import list_members
+from hmc.assessment import service
+from hmc.assessment.access import drafting_party
+from hmc.assessment.records import JointInfo, RatingInfo, RoundInfo, RoundView
+from hmc.assessment.views import list_rounds, round_view
+from hmc.deps import Database, DatabaseDep, Viewer, ViewerDep
+from hmc.domain.days import parse_day
+from hmc.errors import HmcError, InvalidInput, NotFound
+from hmc.framework.records import CommissionInfo
+from hmc.framework.service import list_commissions
+from hmc.settings import get_settings
+from hmc.storage import Session
+from hmc.web import i18n
+from hmc.web.render import frame, page
+
+router = APIRouter(include_in_schema=False)
+TEXT = 100_000  # the most characters a text field may send (the services set the real limits)
+Text = Annotated[str, Form(max_length=TEXT)]
+Short = Annotated[str, Form(max_length=1_000)]
+Lang = Annotated[str | None, Form(max_length=8)]
+SHOWN_AGAIN = (409, 422)  # refusals answered with the form again, as it was typed
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a form was not applied, and what was typed in it (shown again, nothing lost)."""
+
+    status: int
+    lead: str  # the key of the label saying what happened
+    message: str = ""  # the service's own words
+    item: int | None = None  # the item whose form it was (None: the round's or the list's)
+    typed: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """What the viewer may do in a round as it stands (the services check it again)."""
+
+    draft: bool
+    submit: bool
+    reconcile: bool
+    sign: bool
+    amend: bool
+
+
+def here(path: str, lang: str | None, anchor: str = "") -> str:
+    """``path`` in the language ``lang`` (English needs no query), with an ``#anchor``.
+
+    >>> here("/rounds/5", "ar", "item-3"), here("/rounds/5", "en"), here("/x", "<bad>")
+    ('/rounds/5?lang=ar#item-3', '/rounds/5', '/x')
+    """
+    chosen = i18n.language(lang)
+    query = "" if chosen == i18n.DEFAULT else f"?lang={chosen}"
+    return f"{path}{query}{'#' + anchor if anchor else ''}"
+
+
+def evidence_links(text: str) -> list[dict[str, str]]:
+    """Evidence typed one a line as ``kind reference``; blank lines are skipped.
+
+    >>> evidence_links("event 123\\n\\n url https://example.org/a b\\ndocument")
+    [{'kind': 'event', 'ref': '123'}, {'kind': 'url', 'ref': 'https://example.org/a b'}, \
+{'kind': 'document', 'ref': ''}]
+    """
+    links = []
+    for line in text.splitlines():
+        kind, _, ref = line.strip().partition(" ")
+        if kind:
+            links.append({"kind": kind.lower(), "ref": ref.strip()})
+    return links
+
+
+def whole(text: str, name: str) -> int | None:
+    """``text`` as a whole number, None when blank, else InvalidInput naming ``name``.
+
+    >>> whole(" 3 ", "level"), whole("", "level")
+    (3, None)
+    """
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 9:
+        raise InvalidInput(f"{name} must be a whole number", field=name)
+    return int(text)
+
+
+def member_names(session: Session) -> dict[str, str]:
+    """Each member's username by how they are recorded beside a write (``member:ID``)."""
+    return {str(m.actor): m.username for m in list_members(session)}
+
+
+def commission_of(commissions: list[CommissionInfo], commission_id: str) -> CommissionInfo:
+    """The commission ``commission_id`` among those loaded, or NotFound."""
+    for commission in commissions:
+        if commission.id == commission_id:
+            return commission
+    raise NotFound(f"no commission {commission_id}", commission=commission_id)
+
+
+def allowed(view: RoundView, viewer: Viewer) -> Allowed:
+    """The forms to show ``viewer`` in ``view``."""
+    party, state = view.viewer_party, view.round.state
+    chair = party is not None and viewer.actor.role == "co_chair"
+    draft = state == "drafting" and party is not None and party not in view.round.submitted
+    released = chair and state == "released"
+    return Allowed(
+        draft=draft,
+        submit=draft and chair,
+        reconcile=released,
+        sign=released and party not in view.round.signed_by,
+        amend=chair and state == "signed",
+    )
+
+
+def _from_rating(rating: RatingInfo | None) -> dict[str, str]:
+    if rating is None:
+        return {"level": "", "confidence": "medium", "rationale": "", "evidence": "", "version": ""}
+    return {
+        "level": str(rating.level),
+        "confidence": rating.confidence,
+        "rationale": rating.rationale,
+        "evidence": "\n".join(f"{e.get('kind', '')} {e.get('ref', '')}" for e in rating.evidence),
+        "version": str(rating.version),
+    }
+
+
+def _from_joint(joint: JointInfo | None) -> dict[str, str]:
+    if joint is None:
+        return {"choice": "", "note": "", "version": ""}
+    choice = "disputed" if joint.disputed else str(joint.level)
+    return {"choice": choice, "note": joint.note, "version": str(joint.version)}
+
+
+def filled(view: RoundView, problem: Problem | None) -> dict[int, dict[str, str]]:
+    """What each item's form shows: what was just typed, else what is stored."""
+    forms = {}
+    for item in view.items:
+        if view.round.state == "drafting":
+            own = item.ratings.get(view.viewer_party) if view.viewer_party else None
+            forms[item.id] = _from_rating(own)
+        else:
+            forms[item.id] = _from_joint(item.joint)
+        if problem is not None and problem.item == item.id:
+            forms[item.id] = {**forms[item.id], **problem.typed}
+    return forms
+
+
+def show_round(
+    database: Database,
+    viewer: Viewer,
+    round_id: int,
+    lang: str | None,
+    problem: Problem | None = None,
+) -> HTMLResponse:
+    """The round page as ``viewer`` may see it, with ``problem`` said where it happened."""
+    with database.read() as session:
+        view = round_view(session, viewer=viewer.actor, round_id=round_id)
+        commissions = list_commissions(session)
+        names = member_names(session)
+    base = frame(lang, None, commissions, viewer)
+    commission = commission_of(commissions, view.round.commission_id)
+    return page(
+        "round.html",
+        problem.status if problem else 200,
+        base,
+        current=commission.id,
+        switch=here(f"/rounds/{round_id}", base["other_lang"]),
+        commission=commission,
+        parties={p.key: p.name for p in commission.parties},
+        view=view,
+        allowed=allowed(view, viewer),
+        filled=filled(view, problem),
+        flagged={i.id for i in view.flagged},
+        problem=problem,
+        who=names,
+    )
+
+
+def show_rounds(
+    database: Database,
+    viewer: Viewer,
+    commission_id: str,
+    lang: str | None,
+    problem: Problem | None = None,
+) -> HTMLResponse:
+    """The commission's rounds, and the form to open one for a co-chair."""
+    with database.read() as session:
+        commissions = list_commissions(session)
+        commission = commission_of(commissions, commission_id)
+        rounds = list_rounds(session, viewer=viewer.actor, commission_id=commission_id)
+    base = frame(lang, None, commissions, viewer)
+    party = drafting_party(viewer.actor, commission_id)
+    typed = problem.typed if problem else {}
+    return page(
+        "rounds.html",
+        problem.status if problem else 200,
+        base,
+        current=commission_id,
+        switch=here(f"/commissions/{commission_id}/rounds", base["other_lang"]),
+        commission=commission,
+        parties={p.key: p.name for p in commission.parties},
+        rounds=rounds,
+        may_open=party is not None and viewer.actor.role == "co_chair",
+        problem=problem,
+        typed={
+            "name": typed.get("name", ""),
+            "as_of": typed.get("as_of", date.today().isoformat()),
+            "flag_gap": typed.get("flag_gap", str(service.DEFAULT_FLAG_GAP)),
+            "exercise": typed.get("exercise", ""),
+        },
+    )
+
+
+@router.api_route("/rounds", methods=["GET", "HEAD"])
+def rounds_home(viewer: ViewerDep, lang: str | None = None) -> RedirectResponse:
+    """On to the rounds of the member's commission (an administrator's: the default one)."""
+    commission_id = viewer.member.commission_id or get_settings().default_commission
+    return RedirectResponse(here(f"/commissions/{commission_id}/rounds", lang), status_code=303)
+
+
+@router.api_route(
+    "/commissions/{commission_id}/rounds", methods=["GET", "HEAD"], response_class=HTMLResponse
+)
+def rounds_page(
+    commission_id: str, database: DatabaseDep, viewer: ViewerDep, lang: str | None = None
+) -> HTMLResponse:
+    """The commission's rounds, newest first."""
+    return show_rounds(database, viewer, commission_id, lang)
+
+
+@router.post("/commissions/{commission_id}/rounds", response_class=HTMLResponse)
+def open_form(
+    commission_id: str,
+    database: DatabaseDep,
+    viewer: ViewerDep,
+    name: Short = "",
+    as_of: Short = "",
+    flag_gap: Short = "",
+    exercise: Short = "",
+    lang: Lang = None,
+) -> Response:
+    """A co-chair opens a round; on to it."""
+    typed = {"name": name, "as_of": as_of, "flag_gap": flag_gap, "exercise": exercise}
+    try:
+        try:
+            day = parse_day(as_of.strip())
+        except ValueError as exc:
+            raise InvalidInput(str(exc), field="as_of") from None
+        gap = whole(flag_gap, "flag_gap")
+        with database.write() as session:
+            opened = service.open_round(
+                session,
+                actor=viewer.actor,
+                commission_id=commission_id,
+                name=name,
+                as_of=day,
+                flag_gap=service.DEFAULT_FLAG_GAP if gap is None else gap,
+                exercise=bool(exercise),
+            )
+    except HmcError as exc:
+        if exc.status not in SHOWN_AGAIN:
+            raise
+        problem = Problem(exc.status, "not_opened", exc.message, typed=typed)
+        return show_rounds(database, viewer, commission_id, lang, problem)
+    return RedirectResponse(here(f"/rounds/{opened.id}", lang), status_code=303)
+
+
+@router.api_route("/rounds/{round_id}", methods=["GET", "HEAD"], response_class=HTMLResponse)
+def round_page(
+    round_id: int, database: DatabaseDep, viewer: ViewerDep, lang: str | None = None
+) -> HTMLResponse:
+    """A round: its items, the ratings the viewer may see, and the forms they may use."""
+    return show_round(database, viewer, round_id, lang)
+
+
+def _check_item(session: Session, viewer: Viewer, round_id: int, item_id: int) -> None:
+    """Refuse an item that is not one of the round's (NotFound)."""
+    items = round_view(session, viewer=viewer.actor, round_id=round_id).items
+    if item_id not in {i.id for i in items}:
+        raise NotFound(f"round {round_id} has no item {item_id}", item=item_id)
+
+
+def _refused(exc: HmcError, item_id: int, typed: dict[str, str]) -> Problem:
+    """The problem of a form on an item: a save made meanwhile keeps what was typed, and
+    takes the stored version, so that saving again applies it."""
+    if "current_version" in exc.details:
+        current = exc.details["current_version"]
+        kept = {**typed, "version": "" if current is None else str(current)}
+        return Problem(exc.status, "changed_meanwhile", exc.message, item_id, kept)
+    if "lead" in exc.details:  # a choice left blank: said by the page, in its language
+        return Problem(exc.status, str(exc.details["lead"]), "", item_id, typed)
+    return Problem(exc.status, "not_saved", exc.message, item_id, typed)
+
+
+def _save_item(
+    database: Database,
+    viewer: Viewer,
+    round_id: int,
+    item_id: int,
+    lang: str | None,
+    typed: dict[str, str],
+    save: Callable[[Session], object],
+) -> Response:
+    """``save`` an item of the round; back to the item, or the page again saying why not."""
+    try:
+        with database.write() as session:
+            _check_item(session, viewer, round_id, item_id)
+            save(session)
+    except HmcError as exc:
+        if exc.status not in SHOWN_AGAIN:
+            raise
+        return show_round(database, viewer, round_id, lang, _refused(exc, item_id, typed))
+    return RedirectResponse(here(f"/rounds/{round_id}", lang, f"item-{item_id}"), 303)
+
+
+def _chosen(text: str, lead: str) -> int:
+    """The level chosen by a radio button, or InvalidInput when none was."""
+    number = whole(text, "level")
+    if number is None:
+        raise InvalidInput("choose one", field="level", lead=lead)
+    return number
+
+
+@router.post("/rounds/{round_id}/items/{item_id}/rating", response_class=HTMLResponse)
+def rating_form(
+    round_id: int,
+    item_id: int,
+    database: DatabaseDep,
+    viewer: ViewerDep,
+    level: Short = "",
+    confidence: Short = "",
+    rationale: Text = "",
+    evidence: Text = "",
+    version: Short = "",
+    lang: Lang = None,
+) -> Response:
+    """Save the party's draft rating of an item; back to the item."""
+    typed = {
+        "level": level,
+        "confidence": confidence,
+        "rationale": rationale,
+        "evidence": evidence,
+        "version": version,
+    }
+
+    def save(session: Session) -> int:
+        return service.save_rating(
+            session,
+            actor=viewer.actor,
+            item_id=item_id,
+            level=_chosen(level, "choose_level"),
+            confidence=confidence,
+            rationale=rationale,
+            evidence=evidence_links(evidence),
+            version=whole(version, "version"),
+        )
+
+    return _save_item(database, viewer, round_id, item_id, lang, typed, save)
+
+
+@router.post("/items/{item_id}/joint", response_class=HTMLResponse)
+def joint_form(
+    item_id: int,
+    database: DatabaseDep,
+    viewer: ViewerDep,
+    round_id: Annotated[int, Form(alias="round")],
+    choice: Short = "",
+    note: Text = "",
+    version: Short = "",
+    lang: Lang = None,
+) -> Response:
+    """A co-chair records the joint rating of an item, or marks it disputed; back to it."""
+    typed = {"choice": choice, "note": note, "version": version}
+    disputed = choice.strip() == "disputed"
+
+    def save(session: Session) -> int:
+        return service.reconcile(
+            session,
+            actor=viewer.actor,
+            item_id=item_id,
+            level=None if disputed else _chosen(choice, "choose_joint"),
+            disputed=disputed,
+            note=note,
+            version=whole(version, "version"),
+        )
+
+    return _save_item(database, viewer, round_id, item_id, lang, typed, save)
+
+
+def _act(
+    database: Database,
+    viewer: Viewer,
+    round_id: int,
+    lang: str | None,
+    lead: str,
+    action: Callable[..., RoundInfo],
+) -> Response:
+    """Do a round's ``action``; on to the round it gives, or the round again with why not."""
+    try:
+        with database.write() as session:
+            done = action(session, actor=viewer.actor, round_id=round_id)
+    except HmcError as exc:
+        if exc.status not in SHOWN_AGAIN:
+            raise
+        return show_round(database, viewer, round_id, lang, Problem(exc.status, lead, exc.message))
+    return RedirectResponse(here(f"/rounds/{done.id}", lang), status_code=303)
+
+
+@router.post("/rounds/{round_id}/submit", response_class=HTMLResponse)
+def submit_form(
+    round_id: int, database: DatabaseDep, viewer: ViewerDep, lang: Lang = None
+) -> Response:
+    """A co-chair hands in the party's ratings."""
+    return _act(database, viewer, round_id, lang, "not_submitted", service.submit)
+
+
+@router.post("/rounds/{round_id}/sign", response_class=HTMLResponse)
+def sign_form(
+    round_id: int, database: DatabaseDep, viewer: ViewerDep, lang: Lang = None
+) -> Response:
+    """A co-chair signs the round's joint ratings."""
+    return _act(database, viewer, round_id, lang, "not_signed", service.sign)
+
+
+@router.post("/rounds/{round_id}/amend", response_class=HTMLResponse)
+def amend_form(
+    round_id: int, database: DatabaseDep, viewer: ViewerDep, lang: Lang = None
+) -> Response:
+    """A co-chair opens an amendment of a signed round; on to the new round."""
+    return _act(database, viewer, round_id, lang, "not_amended", service.amend)
