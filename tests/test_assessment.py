@@ -179,9 +179,7 @@ def test_a_stale_save_is_refused_and_says_so(db: Engine, people) -> None:
         assert service.save_rating(session, actor=people["us_chair"], **second) == 2
 
 
-def test_signed_joint_ratings_enter_the_gates_from_the_second_signature(
-    db: Engine, people
-) -> None:
+def test_signed_joint_ratings_enter_the_gates_from_the_second_signature(db: Engine, people) -> None:
     engine = db
     round_id = _released(engine, people)
     with session_scope(engine) as session:
@@ -265,3 +263,18 @@ def test_every_step_is_in_an_intact_audit_chain(db: Engine, people) -> None:
         history = agreement_history(session, viewer=people["us_observer"], commission_id=IRAQ)
         assert [h.round.id for h in history] == [round_id]
         assert len(head(session)) == 64
+
+
+def test_a_round_names_each_indicator_once(db: Engine, people) -> None:
+    with (
+        session_scope(db) as session,
+        pytest.raises(InvalidInput, match="isf_training given twice"),
+    ):
+        service.open_round(
+            session,
+            actor=people["us_chair"],
+            commission_id=IRAQ,
+            name="twice",
+            as_of=date(2024, 1, 14),
+            indicators=["isf_training", "isf_command", "isf_training"],
+        )

@@ -84,6 +84,10 @@ def open_round(
         raise InvalidInput(f"a round needs a name of 1 to {NAME} characters")
     if not 1 <= flag_gap <= 10:
         raise InvalidInput("the divergence threshold must be 1 to 10 levels")
+    for given, what in ((indicators, "indicator"), (areas, "area")):
+        twice = sorted({k for k in given or [] if (given or []).count(k) > 1})
+        if twice:
+            raise InvalidInput(f"each {what} once, please: {', '.join(twice)} given twice")
     current = framework(session, commission_id=commission_id)
     rated = [i for i in current.indicators if i.kind == "rated"]
     chosen = rated if indicators is None else [current.indicator(k) for k in indicators]
