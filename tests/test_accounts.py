@@ -31,6 +31,7 @@ from hmc.accounts import (
 )
 from hmc.accounts.models import ApiToken, LoginSession, Member, SignInAttempt
 from hmc.audit.models import AuditRecord
+from hmc.audit.service import trail
 from hmc.cli import app
 from hmc.errors import Conflict, Forbidden, InvalidInput, NotFound, NotSignedIn, TooManyAttempts
 from hmc.framework.service import load_commission, shipped_commissions
@@ -471,3 +472,16 @@ def test_sign_in_on_postgres(hmc_on_postgres: str) -> None:
     assert who(engine, signed.token) == "amina"
     with session_scope(engine) as session:
         assert len(session.scalars(select(SignInAttempt)).all()) == 1  # kept, though it failed
+
+
+def test_a_delegation_does_not_see_when_or_where_the_other_signs_in(hmc: Engine) -> None:
+    add(engine=hmc, username="us-analyst", party="us")
+    watcher = add(engine=hmc, username="iq-chair", role="co_chair", party="iq")
+    login(hmc, "us-analyst")
+    with session_scope(hmc) as session:
+        seen = trail(session, viewer=watcher.actor, released=set())
+        own = trail(
+            session, viewer=get_member(session, username="us-analyst").actor, released=set()
+        )
+    assert not [r for r in seen if r.action == "sign_in"]
+    assert [r.after["address"] for r in own if r.action == "sign_in"] == [ADDRESS]

@@ -147,7 +147,9 @@ def audited(
 ) -> MemberInfo:
     """Record a write about ``member`` (``on``: one of their sessions or tokens, by type and id).
 
-    ``actor`` None: the member acts themself. Returns the member's record.
+    ``actor`` None: the member acts themself. Returns the member's record. The record is
+    private to the member's party: the other delegation does not see when or from where
+    its members sign in, nor their tokens.
     """
     changed = info(session, member)
     object_type, object_id = on or ("member", member.id)
@@ -160,6 +162,7 @@ def audited(
         commission_id=changed.commission_id,
         before=before,
         after=after,
+        private_to=changed.party,
     )
     return changed
 
