@@ -1,7 +1,9 @@
-"""What every command shares: the consoles, the error path, common options, a write's scope."""
+"""What every command shares: the consoles, the error path, common options, a write's scope,
+reading a password, and acting as a member who signed in with it."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -13,6 +15,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from typer.core import TyperGroup
 
+from hmc.accounts import Actor, sign_in, sign_out
 from hmc.audit.service import lock_chain
 from hmc.domain.days import parse_day
 from hmc.errors import HmcError, InvalidInput
@@ -60,6 +63,18 @@ AsOfOption = Annotated[
 ]
 
 
+UserOption = Annotated[
+    str,
+    typer.Option(
+        "--user",
+        "-u",
+        metavar="USERNAME",
+        help="Act as this member; their password is asked for (hidden) on a terminal,"
+        " else read from the first line of standard input.",
+    ),
+]
+
+
 def parse_as_of(text: str | None) -> date | None:
     if text is None:
         return None
@@ -95,3 +110,42 @@ def sub_app(name: str, help: str) -> typer.Typer:
     return typer.Typer(
         name=name, cls=HmcGroup, help=help, no_args_is_help=True, add_completion=False
     )
+
+
+def read_password(prompt: str = "Password", *, confirm: bool = False) -> str:
+    """A password: asked for hidden on a terminal (twice with ``confirm``), else stdin's first line.
+
+    The prompt goes to stderr, so that what a command prints on stdout is its output alone
+    (``hmc round status 3 --json --user amina | jq`` on a terminal).
+    """
+    if sys.stdin.isatty():
+        return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm, err=True))
+    line = sys.stdin.readline()
+    if not line:
+        raise InvalidInput(
+            "no password: type it on a terminal, or give it on the first line of standard input"
+        )
+    return line.rstrip("\r\n")
+
+
+CLI_ADDRESS = "cli"  # where a command's sign-in comes from, for the failed sign-in limits
+
+
+@contextmanager
+def as_member(username: str, *, write: bool) -> Iterator[tuple[Session, Actor]]:
+    """One transaction acting as ``username``, who proves it with their password.
+
+    The member signs in as on the pages (recorded; a wrong password counts towards the
+    limits), the command runs as their actor (``write``: in :func:`writing`, else on a
+    read-only handle), and their session ends afterwards, whether the command worked or not.
+    """
+    password = read_password()
+    engine = open_database(write=True)  # signing in and out are recorded
+    with session_scope(engine) as session:
+        signed = sign_in(session, username=username, password=password, address=CLI_ADDRESS)
+    try:
+        with writing() if write else session_scope(open_database(write=False)) as session:
+            yield session, signed.member.actor
+    finally:
+        with session_scope(engine) as session:
+            sign_out(session, token=signed.token)

@@ -6,7 +6,6 @@ of standard input, so a script can pipe it in (``printf '%s\\n' "$PW" | hmc memb
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -26,8 +25,7 @@ from hmc.accounts import (
     reset_password,
     revoke_token,
 )
-from hmc.cli.base import console, errors, sub_app, writing
-from hmc.errors import InvalidInput
+from hmc.cli.base import console, errors, read_password, sub_app, writing
 from hmc.settings import get_settings
 from hmc.storage import open_database, session_scope
 
@@ -35,16 +33,6 @@ member = sub_app("member", "Members of the parties, and the installation's admin
 token = sub_app("token", "Personal API tokens (Authorization: Bearer …).")
 
 Username = Annotated[str, typer.Argument(help="The member's username (2–64 of a-z 0-9 . _ -).")]
-
-
-def _password() -> str:
-    """A new password: asked twice, hidden, on a terminal; else the first line of stdin."""
-    if sys.stdin.isatty():
-        return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
-    line = sys.stdin.readline()
-    if not line:
-        raise InvalidInput("no password: type it on a terminal, or give it on the first line")
-    return line.rstrip("\r\n")
 
 
 def _party(info: MemberInfo, *, with_commission: bool) -> str:
@@ -76,7 +64,7 @@ def add(
     """Add a member of a party (or an administrator); the password is asked for."""
     if commission is None and role != "admin":
         commission = get_settings().default_commission
-    password = _password()
+    password = read_password(confirm=True)
     with writing() as session:
         added = add_member(
             session,
@@ -138,7 +126,7 @@ def disable(username: Username) -> None:
 @member.command("reset-password")
 def reset(username: Username) -> None:
     """Set a member's password (asked for as in 'hmc member add'); their sessions end."""
-    password = _password()
+    password = read_password(confirm=True)
     with writing() as session:
         done = reset_password(
             session, actor=Actor.system("hmc member"), username=username, password=password
