@@ -1,0 +1,366 @@
+"""Who may read and who may write: every route of the app × every role of both parties (and
+an administrator, and nobody signed in) × every state of a round.
+
+The routes come from the app's own route table: a route that is not in RULES fails the test,
+so a new page or endpoint cannot ship without saying who may use it. Every answer is also
+searched for the drafts of a party the viewer must not see (their rationales carry a marker),
+whatever the route: page, endpoint, audit trail or error message.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from conftest import sign_in, use_database
+from hmc.accounts import Actor, get_member
+from hmc.app import create_app
+from hmc.assessment import service
+from hmc.assessment.views import round_view
+from hmc.storage import get_engine, session_scope
+
+IRAQ = "hmc-iraq-2024"
+PARTIES = ("us", "iq")
+ROLES = ("co_chair", "analyst", "member", "observer")
+MEMBERS = [f"{p}-{r.replace('_', '-')}" for p in PARTIES for r in ROLES] + ["admin"]
+STATES = ("drafting", "released", "signed")
+DRAFTERS = ("co_chair", "analyst", "member")
+MARK = "private-draft-"  # in every drafting round's rationales: "us-private-draft-12"
+PUBLIC = {
+    ("GET", "/api/health"),
+    ("GET", "/docs/{name}"),
+    ("GET", "/static/vega.js"),
+    ("GET", "/sign-in"),
+    ("POST", "/sign-in"),
+}
+
+
+@dataclass(frozen=True)
+class Who:
+    username: str | None  # None: nobody signed in
+
+    @property
+    def role(self) -> str | None:
+        if self.username is None:
+            return None
+        return "admin" if self.username == "admin" else self.username[3:].replace("-", "_")
+
+    @property
+    def party(self) -> str | None:
+        return None if self.username in (None, "admin") else self.username[:2]
+
+    def may_see_drafts_of(self, party: str) -> bool:
+        return self.party == party and self.role in DRAFTERS
+
+
+def co_chair(who: Who, state: str) -> str:
+    return "forbidden" if who.role != "co_chair" else "ok"
+
+
+def when(wanted: str) -> Callable[[Who, str], str]:
+    """A co-chair's action that only a round in state ``wanted`` allows."""
+
+    def rule(who: Who, state: str) -> str:
+        if who.role != "co_chair":
+            return "forbidden"
+        return "ok" if state == wanted else "refused"
+
+    return rule
+
+
+def drafting(who: Who, state: str) -> str:
+    if who.role not in DRAFTERS:
+        return "forbidden"
+    return "ok" if state == "drafting" else "refused"
+
+
+def anyone(outcome: str) -> Callable[[Who, str], str]:
+    return lambda who, state: outcome
+
+
+def reads(who: Who, state: str) -> str:
+    return "ok"
+
+
+def divergence(who: Who, state: str) -> str:
+    return "refused" if state == "drafting" else "ok"
+
+
+# (method, path) → who may do it, by role and round state. Reads are open to every member;
+# what they show is what the privacy check below searches.
+RULES: dict[tuple[str, str], Callable[[Who, str], str]] = {
+    ("GET", "/api/commissions"): reads,
+    ("GET", "/api/commissions/{commission_id}/status"): reads,
+    ("GET", "/api/commissions/{commission_id}/indicators/{key}/series"): reads,
+    ("GET", "/api/me"): reads,
+    ("POST", "/api/me/password"): anyone("invalid"),  # a too-short new one: reached, refused
+    ("GET", "/api/me/tokens"): reads,
+    ("POST", "/api/me/tokens"): anyone("ok"),
+    ("DELETE", "/api/me/tokens/{token_id}"): anyone("missing"),
+    ("GET", "/api/commissions/{commission_id}/rounds"): reads,
+    ("POST", "/api/commissions/{commission_id}/rounds"): co_chair,
+    ("GET", "/api/rounds/{round_id}"): reads,
+    ("PUT", "/api/items/{item_id}/rating"): drafting,
+    ("POST", "/api/rounds/{round_id}/submit"): when("drafting"),
+    ("PUT", "/api/items/{item_id}/joint"): when("released"),
+    ("POST", "/api/rounds/{round_id}/sign"): when("released"),
+    ("POST", "/api/rounds/{round_id}/amend"): when("signed"),
+    ("GET", "/api/rounds/{round_id}/divergence"): divergence,
+    ("GET", "/api/commissions/{commission_id}/agreement"): reads,
+    ("GET", "/api/audit"): reads,
+    ("GET", "/api/audit/head"): reads,
+    ("GET", "/api/audit/verify"): reads,
+    ("GET", "/openapi.json"): reads,
+    ("GET", "/docs"): reads,
+    ("GET", "/"): reads,
+    ("GET", "/commissions/{commission_id}"): reads,
+    ("POST", "/sign-out"): anyone("ok"),
+    ("GET", "/account"): reads,
+    ("POST", "/account/password"): anyone("invalid"),
+    ("GET", "/rounds"): reads,
+    ("GET", "/commissions/{commission_id}/rounds"): reads,
+    ("POST", "/commissions/{commission_id}/rounds"): co_chair,
+    ("GET", "/rounds/{round_id}"): reads,
+    ("POST", "/rounds/{round_id}/items/{item_id}/rating"): drafting,
+    ("POST", "/items/{item_id}/joint"): when("released"),
+    ("POST", "/rounds/{round_id}/submit"): when("drafting"),
+    ("POST", "/rounds/{round_id}/sign"): when("released"),
+    ("POST", "/rounds/{round_id}/amend"): when("signed"),
+    ("GET", "/rounds/{round_id}/divergence"): divergence,
+    ("GET", "/audit"): reads,
+}
+OUTCOMES = {  # what each outcome looks like: the API's statuses, then the pages'
+    "ok": ({200, 201}, {200, 303}),
+    "refused": ({409}, {409}),
+    "forbidden": ({403}, {403}),
+    "invalid": ({422}, {422}),
+    "missing": ({404}, {404}),
+}
+
+
+def app_routes() -> set[tuple[str, str]]:
+    """Every (method, path) the app answers, from its route table (HEAD counted as GET)."""
+    found = set()
+    for router in create_app().routes:
+        for context in getattr(router, "effective_route_contexts", list)():
+            for method in context.original_route.methods or ():
+                if method != "HEAD":
+                    found.add((method, context.path))
+    return found
+
+
+def test_every_route_is_in_the_matrix() -> None:
+    assert app_routes() == set(RULES) | PUBLIC
+
+
+# --- the database and the rounds --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def database(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    copy = tmp_path_factory.mktemp("matrix") / "matrix.db"
+    with closing(sqlite3.connect(demo_db)) as source, closing(sqlite3.connect(copy)) as target:
+        source.backup(target)
+    yield use_database(f"sqlite:///{copy}")
+    get_engine.cache_clear()
+
+
+def actor(session: Any, username: str) -> Actor:
+    return get_member(session, username=username).actor
+
+
+def make_round(engine: Engine, state: str) -> tuple[int, int]:
+    """A new round in ``state``, every item drafted by both parties; its id and first item."""
+    with session_scope(engine) as session:
+        chair = actor(session, "us-co-chair")
+        opened = service.open_round(
+            session, actor=chair, commission_id=IRAQ, name=f"matrix {state}", as_of=date(2024, 2, 4)
+        )
+        for party in PARTIES:
+            analyst = actor(session, f"{party}-analyst")
+            for item in round_view(session, viewer=analyst, round_id=opened.id).items:
+                service.save_rating(
+                    session,
+                    actor=analyst,
+                    item_id=item.id,
+                    level=3,
+                    confidence="low",
+                    rationale=f"{party}-{MARK if state == 'drafting' else 'released-'}{opened.id}",
+                )
+        if state != "drafting":
+            for party in PARTIES:
+                service.submit(
+                    session, actor=actor(session, f"{party}-co-chair"), round_id=opened.id
+                )
+            for item in round_view(session, viewer=chair, round_id=opened.id).items:
+                service.reconcile(session, actor=chair, item_id=item.id, level=3)
+        if state == "signed":
+            for party in PARTIES:
+                service.sign(session, actor=actor(session, f"{party}-co-chair"), round_id=opened.id)
+        first = round_view(session, viewer=chair, round_id=opened.id).items[0].id
+    return opened.id, first
+
+
+class Rounds:
+    """Rounds per state; a write that succeeded spends its round, so the next gets a fresh one."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.current: dict[tuple[str, str], tuple[int, int]] = {}
+
+    def get(self, route: str, state: str) -> tuple[int, int]:
+        key = (route, state)
+        if key not in self.current:
+            self.current[key] = make_round(self.engine, state)
+        return self.current[key]
+
+    def spend(self, route: str, state: str) -> None:
+        self.current.pop((route, state), None)
+
+
+@pytest.fixture(scope="module")
+def clients(database: Engine) -> Iterator[dict[str | None, tuple[TestClient, str]]]:
+    """A client per member, signed in through the sign-in page, with its CSRF token."""
+    made: dict[str | None, tuple[TestClient, str]] = {}
+    app = create_app()
+    for username in [*MEMBERS, None]:
+        client = TestClient(app, raise_server_exceptions=False, follow_redirects=False)
+        client.__enter__()
+        made[username] = (client, sign_in(client, username) if username else "")
+    yield made
+    for client, _ in made.values():
+        client.__exit__(None, None, None)
+
+
+# --- asking -------------------------------------------------------------------------------
+
+
+def request(client: TestClient, csrf: str, method: str, path: str, ids: tuple[int, int]) -> Any:
+    """``method path`` with the round and item ``ids`` filled in, and a body it accepts."""
+    round_id, item_id = ids
+    url = path.format(
+        commission_id=IRAQ,
+        key="isis_incidents",
+        round_id=round_id,
+        item_id=item_id,
+        token_id=999999,
+        name="docs.js",
+    )
+    headers = {"X-CSRF-Token": csrf} if csrf else {}
+    if path.startswith("/api/"):
+        body = {
+            "/api/me/password": {"current": "exercise-only-password", "new": "short"},
+            "/api/me/tokens": {"name": "matrix"},
+            "/api/commissions/{commission_id}/rounds": {"name": "by matrix", "as_of": "2024-02-11"},
+            "/api/items/{item_id}/rating": {
+                "level": 4,
+                "confidence": "high",
+                "rationale": "matrix",
+                "evidence": [],
+                "version": 1,
+            },
+            "/api/items/{item_id}/joint": {"level": 4, "disputed": False, "note": "", "version": 1},
+        }.get(path)
+        return client.request(method, url, json=body, headers=headers)
+    form = {
+        "/account/password": {"current": "exercise-only-password", "new": "short"},
+        "/commissions/{commission_id}/rounds": {"name": "by matrix", "as_of": "2024-02-11"},
+        "/rounds/{round_id}/items/{item_id}/rating": {
+            "level": "4",
+            "confidence": "high",
+            "rationale": "matrix",
+            "version": "1",
+        },
+        "/items/{item_id}/joint": {"round": str(round_id), "choice": "4", "version": "1"},
+    }.get(path, {})
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, data={**form, "csrf": csrf} if csrf else form)
+
+
+def leaks(who: Who, text: str) -> list[str]:
+    """The parties whose private drafts appear in ``text`` although ``who`` may not see them."""
+    return [p for p in PARTIES if f"{p}-{MARK}" in text and not who.may_see_drafts_of(p)]
+
+
+CASES = [
+    (method, path, username, state)
+    for (method, path) in sorted(RULES)
+    if path != "/sign-out"
+    for username in MEMBERS
+    for state in STATES
+]
+
+
+@pytest.mark.parametrize(("method", "path", "username", "state"), CASES)
+def test_who_may_read_and_write(
+    clients: dict[str | None, tuple[TestClient, str]],
+    database: Engine,
+    rounds: Rounds,
+    method: str,
+    path: str,
+    username: str,
+    state: str,
+) -> None:
+    who = Who(username)
+    client, csrf = clients[username]
+    answer = request(client, csrf, method, path, rounds.get(path, state))
+    api, pages = OUTCOMES[RULES[(method, path)](who, state)]
+    expected = api if path.startswith(("/api/", "/openapi")) else pages
+    assert answer.status_code in expected, (answer.status_code, answer.text[:300])
+    if method != "GET" and answer.status_code in (200, 201, 303):
+        rounds.spend(path, state)
+    assert leaks(who, answer.text) == []
+    if answer.status_code == 303:
+        assert not answer.headers["location"].startswith("/sign-in")
+
+
+@pytest.fixture(scope="module")
+def rounds(database: Engine) -> Rounds:
+    return Rounds(database)
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(RULES))
+def test_nobody_signed_in_gets_nothing(
+    clients: dict[str | None, tuple[TestClient, str]], rounds: Rounds, method: str, path: str
+) -> None:
+    client, _ = clients[None]
+    answer = request(client, "", method, path, rounds.get(path, "drafting"))
+    if path.startswith(("/api/", "/openapi")):
+        assert answer.status_code == 401
+        assert answer.json()["error"]["code"] == "not_signed_in"
+    elif method == "GET":
+        assert answer.status_code == 303
+        assert answer.headers["location"].startswith("/sign-in?next=")
+    else:
+        assert answer.status_code == 401
+    assert leaks(Who(None), answer.text) == []
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(r for r in RULES if r[0] != "GET"))
+def test_a_change_without_its_csrf_token_is_refused(
+    clients: dict[str | None, tuple[TestClient, str]], rounds: Rounds, method: str, path: str
+) -> None:
+    client, _ = clients["us-co-chair"]
+    answer = request(client, "", method, path, rounds.get(path, "drafting"))
+    assert answer.status_code == 403
+    assert "CSRF" in answer.text
+
+
+@pytest.mark.parametrize("username", MEMBERS)
+def test_every_member_may_sign_out_and_is_then_out(database: Engine, username: str) -> None:
+    with TestClient(create_app(), raise_server_exceptions=False, follow_redirects=False) as client:
+        csrf = sign_in(client, username)
+        cookie = client.cookies["hmc_session"]
+        assert client.post("/sign-out", data={"csrf": csrf}).status_code == 303
+        client.cookies.set("hmc_session", cookie)  # the old cookie, sent again: ended for good
+        assert client.get("/api/me").status_code == 401
