@@ -391,3 +391,14 @@ def test_the_round_pages_in_chromium(demo_copy: Engine, tmp_path: Path) -> None:
         page.screenshot(path=tmp_path / "divergence-ar.png", full_page=True)
         browser.close()
     assert watched.problems == []
+
+
+def test_the_dashboard_says_its_ratings_come_from_an_exercise(
+    people: Callable[[str], Member],
+) -> None:
+    board = people("iq-observer").get("/").text
+    assert "Rated indicators: the joint ratings of" in board
+    assert "Exercise — January 2024" in board and "an exercise, not a real assessment" in board
+    assert "2024-01-25" in board  # the day of the second signature
+    earlier = people("iq-observer").get("/?as_of=2024-01-24").text
+    assert "Rated indicators: the joint ratings of" not in earlier  # not signed yet then

@@ -10,6 +10,7 @@ one party's ratings, to show what the gate would be on each.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -76,3 +77,28 @@ def _party_level(session: Session, item_id: int, party: str) -> float:
         .where(Rating.item_id == item_id, Rating.party_key == party, Submission.party_key == party)
     )
     return math.nan if level is None else float(level)
+
+
+@dataclass(frozen=True)
+class SignedRound:
+    """The signed round whose joint ratings are the newest known on a date."""
+
+    id: int
+    name: str
+    signed_on: date
+    exercise: bool
+
+
+def latest_signed(session: Session, *, commission_id: str, as_of: date) -> SignedRound | None:
+    """The newest round signed on or before ``as_of`` (None: no joint rating known yet)."""
+    row = session.execute(
+        select(Round.id, Round.name, Round.signed_on, Round.exercise)
+        .where(
+            Round.commission_id == commission_id,
+            Round.state == "signed",
+            Round.signed_on <= as_of,
+        )
+        .order_by(Round.as_of.desc(), Round.signed_on.desc(), Round.id.desc())
+        .limit(1)
+    ).first()
+    return None if row is None or row[2] is None else SignedRound(row[0], row[1], row[2], row[3])

@@ -159,6 +159,14 @@ def freshness(console: Console, result: CommissionStatus) -> None:
             f"newest evidence: {result.newest_evidence}"
             f" ({days:,} day{'s' * (days != 1)} before {result.as_of})"
         )
+    if result.assessment is not None:
+        signed = result.assessment
+        label = " [yellow](an exercise, not a real assessment)[/]" if signed.exercise else ""
+        console.print(
+            f'rated indicators: joint ratings of round {signed.id} "{escape(signed.name)}",'
+            f" signed on {signed.signed_on}{label}",
+            highlight=False,
+        )
     if result.stale_since is not None:
         console.print(
             f"[yellow]stale:[/] values may be out of date since"

@@ -11,7 +11,7 @@ from functools import lru_cache
 import numpy as np
 from sqlalchemy.orm import Session
 
-from hmc.assessment.values import rated_series
+from hmc.assessment.values import SignedRound, latest_signed, rated_series
 from hmc.domain.gates import Gate, parse_gate
 from hmc.domain.series import week_start
 from hmc.framework.records import (
@@ -76,6 +76,7 @@ class CommissionStatus:
     gates: list[GateStatus]
     newest_evidence: date | None  # the last day covered by the evidence its indicators read
     stale_since: datetime | None  # values are stale (evidence imported since); None: current
+    assessment: SignedRound | None = None  # the signed round the rated indicators come from
 
     @property
     def commission(self) -> CommissionInfo:
@@ -156,8 +157,9 @@ def status(session: Session, *, commission_id: str, as_of: date | None) -> Commi
                 found = _by_party(found, parties, as_of, current, weekly)
             gates.append(found)
     fresh = freshness(session, current, as_of=as_of)
+    signed = latest_signed(session, commission_id=commission_id, as_of=as_of)
     return CommissionStatus(
-        current, as_of, indicators, gates, fresh.newest_evidence, fresh.stale_since
+        current, as_of, indicators, gates, fresh.newest_evidence, fresh.stale_since, signed
     )
 
 
