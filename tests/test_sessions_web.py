@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy import Engine, text
 
 from conftest import DEMO_PASSWORD, sign_in
@@ -30,9 +31,9 @@ def form_token(client: TestClient) -> str:
     return found.group(1)
 
 
-def session_cookie(answer: object) -> str:
+def session_cookie(answer: Response) -> str:
     """The Set-Cookie header of the session cookie in ``answer``."""
-    found = [c for c in answer.headers.get_list("set-cookie") if c.startswith(f"{COOKIE}=")]  # type: ignore[attr-defined]
+    found = [c for c in answer.headers.get_list("set-cookie") if c.startswith(f"{COOKIE}=")]
     assert len(found) == 1, found
     return found[0]
 
