@@ -20,12 +20,14 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from typer.testing import CliRunner
 
 from conftest import sign_in, use_database
 from hmc.accounts import Actor, get_member
 from hmc.app import create_app
 from hmc.assessment import service
 from hmc.assessment.views import round_view
+from hmc.cli import app
 from hmc.storage import get_engine, session_scope
 
 IRAQ = "hmc-iraq-2024"
@@ -165,13 +167,28 @@ def test_every_route_is_in_the_matrix() -> None:
 # --- the database and the rounds --------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def database(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    copy = tmp_path_factory.mktemp("matrix") / "matrix.db"
-    with closing(sqlite3.connect(demo_db)) as source, closing(sqlite3.connect(copy)) as target:
-        source.backup(target)
-    yield use_database(f"sqlite:///{copy}")
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def database(
+    request: pytest.FixtureRequest, demo_db: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """The demo database: a copy of the SQLite one, then built anew on the real PostgreSQL."""
+    if request.param == "sqlite":
+        copy = tmp_path_factory.mktemp("matrix") / "matrix.db"
+        with closing(sqlite3.connect(demo_db)) as source, closing(sqlite3.connect(copy)) as to:
+            source.backup(to)
+        yield use_database(f"sqlite:///{copy}")
+        get_engine.cache_clear()
+        return
+    cluster = request.getfixturevalue("postgres_cluster")
+    url = cluster.create_database()
+    engine = use_database(url)
+    built = CliRunner().invoke(app, ["demo", "--no-serve"])
+    assert built.exit_code == 0, built.output
+    yield engine
+    for used in (engine, get_engine()):  # the tests' engine, and the app's and commands'
+        used.dispose()
     get_engine.cache_clear()
+    cluster.drop_database(url)
 
 
 def actor(session: Any, username: str) -> Actor:
