@@ -2,9 +2,16 @@
 
 For each database, ``hmc demo --no-serve`` builds the demo data, ``hmc serve`` serves it in a
 process of its own, and 100 clients (asyncio, httpx) ask one URL at a time, each several
-times. Printed per URL: requests per second, the median and 95th percentile latency, and how
-many answers were a 5xx. The baseline, measured in the same run, is a small static file
-(/static/favicon.svg): what the server costs without the database.
+times. Printed per URL: requests per second, the median and 95th percentile latency, how
+many answers were a 5xx and how many were not a 200 at all. The baseline, measured in the
+same run, is a small static file (/static/favicon.svg): what the server costs without the
+database.
+
+Every page and API endpoint needs a signed-in member: each client carries a personal API
+token of its own, made before the clock starts (one per client, as 'hmc token create' makes
+them), so every request measured is also checked against the database like a member's. The
+first row is signing in itself: the 100 clients each sign in once through the sign-in form,
+all at once (its latency: the form and the sign-in together).
 
 PostgreSQL runs on a throwaway cluster from tests/postgres.py (Debian's server binaries).
 
@@ -22,13 +29,18 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AsyncExitStack, contextmanager
 from pathlib import Path
 
 import httpx
 
+from hmc.accounts import Actor, create_token
+from hmc.exercise import PASSWORD
+from hmc.storage import get_engine, session_scope
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 import postgres  # the tests' throwaway PostgreSQL server
+from serving import sign_in_async  # how a client signs in through the sign-in form
 
 HMC = Path(sys.executable).with_name("hmc")
 CLIENTS = 100
@@ -40,6 +52,11 @@ URLS = [
     "/api/commissions/pic-iraq-2006/status?as_of=2007-06-30",
     "/",
     "/commissions/pic-iraq-2006?as_of=2007-06-30",
+]
+MEMBERS = ["admin"] + [  # hmc demo's members, whose tokens and sessions the clients use
+    f"{party}-{role}"
+    for party in ("us", "iq")
+    for role in ("co-chair", "analyst", "member", "observer")
 ]
 
 
@@ -80,42 +97,101 @@ def served(url: str) -> Iterator[str]:
         server.communicate(timeout=30)
 
 
-async def hammer(base: str, path: str) -> tuple[float, list[float], int]:
-    """CLIENTS clients asking ``path`` EACH times: seconds in all, latencies, 5xx answers."""
-    # a pooled connection is dropped before the server's 5 s keep-alive ends, so that no
-    # request is sent on a connection the server is closing at that moment
-    limits = httpx.Limits(
-        max_connections=CLIENTS, max_keepalive_connections=CLIENTS, keepalive_expiry=2.0
-    )
-    latencies: list[float] = []
-    failed = 0
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=300) as client:
+def tokens(url: str) -> list[str]:
+    """A personal API token for each client, on the database ``url``."""
+    engine = get_engine(url)
+    try:
+        with session_scope(engine) as session:
+            return [
+                create_token(
+                    session,
+                    actor=Actor.system("benchmark"),
+                    username=MEMBERS[number % len(MEMBERS)],
+                    name=f"benchmark {number}",
+                )
+                for number in range(CLIENTS)
+            ]
+    finally:
+        engine.dispose()
+        get_engine.cache_clear()
 
-        async def one() -> None:
-            nonlocal failed
+
+async def clients(stack: AsyncExitStack, base: str, bearer: list[str]) -> list[httpx.AsyncClient]:
+    """CLIENTS clients, each with its own token (none: not signed in) and its own connection.
+
+    A connection is dropped before the server's 5 s keep-alive ends, so that no request is
+    sent on a connection the server is closing at that moment.
+    """
+    limits = httpx.Limits(max_connections=1, keepalive_expiry=2.0)
+    made = []
+    for number in range(CLIENTS):
+        headers = {"Authorization": f"Bearer {bearer[number]}"} if bearer else {}
+        client = httpx.AsyncClient(base_url=base, limits=limits, headers=headers, timeout=300)
+        made.append(await stack.enter_async_context(client))
+    return made
+
+
+async def hammer(base: str, path: str, bearer: list[str]) -> tuple[float, list[float], int, int]:
+    """CLIENTS clients asking ``path`` EACH times: seconds in all, latencies, 5xx answers and
+    answers that were not a 200."""
+    latencies: list[float] = []
+    failed = other = 0
+    async with AsyncExitStack() as stack:
+        everyone = await clients(stack, base, bearer)
+
+        async def one(client: httpx.AsyncClient) -> None:
+            nonlocal failed, other
             for _ in range(EACH):
                 start = time.perf_counter()
                 response = await client.get(path)
                 latencies.append(time.perf_counter() - start)
                 failed += response.status_code >= 500
+                other += response.status_code != 200
 
-        await client.get(path)  # warm: the first answer may build caches
+        await everyone[0].get(path)  # warm: the first answer may build caches
         start = time.perf_counter()
-        await asyncio.gather(*(one() for _ in range(CLIENTS)))
-        return time.perf_counter() - start, latencies, failed
+        await asyncio.gather(*(one(client) for client in everyone))
+        return time.perf_counter() - start, latencies, failed, other
+
+
+async def signing_in(base: str) -> tuple[float, list[float], int, int]:
+    """CLIENTS clients signing in at once through the form, once each: seconds in all,
+    latencies, 5xx answers and sign-ins that did not succeed (a 303 on to the dashboard)."""
+    latencies: list[float] = []
+    failed = other = 0
+    async with AsyncExitStack() as stack:
+        everyone = await clients(stack, base, [])
+
+        async def one(number: int, client: httpx.AsyncClient) -> None:
+            nonlocal failed, other
+            start = time.perf_counter()
+            statuses = await sign_in_async(client, MEMBERS[number % len(MEMBERS)], PASSWORD)
+            latencies.append(time.perf_counter() - start)
+            failed += any(status >= 500 for status in statuses)
+            other += statuses[1:] != [303]
+
+        start = time.perf_counter()
+        await asyncio.gather(*(one(number, client) for number, client in enumerate(everyone)))
+        return time.perf_counter() - start, latencies, failed, other
+
+
+def show(label: str, seconds: float, latencies: list[float], failed: int, other: int) -> None:
+    cuts = statistics.quantiles(latencies, n=20)
+    print(
+        f"  {label:55} {len(latencies) / seconds:7.1f} req/s"
+        f"  p50 {cuts[9] * 1000:6.0f} ms  p95 {cuts[18] * 1000:6.0f} ms"
+        f"  5xx {failed}  not {'303' if label.startswith('POST') else '200'} {other}"
+    )
 
 
 def measure(name: str, url: str) -> None:
     """Print the figures of every URL on the database ``url``."""
     print(f"{name}: {CLIENTS} concurrent clients, {EACH} requests each per URL")
+    bearer = tokens(url)
     with served(url) as base:
+        show("POST /sign-in (with its form; once per client)", *asyncio.run(signing_in(base)))
         for path in URLS:
-            seconds, latencies, failed = asyncio.run(hammer(base, path))
-            cuts = statistics.quantiles(latencies, n=20)
-            print(
-                f"  {path:55} {len(latencies) / seconds:7.1f} req/s"
-                f"  p50 {cuts[9] * 1000:6.0f} ms  p95 {cuts[18] * 1000:6.0f} ms  5xx {failed}"
-            )
+            show(path, *asyncio.run(hammer(base, path, bearer)))
 
 
 def main() -> None:

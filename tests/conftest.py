@@ -69,6 +69,25 @@ def demo_copy(demo_db: Path, tmp_path: Path) -> Iterator[Engine]:
     get_engine.cache_clear()
 
 
+@pytest.fixture(scope="session")
+def demo_sessions_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the demo database, made once per run, for the tests that sign in to read.
+
+    Signing in writes (a session, its audit record): those tests do it here, so that the
+    demo database stays as 'hmc demo' left it for every test that copies it.
+    """
+    path = tmp_path_factory.mktemp("demo-sessions") / "hmc.db"
+    with closing(sqlite3.connect(demo_db)) as source, closing(sqlite3.connect(path)) as target:
+        source.backup(target)
+    return path
+
+
+@pytest.fixture
+def demo_sessions(demo_sessions_db: Path) -> Engine:
+    """That copy, with hmc pointed at it (shared: sign in and read; other writes: demo_copy)."""
+    return use_database(f"sqlite:///{demo_sessions_db}")
+
+
 DEMO_PASSWORD = "exercise-only-password"  # hmc demo's members (hmc.exercise.PASSWORD)
 
 

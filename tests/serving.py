@@ -1,17 +1,20 @@
 """The real app served by uvicorn on a free local port, in a background thread, for the tests.
 
 Configured as ``hmc serve`` configures it (no ``server`` header, the app's lifespan on), but
-leaving logging to the test run, so that a test sees every record the server logs.
+leaving logging to the test run, so that a test sees every record the server logs. Also: how
+a client of a real server signs in (used by the load benchmark too).
 """
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import httpx
 import uvicorn
 
 from hmc.app import create_app
@@ -39,3 +42,21 @@ def serving() -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+async def sign_in_async(client: httpx.AsyncClient, username: str, password: str) -> list[int]:
+    """Sign ``client`` in through the sign-in form, as a browser does; the answers' statuses.
+
+    The form's token must come back with the form's cookie; the session cookie the answer
+    sets is kept by the client for its next requests.
+    """
+    form = await client.get("/sign-in")
+    token = re.search(r'name="token" value="([^"]+)"', form.text)
+    if token is None:
+        return [form.status_code]
+    done = await client.post(
+        "/sign-in",
+        data={"username": username, "password": password, "token": token.group(1)},
+        follow_redirects=False,
+    )
+    return [form.status_code, done.status_code]

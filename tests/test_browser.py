@@ -1,4 +1,8 @@
-"""The dashboard in a real headless Chromium: charts drawn, gates readable, the date form works."""
+"""The dashboard in a real headless Chromium: charts drawn, gates readable, the date form works.
+
+Every page needs a signed-in member: each test first asks for its page, is sent to the
+sign-in form, signs in there and is brought back to the page it asked for.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import Engine
 
+from conftest import DEMO_PASSWORD
 from hmc.storage import get_engine
 from serving import serving
 
@@ -27,7 +32,7 @@ PIC = "/commissions/pic-iraq-2006"
 
 
 @pytest.fixture
-def server(demo_engine: Engine) -> Iterator[str]:
+def server(demo_sessions: Engine) -> Iterator[str]:
     """The real app served by uvicorn on a free local port, as ``hmc serve`` serves it."""
     get_engine.cache_clear()
     with serving() as base:
@@ -69,6 +74,16 @@ class Watched:
             lambda r: self.problems.append(f"{r.status}: {r.url}") if r.status >= 400 else None,
         )
 
+    def sign_in_for(self, server: str, path: str, username: str = "us-co-chair") -> None:
+        """Ask for ``path``, sign in on the form it leads to, and be back on ``path``."""
+        self.page.goto(f"{server}{path}")
+        assert "/sign-in?" in self.page.url
+        self.page.locator('input[name="username"]').fill(username)
+        self.page.locator('input[name="password"]').fill(DEMO_PASSWORD)
+        with self.page.expect_navigation():
+            self.page.locator('form[action="/sign-in"] button[type="submit"]').click()
+        assert self.page.url == f"{server}{path}"
+
     def charts_drawn(self) -> int:
         """Wait until every trend chart has its SVG; return how many there are."""
         charts = self.page.locator("[data-chart]").count()
@@ -85,7 +100,7 @@ class Watched:
 def test_dashboard_in_chromium(server: str, browser: Browser, tmp_path: Path) -> None:
     watched = Watched(browser, server)
     page = watched.page
-    page.goto(f"{server}{PIC}?as_of=2007-06-30")
+    watched.sign_in_for(server, f"{PIC}?as_of=2007-06-30")
     assert watched.charts_drawn() == 3
     assert page.locator("h1").inner_text() == "Provincial Iraqi Control, 2006–2008"
     assert watched.gate_state("Muthanna") == "✓ held"
@@ -118,7 +133,7 @@ def test_dashboard_in_chromium(server: str, browser: Browser, tmp_path: Path) ->
 def test_arabic_dashboard_in_chromium(server: str, browser: Browser, tmp_path: Path) -> None:
     watched = Watched(browser, server)
     page = watched.page
-    page.goto(f"{server}{PIC}?as_of=2007-06-30&lang=ar")
+    watched.sign_in_for(server, f"{PIC}?as_of=2007-06-30&lang=ar")
     assert watched.charts_drawn() == 3
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("html").get_attribute("lang") == "ar"
@@ -135,14 +150,14 @@ def test_arabic_dashboard_in_chromium(server: str, browser: Browser, tmp_path: P
 def test_default_dashboard_in_chromium(server: str, browser: Browser, tmp_path: Path) -> None:
     watched = Watched(browser, server)
     page = watched.page
-    page.goto(f"{server}/?as_of=2024-01-31")
+    watched.sign_in_for(server, "/?as_of=2024-01-24")  # before the exercise round was signed
     watched.charts_drawn()
     assert page.locator("h1").inner_text() == "US–Iraq Higher Military Commission"
     rated = page.locator("table.indicators tbody tr", has_text="Counter-terrorism")
     assert "no data — not yet rated" in rated.inner_text()
     page.get_by_role("link", name="Provincial Iraqi Control, 2006–2008").click()
     page.wait_for_load_state()
-    assert page.url.endswith(f"{PIC}?as_of=2024-01-31")
+    assert page.url.endswith(f"{PIC}?as_of=2024-01-24")
     page.screenshot(path=tmp_path / "hmc.png", full_page=True)
     assert watched.problems == []
 
@@ -151,7 +166,7 @@ def test_api_docs_in_chromium_with_no_network(server: str, browser: Browser) -> 
     """Swagger UI from hmc's own files, under the same Content-Security-Policy."""
     watched = Watched(browser, server)
     page = watched.page
-    page.goto(f"{server}/docs")
+    watched.sign_in_for(server, "/docs")
     operations = page.locator(".opblock-summary-path")
     operations.first.wait_for(timeout=30_000)
     paths = {" ".join(p.split()) for p in operations.all_inner_texts()}

@@ -11,6 +11,7 @@ import gzip
 import importlib
 import logging
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -20,16 +21,22 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import fastapi.params
+import fastapi.routing
 import httpx
 import pytest
 import uvicorn
 from alembic import command
 from alembic.runtime.migration import MigrationContext
+from fastapi import FastAPI
+from fastapi.dependencies.utils import get_flat_params
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner, Result
 
-from hmc.app import create_app
+from conftest import sign_in
+from hmc.app import create_app, is_api
 from hmc.cli import app
 from hmc.domain.days import EARLIEST, LATEST
 from hmc.evidence.models import Event, ImportBatch, Observation, Source
@@ -51,9 +58,10 @@ ESOC_ROW = "Anbar,2292,2004-01-29,3,3,1,0,0,2,0,2"
 
 # --- the API ---------------------------------------------------------------------------------
 @pytest.fixture
-def client(demo_engine: Engine) -> Iterator[TestClient]:
-    get_engine.cache_clear()  # the app's engine: the demo database, whatever ran before
+def client(demo_sessions: Engine) -> Iterator[TestClient]:
+    get_engine.cache_clear()  # the app's engine: the demo's copy to sign in to, whatever ran before
     with TestClient(create_app(), raise_server_exceptions=False) as test_client:
+        sign_in(test_client)
         yield test_client
 
 
@@ -331,37 +339,99 @@ SWEEP = [
 ]
 
 
-def test_no_route_answers_500_to_malformed_values(client: TestClient) -> None:
-    """Every route in the OpenAPI document, every parameter set to something malformed."""
+# A valid value of each path parameter (any other: "1"), for the parameters not swept.
+VALID = {"commission_id": PIC, "key": "sigacts", "name": "docs.js"}
+# Routes that take a date: a malformed value there is a 404 or a 422, never anything else.
+STRICT = {
+    "/api/commissions/{commission_id}/status",
+    "/api/commissions/{commission_id}/indicators/{key}/series",
+}
+
+
+def _routes(client: TestClient) -> list[tuple[str, set[str], APIRoute]]:
+    """Every route of the app: its path template, its methods, and the route."""
+    app = client.app
+    assert isinstance(app, FastAPI)
+    contexts = getattr(fastapi.routing, "iter_route_contexts", None)  # newer FastAPI nests them
+    found = (
+        [(c.path, c.methods, c.original_route) for c in contexts(app.routes)]
+        if contexts is not None
+        else [(r.path, r.methods, r) for r in app.routes]
+    )
+    return [(p, set(m), r) for p, m, r in found if isinstance(r, APIRoute)]
+
+
+def _filled(template: str, **values: str) -> str:
+    """``template`` with its path parameters set: to ``values``, else to a valid value."""
+    names = re.findall(r"{(\w+)}", template)
+    return template.format(**{n: values.get(n, VALID.get(n, "1")) for n in names})
+
+
+def _urls(template: str, bad: str) -> list[str]:
+    """``template`` with each path parameter in turn set to ``bad`` (none: no URL)."""
+    segment = bad.replace("/", "%2F").replace("%00", "%2500")
+    return [_filled(template, **{name: segment}) for name in re.findall(r"{(\w+)}", template)]
+
+
+@pytest.fixture
+def own(demo_copy: Engine) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    """A signed-in client on a demo database of its own, and the header its changes carry."""
+    with TestClient(create_app(), raise_server_exceptions=False, follow_redirects=False) as test:
+        yield test, {"X-CSRF-Token": sign_in(test)}
+
+
+def test_no_route_answers_500_to_malformed_values(own: tuple[TestClient, dict[str, str]]) -> None:
+    """Every route and method, each parameter set to something malformed, signed in: the API's
+    routes from its OpenAPI document, the pages' from the app. A change is sent with its CSRF
+    token, on a database of the test's own (one that went through would change nothing shared).
+    """
+    client, csrf = own
     paths = client.get("/openapi.json").json()["paths"]
-    assert len(paths) >= 3
+    assert {"/api/health", "/api/commissions", *STRICT} <= set(paths)
     seen = 0
     for template, operations in paths.items():
-        parameters = operations["get"].get("parameters", [])
-        query = [p["name"] for p in parameters if p["in"] == "query"]
-        valid = template.format(commission_id=PIC, key="sigacts")
-        for bad in SWEEP:
-            segment = bad.replace("/", "%2F").replace("%00", "%2500")
-            urls = [template.format(commission_id=segment, key="sigacts")]
-            urls += [template.format(commission_id=PIC, key=segment)]
-            for url in urls:
-                response = client.get(url)
-                seen += 1
-                assert response.status_code < 500, (url, response.text)
-                if response.status_code >= 400:
-                    _error(response)
-            for name in query:
-                response = client.get(valid, params={name: bad})
-                seen += 1
-                assert response.status_code in (404, 422), (valid, name, response.text)
-                _error(response)
+        for method, operation in operations.items():
+            query = [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]
+            for bad in SWEEP:
+                for url in [template] if "{" not in template else _urls(template, bad):
+                    response = client.request(method, url, headers=csrf)
+                    seen += 1
+                    assert response.status_code < 500, (method, url, response.text)
+                    if response.status_code >= 400:
+                        _error(response)
+                for name in query:
+                    url = _filled(template)
+                    response = client.request(method, url, params={name: bad}, headers=csrf)
+                    seen += 1
+                    assert response.status_code < 500, (method, url, name, response.text)
+                    if template in STRICT:
+                        assert response.status_code in (404, 422), (url, name, response.text)
+                    if response.status_code >= 400:
+                        _error(response)
     for page in ("/", f"/commissions/{PIC}", "/commissions/nope"):
         for bad in SWEEP:
             response = client.get(page, params={"as_of": bad, "lang": bad})
             seen += 1
             assert response.status_code in (404, 422), (page, bad)
             assert "Traceback" not in response.text and "<script>" not in response.text
-    assert seen > 100
+    pages = [(t, m, r) for t, m, r in _routes(client) if not is_api(t)]
+    assert {"/", "/commissions/{commission_id}", "/sign-in", "/account", "/docs"} <= {
+        t for t, _, _ in pages
+    }
+    for template, methods, route in pages:
+        fields = get_flat_params(route.dependant)
+        query = [f.alias for f in fields if isinstance(f.field_info, fastapi.params.Query)]
+        for method in methods - {"HEAD"}:
+            for bad in SWEEP:
+                asked = [(url, {}) for url in _urls(template, bad)]  # a change: only its address
+                if method == "GET":
+                    asked += [(_filled(template), {name: bad for name in query})] if query else []
+                for url, params in asked:
+                    response = client.request(method, url, params=params, headers=csrf)
+                    seen += 1
+                    assert response.status_code < 500, (method, url, params, response.text)
+                    assert "Traceback" not in response.text and "<script>" not in response.text
+    assert seen > 150
 
 
 def test_an_unexpected_failure_is_a_500_in_the_same_shape_without_its_details(
@@ -390,7 +460,7 @@ def test_an_unexpected_failure_is_a_500_in_the_same_shape_without_its_details(
     ],
 )
 def test_a_500_is_logged_once(
-    demo_engine: Engine,
+    demo_sessions: Engine,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
     url: str,
@@ -404,9 +474,10 @@ def test_a_500_is_logged_once(
 
     monkeypatch.setattr(broken, fail)
     get_engine.cache_clear()
-    with serving() as base:
+    with serving() as base, httpx.Client(base_url=base) as browser:
+        sign_in(browser)
         caplog.clear()
-        response = httpx.get(f"{base}{url}")
+        response = browser.get(url)
     assert response.status_code == 500
     assert response.headers["content-type"].startswith(kind)
     assert "secret" not in response.text
@@ -434,11 +505,13 @@ def database_at(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], Non
 def _unavailable(url: str, needles: list[str]) -> None:
     """The API and the pages answer 503 naming what to run; the server started all the same."""
     with TestClient(create_app(), raise_server_exceptions=False) as client:
-        response = client.get("/api/commissions")
-        assert response.status_code == 503
-        error = _error(response)
-        assert error["code"] == "database_unavailable"
-        assert all(n in str(error["message"]) for n in needles), error["message"]
+        # no one can be signed in: who is cannot be checked, so 503 rather than 401 or 303
+        for url in ("/api/commissions", "/api/health"):
+            response = client.get(url)
+            assert response.status_code == 503
+            error = _error(response)
+            assert error["code"] == "database_unavailable"
+            assert all(n in str(error["message"]) for n in needles), error["message"]
         for lang, title in (("en", "Service unavailable"), ("ar", "الخدمة غير متاحة")):
             page = client.get("/", params={"lang": lang})
             assert page.status_code == 503
@@ -778,13 +851,13 @@ def test_a_host_that_does_not_exist_is_one_error_line(engine: Engine, no_serving
     _one_error_line(result, '--host: cannot listen on "no-such-host.invalid"')
 
 
-def test_serve_serves_and_stops_cleanly_on_ctrl_c(demo_db: Path) -> None:
+def test_serve_serves_and_stops_cleanly_on_ctrl_c(demo_sessions_db: Path) -> None:
     """The real script: it listens on the socket it bound, and Ctrl-C is a clean stop."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     script = Path(sys.executable).with_name("hmc")
-    env = {**os.environ, "HMC_DATABASE_URL": f"sqlite:///{demo_db}"}
+    env = {**os.environ, "HMC_DATABASE_URL": f"sqlite:///{demo_sessions_db}"}
     server = subprocess.Popen(
         [str(script), "serve", "--port", str(port)],
         env=env,
@@ -796,12 +869,15 @@ def test_serve_serves_and_stops_cleanly_on_ctrl_c(demo_db: Path) -> None:
         deadline = time.monotonic() + 30
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/commissions") as answer:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health") as answer:
                     assert answer.status == 200
                     break
             except OSError:
                 assert server.poll() is None and time.monotonic() < deadline, server.stderr
                 time.sleep(0.2)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as browser:
+            sign_in(browser)
+            assert browser.get("/api/commissions").status_code == 200
     finally:
         server.send_signal(signal.SIGINT)
         out, err = server.communicate(timeout=30)

@@ -11,7 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from hmc.accounts import Actor
+from conftest import sign_in
+from hmc.accounts import Actor, add_member
 from hmc.app import create_app
 from hmc.framework.service import load_commission, shipped_commissions
 from hmc.storage import get_engine, session_scope
@@ -65,9 +66,10 @@ def rows(html: str, table_class: str, index: int | None = None) -> dict[str, lis
 
 
 @pytest.fixture
-def client(demo_engine: Engine) -> Iterator[TestClient]:
-    get_engine.cache_clear()  # the app's engine: the demo database, whatever ran before
+def client(demo_sessions: Engine) -> Iterator[TestClient]:
+    get_engine.cache_clear()  # the app's engine: the demo's copy to sign in to, whatever ran before
     with TestClient(create_app(), raise_server_exceptions=False) as test_client:
+        sign_in(test_client)
         yield test_client
 
 
@@ -83,7 +85,10 @@ def test_default_dashboard_shows_commission_indicators_and_gates(client: TestCli
     indicators = rows(html, "indicators")
     attacks = indicators["Attacks on US forces in Iraq and Syria per week"]
     assert attacks[1:5] == ["7.0 attacks / week", "≤ 1", "✗ not met", "2024-01-22"]
-    assert indicators["Counter-terrorism"][1:4] == [
+    # the demo's exercise round was signed on 2024-01-25: its joint rating counts from then
+    assert indicators["Counter-terrorism"][1:4] == ["4.0", "≥ 4", "✓ met"]
+    before = rows(client.get("/", params={"as_of": "2024-01-24"}).text, "indicators")
+    assert before["Counter-terrorism"][1:4] == [
         "no data — not yet rated",
         "≥ 4",
         "? unknown",
@@ -291,7 +296,16 @@ def test_stale_values_are_said_on_the_page_and_in_the_api(engine: Engine) -> Non
     with session_scope(engine) as session:
         pic = next(p for p in shipped_commissions() if p.stem == "pic-iraq-2006")
         load_commission(session, path=pic, actor=Actor.system("tests"))  # nothing computed
+        add_member(  # someone to sign in as: hmc demo's members are not in this database
+            session,
+            actor=Actor.system("tests"),
+            username="reader",
+            name="Test reader",
+            role="admin",
+            password="a long enough password",
+        )
     with TestClient(create_app(), raise_server_exceptions=False) as test_client:
+        sign_in(test_client, "reader", "a long enough password")
         html = test_client.get(PIC, params={"as_of": "2007-06-30"}).text
         body = test_client.get(f"/api{PIC}/status", params={"as_of": "2007-06-30"}).json()
         arabic = test_client.get(PIC, params={"as_of": "2007-06-30", "lang": "ar"}).text

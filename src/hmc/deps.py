@@ -93,7 +93,8 @@ class Viewer:
         return self.member.actor
 
 
-def _authenticate(database: Database, authorization: str | None, cookie: str | None) -> Viewer:
+def viewer_of(database: Database, authorization: str | None, cookie: str | None) -> Viewer:
+    """Who sends a request with these headers; NotSignedIn when no one valid."""
     with database.read() as session:
         if authorization is not None:
             scheme, _, token = authorization.partition(" ")
@@ -110,7 +111,7 @@ def _authenticate(database: Database, authorization: str | None, cookie: str | N
 async def _viewer(request: Request) -> Viewer:
     database: Database = request.app.state.database
     authorization, cookie = request.headers.get("authorization"), request.cookies.get(COOKIE)
-    viewer = await to_thread.run_sync(_authenticate, database, authorization, cookie)
+    viewer = await to_thread.run_sync(viewer_of, database, authorization, cookie)
     if request.method not in SAFE and viewer.csrf is not None:
         given: object = request.headers.get("x-csrf-token")
         if given is None and "form" in request.headers.get("content-type", ""):

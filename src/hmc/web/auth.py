@@ -11,6 +11,7 @@ import hmac
 import secrets
 from datetime import UTC, datetime
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -43,15 +44,16 @@ def _secure(request: Request) -> bool:
 def _form(
     request: Request, lang: str | None, next_: str, code: int = 200, problem: str | None = None
 ) -> HTMLResponse:
-    token = secrets.token_urlsafe(24)
+    token, target, base = secrets.token_urlsafe(24), safe_next(next_), frame(lang, None, [])
+    switch = {"lang": base["other_lang"], **({"next": target} if target != "/" else {})}
     response = page(
         "sign_in.html",
         code,
-        frame(lang, None, []),
+        base,
         current=None,
-        switch=f"/sign-in?lang={frame(lang, None, [])['other_lang']}",
+        switch=f"/sign-in?{urlencode(switch)}",  # in the other language, to the same page
         token=token,
-        next=safe_next(next_),
+        next=target,
         problem=problem,
     )
     response.set_cookie(
@@ -112,7 +114,7 @@ def sign_out_form(database: DatabaseDep, viewer: ViewerDep) -> Response:
     return response
 
 
-@router.get("/account", response_class=HTMLResponse)
+@router.api_route("/account", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def account_page(viewer: ViewerDep, lang: str | None = None, done: bool = False) -> HTMLResponse:
     """The member's own account: who they are, and a form to change the password."""
     return _account(viewer, lang, 200, "password_changed" if done else None)

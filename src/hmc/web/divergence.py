@@ -13,7 +13,7 @@ from hmc.deps import DatabaseDep, ViewerDep
 from hmc.framework.service import list_commissions
 from hmc.web import i18n
 from hmc.web.render import frame, page
-from hmc.web.rounds import commission_of, here
+from hmc.web.rounds import Id, commission_of, here
 
 router = APIRouter(include_in_schema=False)
 COLOURS = ["#1f5f8b", "#b07d00"]
@@ -77,7 +77,7 @@ def history_chart(history: list[Divergence], lang: str) -> dict[str, Any] | None
     "/rounds/{round_id}/divergence", methods=["GET", "HEAD"], response_class=HTMLResponse
 )
 def divergence_page(
-    round_id: int, database: DatabaseDep, viewer: ViewerDep, lang: str | None = None
+    round_id: Id, database: DatabaseDep, viewer: ViewerDep, lang: str | None = None
 ) -> HTMLResponse:
     """Agreement over the round and per factor, each item's gap, and agreement across rounds."""
     with database.read() as session:

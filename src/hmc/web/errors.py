@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from hmc.deps import Database, read_day, shown
+from hmc.deps import COOKIE, Database, read_day, shown, viewer_of
 from hmc.errors import DatabaseError, HmcError, NotFound, NotSignedIn
 from hmc.framework.records import CommissionInfo
 from hmc.framework.service import list_commissions
@@ -24,17 +24,20 @@ HTTP_KINDS = {404: "no_page", 405: "wrong_method"}
 EXPECTED = (HmcError, HTTPException, RequestValidationError)  # what a request can cause
 
 
-def _loaded(database: Database) -> list[CommissionInfo]:
+def _loaded(database: Database, request: Request) -> list[CommissionInfo]:
+    authorization, cookie = request.headers.get("authorization"), request.cookies.get(COOKIE)
+    viewer_of(database, authorization, cookie)  # NotSignedIn: the header names none
     with database.read() as session:
         return list_commissions(session)
 
 
-async def _commissions(database: Database, exc: Exception) -> list[CommissionInfo]:
-    """The commissions for the page's header; none when the database may be what failed."""
-    if isinstance(exc, DatabaseError) or not isinstance(exc, EXPECTED):
+async def _commissions(request: Request, exc: Exception) -> list[CommissionInfo]:
+    """The commissions for the page's header: none when the database may be what failed, and
+    none for a visitor who has not signed in (what the database holds is for members only)."""
+    if isinstance(exc, DatabaseError | NotSignedIn) or not isinstance(exc, EXPECTED):
         return []
     try:
-        return await run_in_threadpool(_loaded, database)
+        return await run_in_threadpool(_loaded, request.app.state.database, request)
     except HmcError:
         return []
 
@@ -90,8 +93,7 @@ async def response(request: Request, exc: Exception) -> Response:
         as_of = read_day(text).isoformat() if text else None
     except RequestValidationError:
         as_of = None  # a bad date is not carried into the page's links
-    database: Database = request.app.state.database
-    base = frame(request.query_params.get("lang"), as_of, await _commissions(database, exc))
+    base = frame(request.query_params.get("lang"), as_of, await _commissions(request, exc))
     return page(
         "error.html",
         status,

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Form, Path
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hmc.accounts import list_members
 from hmc.assessment import service
 from hmc.assessment.access import drafting_party
 from hmc.assessment.records import JointInfo, RatingInfo, RoundInfo, RoundView
+from hmc.assessment.schemas import INT32
 from hmc.assessment.views import list_rounds, round_view
 from hmc.deps import Database, DatabaseDep, Viewer, ViewerDep
 from hmc.domain.days import parse_day
@@ -34,6 +35,7 @@ TEXT = 100_000  # the most characters a text field may send (the services set th
 Text = Annotated[str, Form(max_length=TEXT)]
 Short = Annotated[str, Form(max_length=1_000)]
 Lang = Annotated[str | None, Form(max_length=8)]
+Id = Annotated[int, Path(ge=1, le=INT32)]  # bounded as in the API: larger is a 422, not a 500
 SHOWN_AGAIN = (409, 422)  # refusals answered with the form again, as it was typed
 
 
@@ -282,7 +284,7 @@ def open_form(
 
 @router.api_route("/rounds/{round_id}", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def round_page(
-    round_id: int, database: DatabaseDep, viewer: ViewerDep, lang: str | None = None
+    round_id: Id, database: DatabaseDep, viewer: ViewerDep, lang: str | None = None
 ) -> HTMLResponse:
     """A round: its items, the ratings the viewer may see, and the forms they may use."""
     return show_round(database, viewer, round_id, lang)
@@ -338,8 +340,8 @@ def _chosen(text: str, lead: str) -> int:
 
 @router.post("/rounds/{round_id}/items/{item_id}/rating", response_class=HTMLResponse)
 def rating_form(
-    round_id: int,
-    item_id: int,
+    round_id: Id,
+    item_id: Id,
     database: DatabaseDep,
     viewer: ViewerDep,
     level: Short = "",
@@ -375,10 +377,10 @@ def rating_form(
 
 @router.post("/items/{item_id}/joint", response_class=HTMLResponse)
 def joint_form(
-    item_id: int,
+    item_id: Id,
     database: DatabaseDep,
     viewer: ViewerDep,
-    round_id: Annotated[int, Form(alias="round")],
+    round_id: Annotated[int, Form(alias="round", ge=1, le=INT32)],
     choice: Short = "",
     note: Text = "",
     version: Short = "",
@@ -423,7 +425,7 @@ def _act(
 
 @router.post("/rounds/{round_id}/submit", response_class=HTMLResponse)
 def submit_form(
-    round_id: int, database: DatabaseDep, viewer: ViewerDep, lang: Lang = None
+    round_id: Id, database: DatabaseDep, viewer: ViewerDep, lang: Lang = None
 ) -> Response:
     """A co-chair hands in the party's ratings."""
     return _act(database, viewer, round_id, lang, "not_submitted", service.submit)
@@ -431,7 +433,7 @@ def submit_form(
 
 @router.post("/rounds/{round_id}/sign", response_class=HTMLResponse)
 def sign_form(
-    round_id: int, database: DatabaseDep, viewer: ViewerDep, lang: Lang = None
+    round_id: Id, database: DatabaseDep, viewer: ViewerDep, lang: Lang = None
 ) -> Response:
     """A co-chair signs the round's joint ratings."""
     return _act(database, viewer, round_id, lang, "not_signed", service.sign)
@@ -439,7 +441,7 @@ def sign_form(
 
 @router.post("/rounds/{round_id}/amend", response_class=HTMLResponse)
 def amend_form(
-    round_id: int, database: DatabaseDep, viewer: ViewerDep, lang: Lang = None
+    round_id: Id, database: DatabaseDep, viewer: ViewerDep, lang: Lang = None
 ) -> Response:
     """A co-chair opens an amendment of a signed round; on to the new round."""
     return _act(database, viewer, round_id, lang, "not_amended", service.amend)
