@@ -72,11 +72,15 @@ class Database:
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """One request's write: a transaction holding the audit chain until it commits."""
+    def write(self, *, lock: bool = True) -> Iterator[Session]:
+        """One request's write: a transaction holding the audit chain until it commits.
+
+        ``lock=False`` for a service that takes the chain's lock itself, after slow work.
+        """
         self.check()
         with session_scope(get_engine()) as session:
-            lock_chain(session)
+            if lock:
+                lock_chain(session)
             yield session
 
 

@@ -370,11 +370,13 @@ def sign_in(session: Session, *, username: str, password: str, address: str) -> 
     """Check a member's password and open a new session (its id is shown this once).
 
     A failed sign-in is recorded and committed before NotSignedIn is raised: it must count
-    towards the limits even though the caller rolls back on the error.
+    towards the limits even though the caller rolls back on the error. The audit chain is
+    locked only after the password is checked (argon2 takes a third of a second), so that
+    sign-ins do not queue every other write behind them: call it in a transaction that has
+    not locked the chain yet.
     """
     wanted = username.strip().lower()
     counted, address = wanted[:USERNAME], address[:ADDRESS]  # as the attempts table keeps them
-    audit.lock_chain(session)
     at = audit.now()
     _check_rate(session, counted, address, at)
     member = session.scalar(select(Member).where(Member.username == wanted))
@@ -383,6 +385,11 @@ def sign_in(session: Session, *, username: str, password: str, address: str) -> 
     if member is None or not verify(member.password_hash, password) or not member.active:
         session.add(SignInAttempt(username=counted, address=address, at=at))
         session.commit()
+        raise NotSignedIn(WRONG)
+    # the slow password check is done: only now hold off the other writers, briefly
+    audit.lock_chain(session)
+    session.refresh(member)
+    if not member.active:  # disabled while the password was being checked
         raise NotSignedIn(WRONG)
     if needs_rehash(member.password_hash):
         member.password_hash = hash_password(password)

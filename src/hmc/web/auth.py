@@ -84,7 +84,7 @@ def sign_in_form(
         return _form(request, lang, next, 403, "sign_in_expired")
     address = request.client.host if request.client else "unknown"
     try:
-        with database.write() as session:
+        with database.write(lock=False) as session:  # sign_in locks once the password is checked
             signed = sign_in(session, username=username, password=password, address=address)
     except HmcError as exc:
         if exc.status not in (401, 429):
