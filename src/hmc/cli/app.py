@@ -236,12 +236,14 @@ def demo(
     ids = [r.commission_id for r in reports]
     _compute(ids, actor)
     default = get_settings().default_commission
+    made = None
     if default in ids:
         with writing() as session:
             made = exercise(session, actor=actor, commission_id=default)
-        render.exercise(console, made, PASSWORD)
     for commission_id in sorted(ids, key=lambda i: i != default):
         _show(commission_id, None, render.status)
+    if made is not None:  # last, so that it is on the screen when the server starts
+        render.exercise(console, made, PASSWORD)
     if serve_after:
         serve(port=port)
 

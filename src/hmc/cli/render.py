@@ -206,7 +206,7 @@ def exercise(console: Console, made: Exercise, password: str) -> None:
             f"exercise round {made.round_id} signed by both co-chairs (not a real assessment)"
         )
     console.print(
-        f"sign in as any of these demonstration members with the password [bold]{password}[/]:",
+        f"sign in as one of these demonstration members (password [bold]{password}[/]):",
         highlight=False,
     )
     for member in made.members:
