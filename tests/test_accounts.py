@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -33,7 +35,15 @@ from hmc.accounts.models import ApiToken, LoginSession, Member, SignInAttempt
 from hmc.audit.models import AuditRecord
 from hmc.audit.service import trail
 from hmc.cli import app
-from hmc.errors import Conflict, Forbidden, InvalidInput, NotFound, NotSignedIn, TooManyAttempts
+from hmc.errors import (
+    Conflict,
+    Forbidden,
+    HmcError,
+    InvalidInput,
+    NotFound,
+    NotSignedIn,
+    TooManyAttempts,
+)
 from hmc.framework.service import load_commission, shipped_commissions
 from hmc.storage import get_engine, open_database, session_scope
 
@@ -366,7 +376,9 @@ def test_no_secret_reaches_the_audit_trail(hmc: Engine) -> None:
     new = "the second passphrase"
     with session_scope(hmc) as session:
         sign_out(session, token=signed.token)
+    with session_scope(hmc) as session:  # as a request does: a transaction of its own
         change_password(session, actor=member.actor, current=PASSWORD, new=new)
+    with session_scope(hmc) as session:
         reset_password(session, actor=ADMIN, username="amina", password="the third passphrase")
         token = create_token(session, actor=ADMIN, username="amina", name="ci")
     with session_scope(hmc) as session:
@@ -485,3 +497,34 @@ def test_a_delegation_does_not_see_when_or_where_the_other_signs_in(hmc: Engine)
         )
     assert not [r for r in seen if r.action == "sign_in"]
     assert [r.after["address"] for r in own if r.action == "sign_in"] == [ADDRESS]
+
+
+def test_guesses_sent_in_parallel_all_count(hmc: Engine) -> None:
+    add(hmc, "amina")
+
+    def guess(n: int) -> str:
+        try:
+            login(hmc, "amina", f"parallel guess {n}", address=f"198.51.100.{n}")
+        except HmcError as exc:
+            return exc.code
+        return "signed in"
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        answers = Counter(pool.map(guess, range(24)))
+    assert answers["not_signed_in"] <= 5  # the others were refused before any check
+    assert answers["not_signed_in"] + answers["too_many_attempts"] == 24
+
+
+def test_a_reset_revokes_tokens_and_wrong_current_passwords_count(hmc: Engine) -> None:
+    member = add(hmc, "amina")
+    with session_scope(hmc) as session:
+        token = create_token(session, actor=ADMIN, username="amina", name="script")
+    for _ in range(5):
+        with pytest.raises(Forbidden), session_scope(hmc) as session:
+            change_password(session, actor=member.actor, current="not it at all", new="x" * 12)
+    with pytest.raises(TooManyAttempts):
+        login(hmc, "amina")
+    with session_scope(hmc) as session:
+        reset_password(session, actor=ADMIN, username="amina", password="a brand new passphrase")
+    with session_scope(hmc) as session:
+        assert authenticate_token(session, token=token) is None

@@ -13,7 +13,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
 from hmc.accounts.actor import Actor
@@ -275,6 +275,16 @@ def end_sessions(session: Session, member_id: int, at: datetime, keep: str | Non
     return ended
 
 
+def revoke_tokens(session: Session, member_id: int, at: datetime) -> int:
+    """Revoke the member's API tokens that still work; how many."""
+    tokens = select(ApiToken).where(ApiToken.member_id == member_id, ApiToken.revoked_at.is_(None))
+    revoked = 0
+    for token in session.scalars(tokens):
+        token.revoked_at = at
+        revoked += 1
+    return revoked
+
+
 def disable_member(session: Session, *, actor: Actor, username: str) -> MemberInfo:
     """Disable a member: their sessions end and their API tokens are revoked."""
     require_admin(actor, "disable members")
@@ -285,11 +295,7 @@ def disable_member(session: Session, *, actor: Actor, username: str) -> MemberIn
     member.active = False
     at = audit.now()
     ended = end_sessions(session, member.id, at)
-    tokens = select(ApiToken).where(ApiToken.member_id == member.id, ApiToken.revoked_at.is_(None))
-    revoked = 0
-    for token in session.scalars(tokens):
-        token.revoked_at = at
-        revoked += 1
+    revoked = revoke_tokens(session, member.id, at)
     return audited(
         session,
         member,
@@ -306,7 +312,7 @@ def _set_password(member: Member, password: str, at: datetime) -> None:
 
 
 def reset_password(session: Session, *, actor: Actor, username: str, password: str) -> MemberInfo:
-    """Set a member's password (an administrator's reset): their sessions end."""
+    """Set a member's password (an administrator's reset): their sessions end, tokens stop."""
     require_admin(actor, "reset passwords")
     check_new(password)
     audit.lock_chain(session)
@@ -314,7 +320,12 @@ def reset_password(session: Session, *, actor: Actor, username: str, password: s
     at = audit.now()
     _set_password(member, password, at)
     ended = end_sessions(session, member.id, at)
-    after = {"password_changed_at": at.isoformat(), "sessions_ended": ended}
+    revoked = revoke_tokens(session, member.id, at)  # a reset answers a suspected compromise
+    after = {
+        "password_changed_at": at.isoformat(),
+        "sessions_ended": ended,
+        "tokens_revoked": revoked,
+    }
     return audited(session, member, actor=actor, action="reset_password", after=after)
 
 
@@ -326,17 +337,23 @@ def change_password(
     new: str,
     keep_session_token: str | None = None,
 ) -> None:
-    """A member changes their own password; their other sessions end."""
+    """A member changes their own password; their other sessions end.
+
+    A wrong current password counts as a failed sign-in of the account (a stolen session
+    cannot guess it without limit). Call it in a transaction that has not locked the chain.
+    """
     if actor.kind != "member" or actor.member_id is None:
         raise Forbidden("only a signed-in member changes their own password")
     check_new(new)
-    audit.lock_chain(session)
     member = session.get(Member, actor.member_id)
     if member is None or not member.active:
         raise NotSignedIn("sign in again")
-    if not verify(member.password_hash, current):
-        raise Forbidden("the current password is wrong")
     at = audit.now()
+    attempt = _count_attempt(session, member.username, f"password:{member.id}", at)
+    if not verify(member.password_hash, current):  # the attempt stays counted
+        raise Forbidden("the current password is wrong")
+    audit.lock_chain(session)  # only once the slow check is done, as for a sign-in
+    _forget_attempt(session, attempt)
     _set_password(member, new, at)
     keep = digest(keep_session_token) if keep_session_token is not None else None
     ended = end_sessions(session, member.id, at, keep=keep)
@@ -344,7 +361,36 @@ def change_password(
     audited(session, member, actor=actor, action="change_password", after=after)
 
 
-def _check_rate(session: Session, username: str, address: str, at: datetime) -> None:
+def _count_attempt(session: Session, username: str, address: str, at: datetime) -> int:
+    """Count this attempt as failed at once, then refuse it if it is one too many; its id.
+
+    The attempt is committed in a transaction of its own, before the password is checked:
+    attempts sent in parallel all count, and none slips under the limit while the others
+    are being checked. The caller deletes it (:func:`_forget_attempt`) when the password
+    was right.
+    """
+    _check_rate(session, username, address, at)
+    with Session(session.get_bind()) as own, own.begin():
+        attempt = SignInAttempt(username=username, address=address, at=at)
+        own.add(attempt)
+        own.flush()
+        ident = attempt.id
+    try:
+        _check_rate(session, username, address, at, counting_own=True)
+    except TooManyAttempts:
+        with Session(session.get_bind()) as own, own.begin():  # refused before any check
+            _forget_attempt(own, ident)
+        raise
+    return ident
+
+
+def _forget_attempt(session: Session, ident: int) -> None:
+    session.execute(delete(SignInAttempt).where(SignInAttempt.id == ident))
+
+
+def _check_rate(
+    session: Session, username: str, address: str, at: datetime, *, counting_own: bool = False
+) -> None:
     """Refuse a sign-in after too many failed ones for the account or from the address."""
     for column, value, limit in (
         (SignInAttempt.username, username, PER_ACCOUNT),
@@ -354,10 +400,12 @@ def _check_rate(session: Session, username: str, address: str, at: datetime) -> 
             select(SignInAttempt.at)
             .where(column == value, SignInAttempt.at > at - WINDOW)
             .order_by(SignInAttempt.at.desc())
-            .limit(limit)
+            .limit(limit + counting_own)
         )
         recent = session.scalars(query).all()
-        if len(recent) >= limit:  # once the oldest of these leaves the window, one is free
+        if (
+            len(recent) >= limit + counting_own
+        ):  # once the oldest of these leaves the window, one is free
             minutes = max(1, math.ceil((recent[-1] + WINDOW - at).total_seconds() / 60))
             raise TooManyAttempts(
                 f"too many failed sign-ins; try again in {minutes}"
@@ -378,16 +426,15 @@ def sign_in(session: Session, *, username: str, password: str, address: str) -> 
     wanted = username.strip().lower()
     counted, address = wanted[:USERNAME], address[:ADDRESS]  # as the attempts table keeps them
     at = audit.now()
-    _check_rate(session, counted, address, at)
+    attempt = _count_attempt(session, counted, address, at)
     member = session.scalar(select(Member).where(Member.username == wanted))
     if member is None:
         verify_nobody(password)  # as long as a wrong password takes
     if member is None or not verify(member.password_hash, password) or not member.active:
-        session.add(SignInAttempt(username=counted, address=address, at=at))
-        session.commit()
-        raise NotSignedIn(WRONG)
+        raise NotSignedIn(WRONG)  # the attempt stays counted
     # the slow password check is done: only now hold off the other writers, briefly
     audit.lock_chain(session)
+    _forget_attempt(session, attempt)  # a success is not a failure
     session.refresh(member)
     if not member.active:  # disabled while the password was being checked
         raise NotSignedIn(WRONG)

@@ -30,7 +30,7 @@ def me(viewer: ViewerDep) -> MeRead:
 @router.post("/password", response_model=PasswordChanged)
 def password(body: PasswordChange, database: DatabaseDep, viewer: ViewerDep) -> PasswordChanged:
     """Change the member's password; their other sessions end (this one stays)."""
-    with database.write() as session:
+    with database.write(lock=False) as session:  # locked after the password check
         change_password(
             session,
             actor=viewer.actor,

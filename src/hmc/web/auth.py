@@ -142,7 +142,7 @@ def password_form(
 ) -> Response:
     """Change the password; the member's other sessions end, this one stays."""
     try:
-        with database.write() as session:
+        with database.write(lock=False) as session:  # locked after the password check
             change_password(
                 session,
                 actor=viewer.actor,
