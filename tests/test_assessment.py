@@ -278,3 +278,24 @@ def test_a_round_names_each_indicator_once(db: Engine, people) -> None:
             as_of=date(2024, 1, 14),
             indicators=["isf_training", "isf_command", "isf_training"],
         )
+
+
+def test_a_co_chair_signs_only_the_joint_ratings_they_saw(db: Engine, people) -> None:
+    round_id = _released(db, people)
+    with session_scope(db) as session:
+        for item in round_view(session, viewer=people["us_chair"], round_id=round_id).items:
+            service.reconcile(session, actor=people["us_chair"], item_id=item.id, level=3)
+        seen = round_view(session, viewer=people["us_chair"], round_id=round_id)
+        first = seen.items[0].id
+        service.reconcile(  # the other co-chair changes one while the US page is open
+            session, actor=people["iq_chair"], item_id=first, level=1, version=1
+        )
+        with pytest.raises(Conflict, match="changed since you reviewed them"):
+            service.sign(
+                session, actor=people["us_chair"], round_id=round_id, reviewed=seen.reviewed
+            )
+        again = round_view(session, viewer=people["us_chair"], round_id=round_id)
+        signed = service.sign(
+            session, actor=people["us_chair"], round_id=round_id, reviewed=again.reviewed
+        )
+    assert signed.signed_by == ("us",)

@@ -22,6 +22,7 @@ from hmc.assessment.schemas import (
     RoundRead,
     RoundViewRead,
     Saved,
+    SignWrite,
 )
 from hmc.assessment.views import agreement_history, divergence, list_rounds, round_view
 from hmc.deps import DatabaseDep, ViewerDep
@@ -110,10 +111,18 @@ def reconcile(item_id: Id, body: JointWrite, database: DatabaseDep, viewer: View
 
 
 @router.post("/rounds/{round_id}/sign", response_model=RoundRead)
-def sign(round_id: Id, database: DatabaseDep, viewer: ViewerDep) -> RoundRead:
-    """Sign the joint ratings (a co-chair); with both signatures the round is signed."""
+def sign(
+    round_id: Id, database: DatabaseDep, viewer: ViewerDep, body: SignWrite | None = None
+) -> RoundRead:
+    """Sign the joint ratings (a co-chair); with both signatures the round is signed.
+
+    Send ``reviewed`` (the round's ``reviewed`` digest, as read) to sign only what was read:
+    if a joint rating changed since, the answer is 409.
+    """
+    reviewed = body.reviewed if body else None
     with database.write() as session:
-        return RoundRead.of(service.sign(session, actor=viewer.actor, round_id=round_id))
+        signed = service.sign(session, actor=viewer.actor, round_id=round_id, reviewed=reviewed)
+        return RoundRead.of(signed)
 
 
 @router.post("/rounds/{round_id}/amend", response_model=RoundRead, status_code=201)

@@ -6,11 +6,25 @@ round is released are absent, not hidden by the interface.
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from hmc.framework.records import AreaInfo, IndicatorInfo, LevelInfo
+
+
+def joint_digest(rows: Iterable[tuple[object, ...]]) -> str:
+    """SHA-256 of the items' joint ratings, in item order.
+
+    >>> joint_digest([(1, 3, False, 1)]) == joint_digest([(1, 3, False, 1)])
+    True
+    >>> joint_digest([(1, 3, False, 1)]) == joint_digest([(1, 3, False, 2)])
+    False
+    """
+    return hashlib.sha256(json.dumps(sorted(rows)).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -88,6 +102,15 @@ class RoundView:
     viewer_party: str | None  # the party whose drafts the viewer sees (None: none)
     items: tuple[ItemView, ...]
     signatures: tuple[SignatureInfo, ...]
+
+    @property
+    def reviewed(self) -> str:
+        """A digest of the joint ratings as shown: a signature names it, so that a co-chair
+        signs only what they saw (a change made meanwhile makes the signature a 409)."""
+        return joint_digest(
+            (i.id, i.joint.level, i.joint.disputed, i.joint.version) if i.joint else (i.id,)
+            for i in self.items
+        )
 
     @property
     def flagged(self) -> list[ItemView]:

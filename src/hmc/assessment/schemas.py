@@ -72,6 +72,12 @@ class RoundAmend(_Body):
     name: Name | None = None
 
 
+class SignWrite(_Body):
+    """What the co-chair signs: the ``reviewed`` digest of the round they read."""
+
+    reviewed: Annotated[str, Field(min_length=64, max_length=64, pattern="^[0-9a-f]{64}$")]
+
+
 class Evidence(_Body):
     """A link from a rating to its evidence: an event or import by id, a document, a URL."""
 
@@ -202,6 +208,10 @@ class RoundViewRead(BaseModel):
     viewer_party: str | None = Field(description="The party whose drafts the viewer sees.")
     items: list[ItemRead]
     signatures: list[SignatureRead]
+    reviewed: str = Field(
+        description="Digest of the joint ratings as read: send it when signing, so that a"
+        " change made meanwhile is a 409 rather than signed unseen."
+    )
 
     @classmethod
     def of(cls, v: RoundView) -> RoundViewRead:
@@ -212,6 +222,7 @@ class RoundViewRead(BaseModel):
             viewer_party=v.viewer_party,
             items=[ItemRead.of(i) for i in v.items],
             signatures=[SignatureRead.of(s) for s in v.signatures],
+            reviewed=v.reviewed,
         )
 
 

@@ -26,7 +26,7 @@ from hmc.assessment.models import (
     Signature,
     Submission,
 )
-from hmc.assessment.records import RoundInfo
+from hmc.assessment.records import RoundInfo, joint_digest
 from hmc.assessment.views import get_round, info, item_labels, parties
 from hmc.audit.service import head, now, record
 from hmc.errors import Conflict, InvalidInput, NotFound
@@ -373,11 +373,20 @@ def _withdraw_signatures(session: Session, actor: Actor, round_: Round) -> None:
     session.flush()
 
 
-def sign(session: Session, *, actor: Actor, round_id: int, on: date | None = None) -> RoundInfo:
+def sign(
+    session: Session,
+    *,
+    actor: Actor,
+    round_id: int,
+    on: date | None = None,
+    reviewed: str | None = None,
+) -> RoundInfo:
     """A co-chair signs the joint ratings; with both signatures the round is signed for good.
 
-    ``on`` dates a signature in the past: only in an exercise round (a demonstration or a
-    replay of a past transition), never in a real one. The audit keeps the real time.
+    ``reviewed`` is the digest of the joint ratings the co-chair saw (``RoundView.reviewed``):
+    if they changed since, the signature is refused. ``on`` dates a signature in the past:
+    only in an exercise round (a demonstration or a replay of a past transition), never in a
+    real one. The audit keeps the real time.
     """
     round_ = get_round(session, round_id)
     party = access.co_chair(actor, round_.commission_id)
@@ -403,6 +412,10 @@ def sign(session: Session, *, actor: Actor, round_id: int, on: date | None = Non
             f"{len(items) - len(decided)} item(s) have no joint rating yet (record one, or"
             " mark the item disputed)"
         )
+    if reviewed is not None and reviewed != _joint_now(session, round_.id):
+        raise Conflict(
+            "the joint ratings changed since you reviewed them; review them again and sign"
+        )
     assert actor.member_id is not None
     signature = Signature(
         round_id=round_.id,
@@ -426,6 +439,16 @@ def sign(session: Session, *, actor: Actor, round_id: int, on: date | None = Non
         session.flush()
         _audit(session, actor, "signed", round_, round_, after=_round_fields(round_))
     return info(session, round_)
+
+
+def _joint_now(session: Session, round_id: int) -> str:
+    """The digest of the round's joint ratings as stored now (see RoundView.reviewed)."""
+    rows = session.execute(
+        select(RoundItem.id, JointRating.level, JointRating.disputed, JointRating.version)
+        .outerjoin(JointRating, JointRating.item_id == RoundItem.id)
+        .where(RoundItem.round_id == round_id)
+    ).all()
+    return joint_digest(tuple(row) if row[3] is not None else (row[0],) for row in rows)
 
 
 def _iso(day: date | None) -> str | None:
@@ -462,19 +485,27 @@ def amend(session: Session, *, actor: Actor, round_id: int, name: str | None = N
         session.add(copy)
         session.flush()
         for rating in session.scalars(select(Rating).where(Rating.item_id == item.id)):
-            session.add(
-                Rating(
-                    item_id=copy.id,
-                    party_key=rating.party_key,
-                    level=rating.level,
-                    confidence=rating.confidence,
-                    rationale=rating.rationale,
-                    evidence=rating.evidence,
-                    version=1,
-                    updated_by=str(actor),
-                    updated_at=now(),
-                )
+            copied = Rating(
+                item_id=copy.id,
+                party_key=rating.party_key,
+                level=rating.level,
+                confidence=rating.confidence,
+                rationale=rating.rationale,
+                evidence=rating.evidence,
+                version=1,
+                updated_by=rating.updated_by,  # still its author's words
+                updated_at=rating.updated_at,
             )
-    session.flush()
+            session.add(copied)
+            session.flush()
+            _audit(
+                session,
+                actor,
+                "copy_draft",
+                copied,
+                new,
+                after={**_rating_fields(copied), "copied_from": rating.id},
+                private_to=rating.party_key,  # a draft again, its party's own until released
+            )
     _audit(session, actor, "amend", new, new, after=_round_fields(new))
     return info(session, new)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path
@@ -433,10 +434,15 @@ def submit_form(
 
 @router.post("/rounds/{round_id}/sign", response_class=HTMLResponse)
 def sign_form(
-    round_id: Id, database: DatabaseDep, viewer: ViewerDep, lang: Lang = None
+    round_id: Id,
+    database: DatabaseDep,
+    viewer: ViewerDep,
+    reviewed: Short = "",
+    lang: Lang = None,
 ) -> Response:
-    """A co-chair signs the round's joint ratings."""
-    return _act(database, viewer, round_id, lang, "not_signed", service.sign)
+    """A co-chair signs the round's joint ratings, as they were shown on the page."""
+    sign = partial(service.sign, reviewed=reviewed or None)
+    return _act(database, viewer, round_id, lang, "not_signed", sign)
 
 
 @router.post("/rounds/{round_id}/amend", response_class=HTMLResponse)
