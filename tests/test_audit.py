@@ -430,3 +430,16 @@ def test_trail_of_one_object(engine: Engine) -> None:
         newest = trail(session, viewer=ADMIN, released=set(), commission_id="hmc-iraq-2024",
                        limit=2)  # fmt: skip
         assert [r.seq for r in newest] == [3, 2]
+
+
+LOADS_AND_IMPORTS = (
+    "SELECT action, object_type, actor FROM audit_record WHERE action IN ('load', 'import')"
+)
+
+
+def test_loads_and_imports_are_in_the_chain(demo_engine: Engine) -> None:
+    with session_scope(demo_engine) as session:
+        found = session.execute(text(LOADS_AND_IMPORTS)).all()
+    assert ("load", "framework_version", "system:hmc demo") in found
+    imports = [row for row in found if row[0] == "import"]
+    assert imports and all(row[1:] == ("import_batch", "system:hmc demo") for row in imports)

@@ -9,7 +9,6 @@ The record commits with the change it describes, or neither lands.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +22,7 @@ from hmc.accounts.actor import Actor
 from hmc.audit.chain import GENESIS, canonical, content, digest, fault
 from hmc.audit.models import AuditRecord
 from hmc.errors import Busy
+from hmc.storage.engine import is_busy
 
 AUDIT_LOCK = 0x686D_635F_6175_6469  # PostgreSQL advisory lock key of the chain ("hmc_audi")
 PAGE = 5_000  # records read at a time by verify
@@ -43,8 +43,7 @@ def lock_chain(session: Session) -> None:
         else:  # waits up to the connection's busy_timeout, as BEGIN IMMEDIATE would
             session.execute(update(_TABLE).where(false()).values(id=_TABLE.c.id))
     except OperationalError as exc:
-        code = getattr(exc.orig, "sqlite_errorcode", None)
-        if code is None or (code & 0xFF) != sqlite3.SQLITE_BUSY:
+        if not is_busy(exc):
             raise
         raise Busy("the database is busy with another change; try again") from None
 

@@ -8,7 +8,6 @@ external key and observations already known by their unique key are skipped as d
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from importlib.resources import files
@@ -21,6 +20,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, joinedload
 
 from hmc.accounts import Actor
+from hmc.audit import service as audit
 from hmc.errors import Busy, EvidenceError
 from hmc.evidence.importers import (
     FORMATS,
@@ -35,7 +35,7 @@ from hmc.evidence.importers import (
 )
 from hmc.evidence.models import Event, ImportBatch, Observation, Source
 from hmc.evidence.schemas import BatchInfo, FormatInfo, ImportReport
-from hmc.storage.engine import BUSY_TIMEOUT_MS
+from hmc.storage.engine import BUSY_TIMEOUT_MS, is_busy
 
 __all__ = [
     "BatchInfo",
@@ -92,7 +92,7 @@ def import_file(
                 imported_at=datetime.now(UTC).replace(tzinfo=None),
                 imported_by=str(actor),
             )
-            return _write(session, batch, fmt.source, parsed, progress)
+            return _write(session, batch, fmt.source, parsed, progress, actor)
     return _report(done, skipped=0, events=0, observations=0, duplicates=0, again=True)
 
 
@@ -119,7 +119,7 @@ def _lock(session: Session, file_name: str) -> None:
             table = cast(Table, ImportBatch.__table__)
             session.execute(update(table).where(false()).values(id=table.c.id))
     except OperationalError as exc:
-        if not _busy(exc):
+        if not is_busy(exc):
             raise
         raise Busy(
             f"{file_name}: not imported: another import is running into this database; "
@@ -128,22 +128,15 @@ def _lock(session: Session, file_name: str) -> None:
         ) from None
 
 
-def _busy(exc: OperationalError) -> bool:
-    """Whether ``exc`` says another transaction holds a lock: SQLite's BUSY, PostgreSQL's 55P03."""
-    code = getattr(exc.orig, "sqlite_errorcode", None)
-    if code is not None:
-        return bool((code & 0xFF) == sqlite3.SQLITE_BUSY)  # also BUSY_SNAPSHOT and the like
-    return getattr(exc.orig, "sqlstate", None) == "55P03"  # lock_not_available
-
-
 def _write(
     session: Session,
     batch: ImportBatch,
     source: SourceInfo,
     parsed: Parsed,
     progress: Progress | None,
+    actor: Actor,
 ) -> ImportReport:
-    """Store ``batch`` with what ``parsed`` holds that is not stored yet."""
+    """Store ``batch`` with what ``parsed`` holds that is not stored yet, and audit it."""
     batch.source = _upsert_source(session, source)
     session.add(batch)
     session.flush()
@@ -155,6 +148,20 @@ def _write(
     events = _count(session, Event, batch.id)
     added = _count(session, Observation, batch.id)
     duplicates = len(parsed.events) + len(parsed.observations) - events - added
+    audit.record(
+        session,
+        actor=actor,
+        action="import",
+        object_type="import_batch",
+        object_id=batch.id,
+        after={
+            "format": batch.format,
+            "file": batch.file_name,
+            "sha256": batch.sha256,
+            "events": events,
+            "observations": added,
+        },
+    )
     return _report(
         batch,
         skipped=parsed.skipped,

@@ -20,6 +20,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from hmc.accounts import Actor
+from hmc.audit import service as audit
 from hmc.errors import ConfigError, NotFound
 from hmc.framework import records as rec
 from hmc.framework.config import load_config
@@ -107,18 +108,26 @@ def load_commission(session: Session, *, path: Path, actor: Actor) -> LoadReport
     wanted = build_rows(config)
     for kind, model in KINDS:
         changes += _apply(session, head.id, number, kind, model, wanted[kind])
-    session.add(
-        FrameworkVersion(
-            commission_id=head.id,
-            number=number,
-            sha256=digest,
-            config_text=text,
-            loaded_at=datetime.now(UTC).replace(tzinfo=None),
-            loaded_by=str(actor),
-            changes=[vars(c) for c in changes],
-        )
+    version = FrameworkVersion(
+        commission_id=head.id,
+        number=number,
+        sha256=digest,
+        config_text=text,
+        loaded_at=datetime.now(UTC).replace(tzinfo=None),
+        loaded_by=str(actor),
+        changes=[vars(c) for c in changes],
     )
+    session.add(version)
     session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="load",
+        object_type="framework_version",
+        object_id=version.id,
+        commission_id=head.id,
+        after={"number": number, "sha256": digest, "changes": version.changes},
+    )
     return LoadReport(head.id, head.name, number, latest.number if latest else None, tuple(changes))
 
 

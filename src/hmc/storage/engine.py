@@ -7,6 +7,7 @@ refuses, naming the command to run, rather than create or change anything.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -18,7 +19,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hmc.errors import DatabaseError, HmcError
@@ -135,6 +136,14 @@ def open_database(*, write: bool) -> Engine:
     else:
         check_schema(engine)
     return engine
+
+
+def is_busy(exc: OperationalError) -> bool:
+    """Whether ``exc`` says another transaction holds a lock: SQLite's BUSY, PostgreSQL's 55P03."""
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    if code is not None:
+        return bool((code & 0xFF) == sqlite3.SQLITE_BUSY)  # also BUSY_SNAPSHOT and the like
+    return getattr(exc.orig, "sqlstate", None) == "55P03"  # lock_not_available
 
 
 def reason(exc: SQLAlchemyError) -> str:
