@@ -252,75 +252,103 @@ def _walk(expr: _Expr) -> Iterator[_Expr]:
 
 # --- evaluation ------------------------------------------------------------------------------
 def _windows(x: _Array, weeks: int) -> _Array:
-    """Row t holds weeks t-weeks+1..t; weeks before the start of the array are NaN."""
-    if x.size == 0:
-        return np.empty((0, weeks))
-    return sliding_window_view(np.concatenate([np.full(weeks - 1, np.nan), x]), weeks)
+    """Along the last axis, entry t holds weeks t-weeks+1..t; weeks before the start are NaN."""
+    if x.shape[-1] == 0:
+        return np.empty((*x.shape, weeks))
+    pad = np.full((*x.shape[:-1], weeks - 1), np.nan)
+    return sliding_window_view(np.concatenate([pad, x], axis=-1), weeks, axis=-1)
 
 
 def _window_stat(function: str, x: _Array, weeks: int) -> _Array:
     w = _windows(x, weeks)
     known = ~np.isnan(w)
-    count = known.sum(axis=1)
+    count = known.sum(axis=-1)
     if function in ("mean", "sum"):
-        total = np.where(known, w, 0.0).sum(axis=1)
+        total = np.where(known, w, 0.0).sum(axis=-1)
         result = total if function == "sum" else total / np.maximum(count, 1)
     elif function == "min":
-        result = np.where(known, w, np.inf).min(axis=1)
+        result = np.where(known, w, np.inf).min(axis=-1)
     else:
-        result = np.where(known, w, -np.inf).max(axis=1)
+        result = np.where(known, w, -np.inf).max(axis=-1)
     result = np.where(count > 0, result, np.nan)
-    result[: weeks - 1] = np.nan  # strict: not enough history
+    result[..., : weeks - 1] = np.nan  # strict: not enough history
     return result
 
 
 def _sustained(cond: _Array, weeks: int) -> _Array:
     w = _windows(cond, weeks)
-    return np.where((w == 0.0).any(axis=1), 0.0, np.where((w == 1.0).all(axis=1), 1.0, np.nan))
+    return np.where((w == 0.0).any(axis=-1), 0.0, np.where((w == 1.0).all(axis=-1), 1.0, np.nan))
 
 
-def _eval(expr: _Expr, series: Mapping[str, _Array], n: int) -> _Array:
+def _eval(
+    expr: _Expr, series: Mapping[str, _Array], shape: tuple[int, ...], relieved: frozenset[str]
+) -> _Array:
     match expr:
         case _Number(value):
-            return np.full(n, value)
+            return np.full(shape, value)
         case _Bool(value):
-            return np.full(n, 1.0 if value else 0.0)
+            return np.full(shape, 1.0 if value else 0.0)
         case _Indicator(name):
-            return series[name]
+            return np.broadcast_to(series[name], shape)
         case _Window(function, arg, weeks):
-            return _window_stat(function, _eval(arg, series, n), weeks)
+            return _window_stat(function, _eval(arg, series, shape, relieved), weeks)
         case _Compare(op, left, right):
-            a, b = _eval(left, series, n), _eval(right, series, n)
+            if relieved and relieved & _names(expr):
+                return np.ones(shape)
+            a, b = _eval(left, series, shape, relieved), _eval(right, series, shape, relieved)
             result = _COMPARE[op](a, b).astype(float)
             return np.where(np.isnan(a) | np.isnan(b), np.nan, result)
         case _Not(arg):
-            return 1.0 - _eval(arg, series, n)
+            return 1.0 - _eval(arg, series, shape, relieved)
         case _Logic(op, args):
-            values = np.array([_eval(arg, series, n) for arg in args]).reshape(len(args), n)
+            values = np.stack([_eval(arg, series, shape, relieved) for arg in args])
             decisive, other = (0.0, 1.0) if op == "and" else (1.0, 0.0)
             every = (values == other).all(axis=0)
             return np.where((values == decisive).any(axis=0), decisive,
                             np.where(every, other, np.nan))  # fmt: skip
         case _Sustained(arg, weeks):
-            return _sustained(_eval(arg, series, n), weeks)
+            return _sustained(_eval(arg, series, shape, relieved), weeks)
     raise AssertionError(f"unhandled gate node {expr!r}")  # pragma: no cover
 
 
-def _length(arrays: Mapping[str, npt.NDArray[Any]], weeks: int | None) -> int:
-    """The common length of ``arrays``, which ``weeks`` must equal (or give, when none)."""
-    shapes = {a.shape for a in arrays.values()}
-    if len(shapes) > 1 or any(len(s) != 1 for s in shapes):
-        raise ValueError(f"gate series must be 1-D of one common length, got {shapes}")
+def _names(expr: _Expr) -> frozenset[str]:
+    return frozenset(e.name for e in _walk(expr) if isinstance(e, _Indicator))
+
+
+def _lookback(expr: _Expr) -> int:
+    """Weeks of history that one value of ``expr`` reads (1 for a plain indicator)."""
+    match expr:
+        case _Window(_, arg, weeks) | _Sustained(arg, weeks):
+            return weeks - 1 + _lookback(arg)
+        case _Compare(_, left, right):
+            return max(_lookback(left), _lookback(right))
+        case _Not(arg):
+            return _lookback(arg)
+        case _Logic(_, args):
+            return max(_lookback(arg) for arg in args)
+    return 1
+
+
+def _shape(arrays: Mapping[str, npt.NDArray[Any]], weeks: int | None) -> tuple[int, ...]:
+    """The common shape of ``arrays`` (weeks last; paths before, where some have them)."""
     if weeks is not None and weeks < 0:
         raise ValueError(f"weeks must not be negative, got {weeks}")
-    if not shapes:
+    shapes = {a.shape for a in arrays.values()}
+    if any(len(s) == 0 for s in shapes):
+        raise ValueError("gate series must have a weeks axis")
+    try:
+        shape = np.broadcast_shapes(*shapes) if shapes else None
+    except ValueError:
+        raise ValueError(f"gate series must share their weeks, got {shapes}") from None
+    if shape is None:
         if weeks is None:
             raise ValueError("no series to take the number of weeks from: give weeks=")
-        return weeks
-    length = next(iter(shapes))[0]
-    if weeks is not None and weeks != length:
-        raise ValueError(f"weeks={weeks} but the series have {length} weeks")
-    return int(length)
+        return (weeks,)
+    if len({s[-1] for s in shapes}) > 1:
+        raise ValueError(f"gate series must share their weeks, got {shapes}")
+    if weeks is not None and weeks != shape[-1]:
+        raise ValueError(f"weeks={weeks} but the series have {shape[-1]} weeks")
+    return tuple(int(d) for d in shape)
 
 
 # --- public API ------------------------------------------------------------------------------
@@ -352,13 +380,24 @@ class Gate:
         """The indicator ids the gate references."""
         return frozenset(e.name for e in _walk(self._root) if isinstance(e, _Indicator))
 
+    def lookback(self) -> int:
+        """Weeks of history one week's value reads: ``sustained(mean(x, 4w) <= 5, 12w)`` 15."""
+        return _lookback(self._root)
+
     def evaluate(
-        self, series: Mapping[str, npt.NDArray[Any]], *, weeks: int | None = None
+        self,
+        series: Mapping[str, npt.NDArray[Any]],
+        *,
+        weeks: int | None = None,
+        relieve: frozenset[str] = frozenset(),
     ) -> _Array:
         """Evaluate on a weekly grid: 1.0 true, 0.0 false, NaN unknown, one value per week.
 
-        ``series`` maps indicator ids to float arrays of one common length (NaN = no data);
-        ``weeks`` is that length, required when ``series`` is empty (a gate of no indicator).
+        ``series`` maps indicator ids to float arrays whose last axis is the weeks (NaN = no
+        data): one series, or sample paths ``(paths, weeks)``; arrays broadcast, so a
+        history shared by every path may be 1-D. ``weeks`` is the number of weeks, required
+        when ``series`` is empty (a gate of no indicator). Comparisons that read an indicator
+        in ``relieve`` count as met: what the gate would be if those were no obstacle.
 
         >>> parse_gate("true and not false").evaluate({}, weeks=3).tolist()
         [1.0, 1.0, 1.0]
@@ -371,8 +410,8 @@ class Gate:
                     raise _error(self.text, self.source, what, e.line, e.column)
                 arrays[e.name] = np.asarray(series[e.name], dtype=float)
         given = arrays or {name: np.asarray(x) for name, x in list(series.items())[:1]}
-        n = _length(given, weeks)
-        return np.asarray(_eval(self._root, arrays, n), dtype=float)
+        shape = _shape(given, weeks)
+        return np.asarray(_eval(self._root, arrays, shape, relieve), dtype=float)
 
 
 def parse_gate(text: str, *, source: str = "gate") -> Gate:

@@ -382,6 +382,37 @@ def _check_references(source: _Source, config: CommissionConfig) -> None:
             gates.append((("phase", n, "default_gate"), phase.default_gate))
         for loc, gate in gates:
             _check_gate(source, config, loc, gate)
+    _check_planning(source, config)
+
+
+def _check_planning(source: _Source, config: CommissionConfig) -> None:
+    """Milestones raise a rated indicator to a level of its scale; scenarios name real things."""
+    areas = {a.id for a in config.area}
+    levels = {s.id: {lv.value for lv in s.levels} for s in config.scale}
+    rated = {i.id: levels[i.scale] for i in config.indicator if i.scale is not None}
+    for n, milestone in enumerate(config.milestone):
+        if milestone.indicator not in rated:
+            what = f'"{_short(milestone.indicator)}" is not a rated indicator'
+            raise source.error(("milestone", n, "indicator"), what)
+        if milestone.area is not None and milestone.area not in areas:
+            raise source.error(("milestone", n, "area"), f'unknown area "{_short(milestone.area)}"')
+        if milestone.level not in rated[milestone.indicator]:
+            shown = ", ".join(str(v) for v in sorted(rated[milestone.indicator]))
+            what = f"{milestone.level} is not a level of its scale ({shown})"
+            raise source.error(("milestone", n, "level"), what)
+    _unique(source, ("scenario",), [s.id for s in config.scenario], "id")
+    phases = {p.id for p in config.phase}
+    for n, scenario in enumerate(config.scenario):
+        if scenario.phase not in phases:
+            raise source.error(
+                ("scenario", n, "phase"), f'unknown phase "{_short(scenario.phase)}"'
+            )
+        for field in ("by", "dates"):
+            for area in getattr(scenario, field):
+                if area not in areas:
+                    raise source.error(
+                        ("scenario", n, field, area), f'unknown area "{_short(area)}"'
+                    )
 
 
 def _unique(source: _Source, loc: Loc, values: Sequence[str | int], key: str) -> None:

@@ -109,6 +109,31 @@ class PhaseInfo:
 
 
 @dataclass(frozen=True)
+class MilestoneInfo:
+    """A planned capability: ``indicator`` reaches ``level`` by ``by`` (in ``area``, or all)."""
+
+    indicator: str
+    area: str | None
+    level: int
+    by: date
+    slip_chance: float
+    slip_weeks: int
+    rationale: str
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    """When a phase begins, per area: ``by[area]`` is conditions, date or gate."""
+
+    key: str
+    name: str
+    description: str
+    phase: str
+    by: dict[str, str] = field(hash=False)
+    dates: dict[str, date] = field(hash=False)
+
+
+@dataclass(frozen=True)
 class Framework:
     """One version of a commission's framework, in the configuration's order."""
 
@@ -118,6 +143,15 @@ class Framework:
     indicators: tuple[IndicatorInfo, ...]
     areas: tuple[AreaInfo, ...]
     phases: tuple[PhaseInfo, ...]
+    milestones: tuple[MilestoneInfo, ...] = ()
+    scenarios: tuple[ScenarioInfo, ...] = ()
+
+    def phase(self, key: str) -> PhaseInfo:
+        """The phase ``key``, or NotFound listing the ones there are."""
+        for phase in self.phases:
+            if phase.key == key:
+                return phase
+        raise not_found("phase", key, [p.key for p in self.phases], self.commission.id)
 
     def indicator(self, key: str) -> IndicatorInfo:
         """The indicator ``key``, or NotFound listing the ones there are."""

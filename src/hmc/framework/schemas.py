@@ -164,6 +164,37 @@ class PhaseConfig(Section):
     default_gate: GateConfig | None = None
 
 
+class MilestoneConfig(Section):
+    """A planned capability: a rated indicator reaches ``level`` by ``by``, or slips."""
+
+    indicator: Key
+    area: Key | None = None  # None: every area
+    level: int
+    by: Day
+    slip_chance: float = Field(default=0.0, ge=0.0, le=1.0)
+    slip: Weeks = 0  # the most it slips by, when it does (uniformly up to this)
+    rationale: Text = ""
+
+
+class ScenarioConfig(Section):
+    """A way to decide when a phase begins, per area: ``by`` is ``conditions``, ``date`` or
+    ``gate`` (the gate as configured); ``dates`` gives the date for areas decided by date."""
+
+    id: Slug
+    name: Name
+    description: Text = ""
+    phase: Key
+    by: dict[Key, Literal["conditions", "date", "gate"]] = Field(min_length=1)
+    dates: dict[Key, Day] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _dated(self) -> ScenarioConfig:
+        undated = sorted(a for a, by in self.by.items() if by == "date" and a not in self.dates)
+        if undated:
+            raise ValueError(f"areas decided by date need a date in dates: {', '.join(undated)}")
+        return self
+
+
 class CommissionConfig(Section):
     commission: CommissionSection
     factor: list[FactorConfig] = Field(min_length=1)
@@ -171,6 +202,8 @@ class CommissionConfig(Section):
     area: list[AreaConfig] = Field(min_length=1)
     indicator: list[IndicatorConfig] = Field(min_length=1)
     phase: list[PhaseConfig] = Field(min_length=1)
+    milestone: list[MilestoneConfig] = Field(default_factory=list)
+    scenario: list[ScenarioConfig] = Field(default_factory=list)
 
 
 class CommissionSummary(BaseModel):

@@ -9,9 +9,11 @@ changed or removed as replaced in that version. What did not change keeps its ro
 from __future__ import annotations
 
 import hashlib
+import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypeVar
@@ -37,6 +39,7 @@ from hmc.framework.models import (
     Versioned,
 )
 from hmc.framework.rows import KINDS, Row, build_rows, content
+from hmc.framework.schemas import MilestoneConfig, ScenarioConfig
 
 __all__ = [
     "Change",
@@ -108,6 +111,9 @@ def load_commission(session: Session, *, path: Path, actor: Actor) -> LoadReport
     wanted = build_rows(config)
     for kind, model in KINDS:
         changes += _apply(session, head.id, number, kind, model, wanted[kind])
+    before = _parsed_planning(latest.config_text if latest is not None else "")
+    if _parsed_planning(text) != before:
+        changes.append(Change("planning", head.id, "changed"))  # milestones or scenarios
     version = FrameworkVersion(
         commission_id=head.id,
         number=number,
@@ -296,10 +302,39 @@ def framework(session: Session, *, commission_id: str, version: int | None = Non
         )
         for p in _rows(session, Phase, commission_id, version)
     )
+    milestones, scenarios = _planning(session, commission_id, version or info.version)
     return rec.Framework(
         info, tuple(factors.values()), tuple(scales.values()), indicators,
-        tuple(areas.values()), phases,
+        tuple(areas.values()), phases, milestones, scenarios,
     )  # fmt: skip
+
+
+def _planning(
+    session: Session, commission_id: str, number: int
+) -> tuple[tuple[rec.MilestoneInfo, ...], tuple[rec.ScenarioInfo, ...]]:
+    """The milestones and scenarios of a version, read from the text it was loaded from."""
+    text = session.scalar(
+        select(FrameworkVersion.config_text).where(
+            FrameworkVersion.commission_id == commission_id, FrameworkVersion.number == number
+        )
+    )
+    return _parsed_planning(text or "")
+
+
+@lru_cache(maxsize=64)
+def _parsed_planning(
+    text: str,
+) -> tuple[tuple[rec.MilestoneInfo, ...], tuple[rec.ScenarioInfo, ...]]:
+    raw = tomllib.loads(text) if text else {}
+    milestones = tuple(
+        rec.MilestoneInfo(m.indicator, m.area, m.level, m.by, m.slip_chance, m.slip, m.rationale)
+        for m in (MilestoneConfig.model_validate(item) for item in raw.get("milestone", []))
+    )
+    scenarios = tuple(
+        rec.ScenarioInfo(s.id, s.name, s.description, s.phase, dict(s.by), dict(s.dates))
+        for s in (ScenarioConfig.model_validate(item) for item in raw.get("scenario", []))
+    )
+    return milestones, scenarios
 
 
 def resolve_as_of(commission: rec.CommissionInfo, as_of: date | None) -> date:

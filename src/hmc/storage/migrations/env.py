@@ -12,7 +12,8 @@ import hmc.assessment.models
 import hmc.audit.models
 import hmc.evidence.models
 import hmc.framework.models
-import hmc.indicators.models  # noqa: F401  (every table must be imported here)
+import hmc.indicators.models
+import hmc.timeline.models  # noqa: F401  (every table must be imported here)
 from hmc.storage.base import Base
 
 engine = context.config.attributes["engine"]
