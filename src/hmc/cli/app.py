@@ -1,4 +1,4 @@
-"""Commands: init, import, imports, formats, indicators, status, demo, serve."""
+"""Commands: init, import, imports, formats, indicators, status, demo, serve (and the groups)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ from hmc.cli.base import (
 )
 from hmc.cli.members import member, token
 from hmc.cli.rounds import round_
+from hmc.cli.timeline import register as register_timeline
+from hmc.cli.timeline import timeline
 from hmc.errors import HmcError
 from hmc.evidence.service import bundled_files, import_file, list_batches, list_formats
 from hmc.exercise import PASSWORD, exercise
@@ -228,7 +230,8 @@ def demo(
     ] = True,
     port: Annotated[int, typer.Option(help="Port of the web workspace.", min=1, max=65535)] = 8000,
 ) -> None:
-    """Load the shipped commissions and bundled data, compute, print the conditions, serve."""
+    """Load the shipped commissions and bundled data, compute, print the conditions and the
+    default commission's timeline, serve."""
     actor = Actor.system("hmc demo")
     reports = _load(shipped_commissions(), actor)
     for path, format in bundled_files():
@@ -242,6 +245,8 @@ def demo(
             made = exercise(session, actor=actor, commission_id=default)
     for commission_id in sorted(ids, key=lambda i: i != default):
         _show(commission_id, None, render.status)
+    if default in ids:
+        timeline(commission=default)
     if made is not None:  # last, so that it is on the screen when the server starts
         render.exercise(console, made, PASSWORD)
     if serve_after:
@@ -294,6 +299,7 @@ def _listen(host: str, port: int) -> socket.socket:
 
 for group in (member, token, round_, audit):
     app.add_typer(group)
+register_timeline(app)
 
 
 def main() -> None:
