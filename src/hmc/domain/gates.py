@@ -259,25 +259,36 @@ def _windows(x: _Array, weeks: int) -> _Array:
     return sliding_window_view(np.concatenate([pad, x], axis=-1), weeks, axis=-1)
 
 
+def _rolling_sum(x: _Array, weeks: int) -> _Array:
+    """Along the last axis, the sum of weeks t-weeks+1..t (of what there is, at the start)."""
+    total = np.cumsum(x, axis=-1)
+    total[..., weeks:] = total[..., weeks:] - total[..., :-weeks]
+    return np.round(total, 9)  # what a running total's rounding adds: 5 stays 5
+
+
 def _window_stat(function: str, x: _Array, weeks: int) -> _Array:
-    w = _windows(x, weeks)
-    known = ~np.isnan(w)
-    count = known.sum(axis=-1)
+    known = ~np.isnan(x)
     if function in ("mean", "sum"):
-        total = np.where(known, w, 0.0).sum(axis=-1)
+        count = _rolling_sum(known.astype(float), weeks)
+        total = _rolling_sum(np.where(known, x, 0.0), weeks)
         result = total if function == "sum" else total / np.maximum(count, 1)
-    elif function == "min":
-        result = np.where(known, w, np.inf).min(axis=-1)
     else:
-        result = np.where(known, w, -np.inf).max(axis=-1)
+        w = _windows(x, weeks)
+        count = (~np.isnan(w)).sum(axis=-1)
+        fill = np.inf if function == "min" else -np.inf
+        pick = np.min if function == "min" else np.max
+        result = pick(np.where(np.isnan(w), fill, w), axis=-1)
     result = np.where(count > 0, result, np.nan)
     result[..., : weeks - 1] = np.nan  # strict: not enough history
     return result
 
 
 def _sustained(cond: _Array, weeks: int) -> _Array:
-    w = _windows(cond, weeks)
-    return np.where((w == 0.0).any(axis=-1), 0.0, np.where((w == 1.0).all(axis=-1), 1.0, np.nan))
+    """1 where the last ``weeks`` were all 1, 0 where one was 0, else NaN (unknown)."""
+    falses = _rolling_sum((cond == 0.0).astype(float), weeks)
+    trues = _rolling_sum((cond == 1.0).astype(float), weeks)
+    trues[..., : weeks - 1] = 0.0  # before the start is unknown: never all true
+    return np.where(falses > 0, 0.0, np.where(trues >= weeks, 1.0, np.nan))
 
 
 def _eval(
