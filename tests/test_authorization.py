@@ -93,6 +93,10 @@ def reads(who: Who, state: str) -> str:
     return "ok"
 
 
+def delegates(who: Who, state: str) -> str:
+    return "ok" if who.role in DRAFTERS and who.party is not None else "forbidden"
+
+
 def divergence(who: Who, state: str) -> str:
     return "refused" if state == "drafting" else "ok"
 
@@ -118,6 +122,10 @@ RULES: dict[tuple[str, str], Callable[[Who, str], str]] = {
     ("POST", "/api/rounds/{round_id}/amend"): when("signed"),
     ("GET", "/api/rounds/{round_id}/divergence"): divergence,
     ("GET", "/api/commissions/{commission_id}/agreement"): reads,
+    ("GET", "/api/commissions/{commission_id}/timeline"): reads,
+    ("POST", "/api/commissions/{commission_id}/timeline"): delegates,
+    ("GET", "/api/commissions/{commission_id}/scenario"): anyone("invalid"),  # no phase given
+    ("GET", "/api/commissions/{commission_id}/backtest"): anyone("invalid"),  # no indicator
     ("GET", "/api/audit"): reads,
     ("GET", "/api/audit/head"): reads,
     ("GET", "/api/audit/verify"): reads,
@@ -286,6 +294,7 @@ def request(client: TestClient, csrf: str, method: str, path: str, ids: tuple[in
                 "version": 1,
             },
             "/api/items/{item_id}/joint": {"level": 4, "disputed": False, "note": "", "version": 1},
+            "/api/commissions/{commission_id}/timeline": {"paths": 100},
         }.get(path)
         return client.request(method, url, json=body, headers=headers)
     form = {
