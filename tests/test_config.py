@@ -313,3 +313,40 @@ def test_a_misspelt_table_is_reported_on_its_line(tmp_path: Path) -> None:
 def test_an_unknown_top_level_key_is_reported_on_its_line(tmp_path: Path) -> None:
     path = _variant(tmp_path, "[commission]", "version = 2\n\n[commission]")
     assert _refused(path) == f"{path}, line {_line_of(path, 'version = 2')}: version: unknown key"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('indicator = "isf_training"\nlevel = 4', 'indicator = "isis_incidents"\nlevel = 4',
+         'indicator: "isis_incidents" is not a rated indicator'),
+        ('indicator = "isf_training"\nlevel = 4', 'indicator = "isf_training"\nlevel = 7',
+         "level: 7 is not a level of its scale (1, 2, 3, 4, 5)"),
+        ("slip_chance = 0.3", "slip_chance = 1.3", "less than or equal to 1"),
+        ('phase = "transition"\nby = { federal-iraq = "date", kurdistan-region = "date" }',
+         'phase = "handover"\nby = { federal-iraq = "date", kurdistan-region = "date" }',
+         'unknown phase "handover"'),
+        ('dates = { federal-iraq = "2025-09-30" }', "dates = {}",
+         "areas decided by date need a date in dates: federal-iraq"),
+        ('by = { federal-iraq = "date", kurdistan-region = "gate" }',
+         'by = { federal-iraq = "date", kurdistan-region = "soon" }', "kurdistan-region"),
+    ],
+)  # fmt: skip
+def test_milestones_and_scenarios_are_checked_on_loading(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    path = _variant(tmp_path, old, new)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert message in caught.value.message
+    assert caught.value.message.startswith(f"{path}, line ")
+
+
+def test_an_edited_milestone_is_a_new_version_that_says_so(engine: Engine, tmp_path: Path) -> None:
+    with session_scope(engine) as session:
+        load_commission(session, path=IRAQ, actor=TESTER)
+    edited = _variant(tmp_path, 'by = "2025-12-31"', 'by = "2026-06-30"')
+    with session_scope(engine) as session:
+        report = load_commission(session, path=edited, actor=TESTER)
+    assert report.version == 2
+    assert [(c.kind, c.change) for c in report.changes] == [("planning", "changed")]

@@ -60,7 +60,7 @@ V = TypeVar("V", bound=Versioned)
 class Change:
     """One item of the configuration that a load added, changed or removed."""
 
-    kind: str  # commission, party, factor, scale, indicator, area, phase, gate
+    kind: str  # commission, party, factor, scale, indicator, area, phase, gate, planning
     key: str
     change: str  # added | changed | removed
 
