@@ -147,6 +147,8 @@ RULES: dict[tuple[str, str], Callable[[Who, str], str]] = {
     ("POST", "/rounds/{round_id}/amend"): when("signed"),
     ("GET", "/rounds/{round_id}/divergence"): divergence,
     ("GET", "/audit"): reads,
+    ("GET", "/commissions/{commission_id}/timeline"): reads,
+    ("POST", "/commissions/{commission_id}/timeline"): delegates,
 }
 OUTCOMES = {  # what each outcome looks like: the API's statuses, then the pages'
     "ok": ({200, 201}, {200, 303}),
@@ -307,6 +309,7 @@ def request(client: TestClient, csrf: str, method: str, path: str, ids: tuple[in
             "version": "1",
         },
         "/items/{item_id}/joint": {"round": str(round_id), "choice": "4", "version": "1"},
+        "/commissions/{commission_id}/timeline": {"paths": "100"},
     }.get(path, {})
     if method == "GET":
         return client.get(url)

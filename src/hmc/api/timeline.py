@@ -44,6 +44,12 @@ def may_compute(actor: Actor, commission_id: str) -> bool:
     return drafting_party(actor, commission_id) is not None
 
 
+def check_compute(actor: Actor, commission_id: str) -> None:
+    """Refuse (Forbidden) anyone who does not compute timelines: observers, administrators."""
+    if not may_compute(actor, commission_id):
+        raise Forbidden("only co-chairs, members and analysts of a party compute timelines")
+
+
 def pairs(texts: list[str], name: str) -> dict[str, str]:
     """``AREA:VALUE`` texts as {area: value}; InvalidInput naming ``name`` when malformed.
 
@@ -244,8 +250,7 @@ def compute_timeline(
 ) -> TimelineRead:
     """Forecast, project every scenario and store the run (a co-chair, member or analyst)."""
     asked = body or ComputeWrite()
-    if not may_compute(viewer.actor, commission_id):
-        raise Forbidden("only co-chairs, members and analysts of a party compute timelines")
+    check_compute(viewer.actor, commission_id)
     with database.write() as session:
         run = compute(
             session,

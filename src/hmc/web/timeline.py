@@ -1,0 +1,331 @@
+"""The timeline page: the stored run (or that it is stale, or missing) with its charts, the
+scenarios side by side, what holds each gate back, and a scenario of one's own.
+
+A run is computed by the form at the top (a co-chair, member or analyst); a custom scenario
+is projected on the fly by the API's own function and stored nowhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from hmc.api.timeline import FEWEST, MOST, check_compute, custom, may_compute
+from hmc.deps import Database, DatabaseDep, Viewer, ViewerDep, read_day
+from hmc.domain.days import parse_day
+from hmc.errors import HmcError, InvalidInput
+from hmc.forecast.service import PATHS
+from hmc.framework.service import framework, list_commissions, resolve_as_of
+from hmc.timeline.service import StoredRun, Versions, compute, stored, versions
+from hmc.web import i18n
+from hmc.web.render import frame, page
+from hmc.web.rounds import SHOWN_AGAIN, Lang, Problem, Short, commission_of, member_names, whole
+
+router = APIRouter(include_in_schema=False)
+BAND, MIDDLE, PAST, RULE = "#9ec3e0", "#1f5f8b", "#5b6573", "#b3261e"
+AREAS = ["#1f5f8b", "#b07d00", "#2e7d4f", "#8e3b8e", "#a12a1f", "#546e7a"]
+
+
+@dataclass(frozen=True)
+class Custom:
+    """The custom scenario's form as typed, and what it gave (or why it gave nothing)."""
+
+    phase: str
+    by: dict[str, str]  # area → conditions, date or gate
+    dates: dict[str, str]  # area → YYYY-MM-DD as typed
+    result: dict[str, Any] | None = None
+    problem: str = ""
+
+
+def address(commission_id: str, as_of: date | None, lang: str) -> str:
+    """The timeline page of ``commission_id`` for ``as_of``, in ``lang``.
+
+    >>> address("hmc-iraq-2024", date(2024, 1, 27), "ar"), address("x y", None, "en")
+    ('/commissions/hmc-iraq-2024/timeline?as_of=2024-01-27&lang=ar', '/commissions/x%20y/timeline')
+    """
+    params = {"as_of": as_of.isoformat() if as_of else "", "lang": lang}
+    query = urlencode({k: v for k, v in params.items() if v and v != i18n.DEFAULT})
+    path = f"/commissions/{quote(commission_id, safe='')}/timeline"
+    return f"{path}?{query}" if query else path
+
+
+def changed(run: StoredRun, now: Versions) -> list[str]:
+    """What changed since ``run`` was computed: the keys of the labels that say so."""
+    made = run.made_from
+    return [
+        key
+        for key, before, after in (
+            ("changed_framework", made.framework, now.framework),
+            ("changed_evidence", made.data, now.data),
+            ("changed_signatures", made.assessment, now.assessment),
+        )
+        if before != after
+    ]
+
+
+def weeks(start: date, before: int) -> list[str]:
+    """The Mondays of the ``before`` weeks ending where ``start`` begins, oldest first.
+
+    >>> weeks(date(2024, 1, 22), 2)
+    ['2024-01-08', '2024-01-15']
+    """
+    return [(start - timedelta(weeks=before - i)).isoformat() for i in range(before)]
+
+
+def fan_chart(
+    track: dict[str, Any], start: date, threshold: float | None, lang: str
+) -> dict[str, Any] | None:
+    """History, then the P10–P90 band and the P50 line (None: neither history nor forecast)."""
+    past = [
+        {"week": w, "value": v}
+        for w, v in zip(weeks(start, len(track["history"])), track["history"], strict=True)
+        if v is not None
+    ]
+    ahead = [
+        {"week": (start + timedelta(weeks=i)).isoformat(), "low": lo, "mid": mid, "high": hi}
+        for i, (lo, mid, hi) in enumerate(
+            zip(track["p10"], track["p50"], track["p90"], strict=True)
+        )
+        if mid is not None
+    ]
+    if not past and not ahead:
+        return None
+    x = {"field": "week", "type": "temporal", "title": None, "axis": {"format": "%b %Y"}}
+    tip = [
+        {"field": "week", "type": "temporal", "title": i18n.translate(lang, "week_of")},
+        {"field": "low", "type": "quantitative", "title": "P10", "format": ".1f"},
+        {"field": "mid", "type": "quantitative", "title": "P50", "format": ".1f"},
+        {"field": "high", "type": "quantitative", "title": "P90", "format": ".1f"},
+    ]
+    layers: list[dict[str, Any]] = [
+        {
+            "data": {"values": ahead},
+            "mark": {"type": "area", "color": BAND, "opacity": 0.6},
+            "encoding": {
+                "x": x,
+                "y": {"field": "low", "type": "quantitative", "title": None},
+                "y2": {"field": "high"},
+                "tooltip": tip,
+            },
+        },
+        {
+            "data": {"values": ahead},
+            "mark": {"type": "line", "color": MIDDLE},
+            "encoding": {"x": x, "y": {"field": "mid", "type": "quantitative"}},
+        },
+        {
+            "data": {"values": past},
+            "mark": {"type": "line", "color": PAST, "point": {"size": 12, "color": PAST}},
+            "encoding": {"x": x, "y": {"field": "value", "type": "quantitative"}},
+        },
+    ]
+    if threshold is not None:
+        layers.append(
+            {
+                "mark": {"type": "rule", "color": RULE, "strokeDash": [4, 3]},
+                "encoding": {"y": {"datum": threshold}},
+            }
+        )
+    return _chart(layers, 110)
+
+
+def probability_chart(rows: list[dict[str, Any]], areas: dict[str, str]) -> dict[str, Any]:
+    """The chance a phase has begun by each date, a line per area."""
+    points = [
+        {"day": day, "area": areas.get(row["area"], row["area"]), "p": p}
+        for row in rows
+        for day, p in row["probability_by"].items()
+    ]
+    names = sorted({p["area"] for p in points})
+    return _chart(
+        [
+            {
+                "data": {"values": points},
+                "mark": {"type": "line", "interpolate": "step-after"},
+                "encoding": {
+                    "x": {"field": "day", "type": "temporal", "title": None},
+                    "y": {
+                        "field": "p",
+                        "type": "quantitative",
+                        "title": None,
+                        "scale": {"domain": [0, 1]},
+                        "axis": {"format": ".0%"},
+                    },
+                    "color": {
+                        "field": "area",
+                        "type": "nominal",
+                        "title": None,
+                        "scale": {"domain": names, "range": AREAS[: len(names)] or AREAS},
+                        "legend": {"orient": "bottom"},
+                    },
+                    "tooltip": [
+                        {"field": "area", "type": "nominal", "title": None},
+                        {"field": "day", "type": "temporal", "title": None},
+                        {"field": "p", "type": "quantitative", "title": None, "format": ".0%"},
+                    ],
+                },
+            }
+        ],
+        150,
+    )
+
+
+def _chart(layers: list[dict[str, Any]], height: int) -> dict[str, Any]:
+    return {
+        "width": 380,
+        "height": height,
+        "layer": layers,
+        "config": {
+            "view": {"stroke": None},
+            "axis": {"labelFontSize": 10, "grid": True, "gridOpacity": 0.4, "domain": False},
+            "background": None,
+        },
+    }
+
+
+def comparison(scenarios: list[dict[str, Any]]) -> list[tuple[str, str, list[Any]]]:
+    """Per (phase, area) of the first scenario: each scenario's row for it (None: none)."""
+    found = [{(r["phase"], r["area"]): r for r in s["timeline"]} for s in scenarios]
+    first = scenarios[0]["timeline"] if scenarios else []
+    return [(r["phase"], r["area"], [f.get((r["phase"], r["area"])) for f in found]) for r in first]
+
+
+def _custom(
+    database: Database, commission_id: str, as_of: date | None, phase: str, asked: dict[str, str]
+) -> Custom:
+    """The custom scenario asked for in the page's query (``by-AREA``, ``date-AREA``)."""
+    by = {k[3:]: v for k, v in asked.items() if k.startswith("by-") and v}
+    dates = {k[5:]: v for k, v in asked.items() if k.startswith("date-")}
+    try:
+        with database.read() as session:
+            result = custom(
+                session,
+                commission_id=commission_id,
+                as_of=as_of,
+                phase=phase,
+                by=[f"{a}:{r}" for a, r in by.items()],
+                dates=[f"{a}:{dates[a]}" for a, r in by.items() if r == "date" and dates.get(a)],
+            )
+    except HmcError as exc:
+        if exc.status not in (*SHOWN_AGAIN, 404):
+            raise
+        return Custom(phase, by, dates, problem=exc.message)
+    return Custom(phase, by, dates, result["scenarios"][0])
+
+
+def show(
+    database: Database,
+    viewer: Viewer,
+    commission_id: str,
+    as_of: date | None,
+    lang: str | None,
+    asked: dict[str, str] | None = None,
+    problem: Problem | None = None,
+) -> HTMLResponse:
+    """The timeline page as stored for ``as_of``, with the custom scenario ``asked``, if any."""
+    with database.read() as session:
+        commissions = list_commissions(session)
+        commission = commission_of(commissions, commission_id)
+        current = framework(session, commission_id=commission_id)
+        day = resolve_as_of(current.commission, as_of)
+        run = stored(session, commission_id=commission_id, as_of=day)
+        now = versions(session, current)
+        names = member_names(session)
+    base = frame(lang, as_of.isoformat() if as_of else None, commissions, viewer)
+    phase = (asked or {}).get("phase", "")
+    chosen = _custom(database, commission_id, as_of, phase, asked or {}) if phase else None
+    result = run.result if run else {"scenarios": [], "tracks": [], "sensitivity": []}
+    start = date.fromisoformat(result["start"]) if run else day
+    areas = {a.key: a.name for a in current.areas}
+    thresholds = {i.key: i.threshold for i in current.indicators}
+    configured = result["scenarios"][0]["timeline"] if result["scenarios"] else []
+    return page(
+        "timeline.html",
+        problem.status if problem else (422 if chosen and chosen.problem else 200),
+        base,
+        current=commission_id,
+        switch=address(commission_id, as_of, base["other_lang"]),
+        commission=commission,
+        framework=current,
+        as_of=day,
+        run=run,
+        changed=changed(run, now) if run and not run.current else [],
+        computed_by=names.get(run.computed_by, run.computed_by) if run else "",
+        may_compute=may_compute(viewer.actor, commission_id),
+        problem=problem,
+        paths=PATHS,
+        fewest=FEWEST,
+        most=MOST,
+        phases={p.key: p.name for p in current.phases},
+        areas=areas,
+        indicators={i.key: i.name for i in current.indicators},
+        fans=[
+            (t, fan_chart(t, start, thresholds.get(t["indicator"]), base["lang"]))
+            for t in result["tracks"]
+        ],
+        curves=[
+            (p.key, probability_chart([r for r in configured if r["phase"] == p.key], areas))
+            for p in current.phases
+            if any(r["phase"] == p.key for r in configured)
+        ],
+        scenarios=result["scenarios"],
+        compared=comparison(result["scenarios"]),
+        configured=configured,
+        sensitivity=result["sensitivity"],
+        custom=chosen,
+    )
+
+
+@router.api_route(
+    "/commissions/{commission_id}/timeline", methods=["GET", "HEAD"], response_class=HTMLResponse
+)
+def timeline_page(
+    commission_id: str,
+    request: Request,
+    database: DatabaseDep,
+    viewer: ViewerDep,
+    as_of: str | None = None,
+    lang: str | None = None,
+) -> HTMLResponse:
+    """The stored timeline for the date, and a custom scenario when one is asked for."""
+    text = (as_of or "").strip()
+    day = read_day(text) if text else None
+    asked = {k: v.strip() for k, v in request.query_params.items() if k != "as_of"}
+    return show(database, viewer, commission_id, day, lang, asked)
+
+
+@router.post("/commissions/{commission_id}/timeline", response_class=HTMLResponse)
+def compute_form(
+    commission_id: str,
+    database: DatabaseDep,
+    viewer: ViewerDep,
+    as_of: Short = "",
+    paths: Short = "",
+    lang: Lang = None,
+) -> Response:
+    """Compute and store a run (a co-chair, member or analyst); back to the page."""
+    check_compute(viewer.actor, commission_id)
+    day: date | None = None
+    try:
+        try:
+            day = parse_day(as_of.strip()) if as_of.strip() else None
+        except ValueError as exc:
+            raise InvalidInput(str(exc), field="as_of") from None
+        count = whole(paths, "paths") or PATHS
+        if not FEWEST <= count <= MOST:
+            raise InvalidInput(f"paths must be from {FEWEST} to {MOST}", field="paths")
+        with database.write() as session:
+            compute(
+                session, commission_id=commission_id, as_of=day, actor=viewer.actor, paths=count
+            )
+    except HmcError as exc:
+        if exc.status not in SHOWN_AGAIN:
+            raise
+        problem = Problem(exc.status, "not_computed", exc.message)
+        return show(database, viewer, commission_id, day, lang, problem=problem)
+    return RedirectResponse(address(commission_id, day, i18n.language(lang)), status_code=303)
