@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import scoringrules as sr
 
-from hmc.forecast.models import MODELS, Array, run
+from hmc.forecast.models import MODELS, Array, run_all
 
 HORIZONS = 12
 MIN_HISTORY = 52  # weeks before the first origin
@@ -116,7 +116,7 @@ def backtest(
     at = origins(values.size, step=step)
     for origin in at:
         history = values[:origin]
-        made = {model: run(model, history, horizons, paths, rng) for model in MODELS}
+        made = run_all(history, horizons, paths, rng)
         pick = choose({m: records[m] for m in MODELS}, origin)
         chosen[pick] = chosen.get(pick, 0) + 1
         for model, drawn in made.items():
@@ -155,7 +155,6 @@ def select(history: Array, *, seed: int = 0) -> str:
     rng = np.random.default_rng(seed)
     records = {model: _new() for model in MODELS}
     for origin in origins(recent.size, step=4):
-        for model in MODELS:
-            drawn = run(model, recent[:origin], HORIZONS, 200, rng)
+        for model, drawn in run_all(recent[:origin], HORIZONS, 200, rng).items():
             _score(records[model], drawn, origin, recent, HORIZONS)
     return choose(records, recent.size)

@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel, ETSResults
+from threadpoolctl import threadpool_limits
 
 Array = npt.NDArray[np.float64]
 Model = Callable[[Array, int, int, np.random.Generator], Array]
@@ -62,7 +63,8 @@ def _fit(history: Array) -> tuple[Array, ETSResults] | None:
     y = np.sqrt(history[-FIT_WEEKS:])
     if y.size < MIN_FIT or np.ptp(y) == 0.0:
         return None
-    with warnings.catch_warnings():
+    # one thread: the optimiser's small linear algebra only loses time to thread hand-offs
+    with warnings.catch_warnings(), threadpool_limits(1):
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
         return y, ETSModel(y, error="add", trend="add", damped_trend=True).fit(disp=False)
@@ -126,6 +128,18 @@ def run(name: str, history: Array, horizon: int, paths: int, rng: np.random.Gene
     """Paths ``(paths, horizon)`` from model ``name`` (one of :data:`MODELS`)."""
     if name == "pooled":
         share = -(-paths // len(POOLED))
-        parts = [run(part, history, horizon, share, rng) for part in POOLED]
-        return np.concatenate(parts)[:paths]
+        return _pool({part: run(part, history, horizon, share, rng) for part in POOLED}, paths)
     return {**BASELINES, **FITTED}[name](history, horizon, paths, rng)
+
+
+def run_all(history: Array, horizon: int, paths: int, rng: np.random.Generator) -> dict[str, Array]:
+    """Paths from every model; "pooled" from the others' (each fitted once)."""
+    made = {
+        name: model(history, horizon, paths, rng) for name, model in {**BASELINES, **FITTED}.items()
+    }
+    return {**made, "pooled": _pool(made, paths)}
+
+
+def _pool(made: dict[str, Array], paths: int) -> Array:
+    share = -(-paths // len(POOLED))
+    return np.concatenate([made[part][:share] for part in POOLED])[:paths]
