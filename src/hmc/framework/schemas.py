@@ -164,6 +164,24 @@ class PhaseConfig(Section):
     default_gate: GateConfig | None = None
 
 
+class CategoryConfig(Section):
+    """A category of events, the rules that give it to each source's events (see
+    :mod:`hmc.evidence.categories`), and the categories whose events may be the same events."""
+
+    id: Ident
+    name: Name
+    description: Text = ""
+    compatible: list[Ident] = Field(default_factory=list)
+    rules: list[dict[Key, Name | list[Name]]] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _sources(self) -> CategoryConfig:
+        for rule in self.rules:
+            if not isinstance(rule.get("source"), str):
+                raise ValueError('each rule names its "source" (a source key, e.g. "ucdp-ged")')
+        return self
+
+
 class CommissionConfig(Section):
     commission: CommissionSection
     factor: list[FactorConfig] = Field(min_length=1)
@@ -171,6 +189,7 @@ class CommissionConfig(Section):
     area: list[AreaConfig] = Field(min_length=1)
     indicator: list[IndicatorConfig] = Field(min_length=1)
     phase: list[PhaseConfig] = Field(min_length=1)
+    category: list[CategoryConfig] = Field(default_factory=list)
 
 
 class CommissionSummary(BaseModel):
