@@ -75,6 +75,7 @@ class Gazetteer:
             for city in entry.cities:
                 self._add(self._cities, city, entry.id, file=file)
         self._cache: dict[tuple[str, bool], str | None] = {}
+        self._spelt: dict[str, str | None] = {}
 
     def _add(self, keys: dict[str, str], spelling: str, slug: str, *, file: str) -> None:
         key = self._fold(spelling)
@@ -93,6 +94,13 @@ class Gazetteer:
 
     def governorate(self, name: str) -> str | None:
         """The slug of the governorate ``name`` spells, or None."""
+        try:
+            return self._spelt[name]
+        except KeyError:
+            found = self._spelt[name] = self._governorate(name)
+            return found
+
+    def _governorate(self, name: str) -> str | None:
         key = self._fold(name)
         found = self._keys.get(key)
         for suffix in _SUFFIXES:

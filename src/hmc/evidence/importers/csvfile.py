@@ -28,7 +28,7 @@ from typing import BinaryIO, NoReturn, Protocol
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from hmc.domain.days import day_problem, parse_day
+from hmc.domain.days import EARLIEST, LATEST, day_problem, parse_day
 from hmc.errors import EvidenceError
 
 MAX_ROW = 1 << 20
@@ -214,6 +214,12 @@ class Record:
 
     def parse_date(self, field: str) -> date:
         """The cell as a date, YYYY-MM-DD, within the dates hmc works with."""
+        text = self._values[self._columns[field]]
+        if len(text) == 10 and text.isascii() and text[4] == text[7] == "-":
+            with contextlib.suppress(ValueError):  # else the full check below says why
+                day = date.fromisoformat(text)
+                if EARLIEST <= day <= LATEST:
+                    return day
         try:
             return parse_day(self.digits(field, "dates"))
         except ValueError as exc:  # says what is wrong: the form or the range
@@ -235,6 +241,9 @@ class Record:
 
     def parse_int(self, field: str) -> int:
         """The cell as a whole number from 0 to MAX_NUMBER."""
+        text = self._values[self._columns[field]]
+        if 0 < len(text) <= MAX_DIGITS and text.isascii() and text.isdigit():
+            return int(text)
         text = self.digits(field)
         if not _WHOLE.fullmatch(text):
             self.fail(field, f'"{self.shown(field)}" is not a whole number of zero or more')
@@ -256,6 +265,9 @@ class Record:
 
     def parse_coordinate(self, field: str, limit: float) -> float | None:
         """The cell as a decimal number from -``limit`` to ``limit``, or None when empty."""
+        text = self._values[self._columns[field]]
+        if text.isascii() and _DECIMAL.fullmatch(text) and -limit <= float(text) <= limit:
+            return float(text)
         text = self.digits(field)
         if not text:
             return None
@@ -268,7 +280,7 @@ class Record:
 
     def parse_optional_int(self, field: str) -> int | None:
         """The cell as a whole number, or None when empty."""
-        return self.parse_int(field) if self.text(field) else None
+        return self.parse_int(field) if self._values[self._columns[field]].strip() else None
 
 
 class Header:

@@ -67,26 +67,23 @@ def start(table: Table, out: Rows) -> RowReader:
     table.require(*COLUMNS)
 
     def read(record: Record) -> None:
-        key = record.text("id")
+        (key, violence, dyad, side_a, side_b, article, place, adm_1) = (
+            record.text(c) for c in COLUMNS[:8]
+        )
+        country, date_prec = record.text("country"), record.text("date_prec")
         if not key or len(key) > MAX_KEY:
             record.fail("id", f"must be 1 to {MAX_KEY} characters")
-        violence = record.text("type_of_violence")
         if violence not in VIOLENCE:
             record.fail(
                 "type_of_violence", f'"{record.shown("type_of_violence")}" is not 1, 2 or 3'
             )
-        precision = PRECISION.get(record.text("date_prec"))
+        precision = PRECISION.get(date_prec)
         if precision is None:
             record.fail("date_prec", f'"{record.shown("date_prec")}" is not 1 to 5')
-        side_a, side_b = record.text("side_a")[:MAX_TEXT], record.text("side_b")[:MAX_TEXT]
-        country = record.text("country")
+        side_a, side_b = side_a[:MAX_TEXT], side_b[:MAX_TEXT]
         gazetteer = gazetteer_of(country) if country else None
-        facets = {
-            "type_of_violence": violence,
-            "side_a": side_a,
-            "side_b": side_b,
-            "dyad_name": record.text("dyad_name"),
-        }
+        facets = {"type_of_violence": violence, "side_a": side_a, "side_b": side_b,
+                  "dyad_name": dyad}  # fmt: skip
         low, best, high = (record.parse_optional_int(f) for f in ("low", "best", "high"))
         out.event(
             new_event(
@@ -98,14 +95,14 @@ def start(table: Table, out: Rows) -> RowReader:
                 actor1=side_a,
                 actor2=side_b,
                 country=country[:64],
-                governorate=gazetteer.governorate(record.text("adm_1")) if gazetteer else None,
-                location=record.text("where_coordinates")[:200],
+                governorate=gazetteer.governorate(adm_1) if gazetteer else None,
+                location=place[:200],
                 latitude=record.parse_coordinate("latitude", 90),
                 longitude=record.parse_coordinate("longitude", 180),
                 deaths=best,
                 deaths_low=low,
                 deaths_high=high,
-                description=record.text("source_article"),
+                description=article,
             )
         )
 
