@@ -386,27 +386,27 @@ class CsvFile(Header):
             skipped.add(at)
             return "skip"
 
-        reader = pa_csv.open_csv(
-            self._stream,
-            read_options=pa_csv.ReadOptions(
-                column_names=names, block_size=MAX_ROW, use_threads=False
-            ),
-            parse_options=pa_csv.ParseOptions(
-                delimiter=self._delimiter,
-                quote_char='"' if self._quoted else False,
-                newlines_in_values=self._quoted,
-                invalid_row_handler=invalid,
-            ),
-            convert_options=pa_csv.ConvertOptions(
-                column_types={c: pa.string() for c in wanted},
-                include_columns=wanted,
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
         row = self._first
         empty = True
         try:
+            reader = pa_csv.open_csv(
+                self._stream,
+                read_options=pa_csv.ReadOptions(
+                    column_names=names, block_size=MAX_ROW, use_threads=False
+                ),
+                parse_options=pa_csv.ParseOptions(
+                    delimiter=self._delimiter,
+                    quote_char='"' if self._quoted else False,
+                    newlines_in_values=self._quoted,
+                    invalid_row_handler=invalid,
+                ),
+                convert_options=pa_csv.ConvertOptions(
+                    column_types={c: pa.string() for c in wanted},
+                    include_columns=wanted,
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
             for batch in reader:
                 for values in zip(*(batch.column(c).to_pylist() for c in wanted), strict=True):
                     while row in skipped:
