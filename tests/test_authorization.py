@@ -93,6 +93,15 @@ def reads(who: Who, state: str) -> str:
     return "ok"
 
 
+def recorders(who: Who, state: str) -> str:
+    """A party's account of an event: its co-chairs, members and analysts."""
+    return "ok" if who.role in DRAFTERS else "forbidden"
+
+
+def anyone_but_observers(outcome: str) -> Callable[[Who, str], str]:
+    return lambda who, state: outcome if who.role in DRAFTERS else "forbidden"
+
+
 def divergence(who: Who, state: str) -> str:
     return "refused" if state == "drafting" else "ok"
 
@@ -121,6 +130,14 @@ RULES: dict[tuple[str, str], Callable[[Who, str], str]] = {
     ("GET", "/api/audit"): reads,
     ("GET", "/api/audit/head"): reads,
     ("GET", "/api/audit/verify"): reads,
+    ("GET", "/api/sources"): reads,
+    ("GET", "/api/events"): reads,
+    ("GET", "/api/events/{event_id}"): reads,
+    ("PUT", "/api/events/{event_id}/account"): recorders,
+    ("POST", "/api/links/{link_id}/undo"): anyone_but_observers("missing"),
+    ("GET", "/evidence"): reads,
+    ("GET", "/events/{event_id}"): reads,
+    ("POST", "/events/{event_id}/account"): recorders,
     ("GET", "/openapi.json"): reads,
     ("GET", "/docs"): reads,
     ("GET", "/"): reads,
@@ -270,6 +287,8 @@ def request(client: TestClient, csrf: str, method: str, path: str, ids: tuple[in
         round_id=round_id,
         item_id=item_id,
         token_id=999999,
+        event_id=1,
+        link_id=999999,
         name="docs.js",
     )
     headers = {"X-CSRF-Token": csrf} if csrf else {}
@@ -286,6 +305,7 @@ def request(client: TestClient, csrf: str, method: str, path: str, ids: tuple[in
                 "version": 1,
             },
             "/api/items/{item_id}/joint": {"level": 4, "disputed": False, "note": "", "version": 1},
+            "/api/events/{event_id}/account": {"category": "attack", "text": "matrix"},
         }.get(path)
         return client.request(method, url, json=body, headers=headers)
     form = {
@@ -298,6 +318,7 @@ def request(client: TestClient, csrf: str, method: str, path: str, ids: tuple[in
             "version": "1",
         },
         "/items/{item_id}/joint": {"round": str(round_id), "choice": "4", "version": "1"},
+        "/events/{event_id}/account": {"category": "attack", "text": "matrix"},
     }.get(path, {})
     if method == "GET":
         return client.get(url)

@@ -16,7 +16,7 @@ from hmc.deps import Database, DatabaseDep, Viewer, ViewerDep, read_day, signed_
 from hmc.framework.service import list_commissions
 from hmc.settings import get_settings
 from hmc.timeline.status import status
-from hmc.web import auth, divergence, rounds, trail, view
+from hmc.web import auth, divergence, evidence, rounds, trail, view
 from hmc.web.render import frame, page
 
 STATIC = Path(__file__).parent / "static"
@@ -115,6 +115,13 @@ def install(app: FastAPI) -> None:
     """
     app.include_router(public)
     app.include_router(auth.public)
-    for pages in (router, auth.router, rounds.router, divergence.router, trail.router):
+    for pages in (
+        router,
+        auth.router,
+        rounds.router,
+        divergence.router,
+        trail.router,
+        evidence.router,
+    ):
         app.include_router(pages, dependencies=[Depends(signed_in)])
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
