@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
 from hmc.accounts import Actor
@@ -62,7 +62,7 @@ def _near(a: _Report, b: _Report, km: float) -> float | bool | None:
     return None if same and a.place and fold(a.place) == fold(b.place) else False
 
 
-def _reports(session: Session, *conditions: object) -> list[_Report]:
+def _reports(session: Session, *conditions: ColumnElement[bool]) -> list[_Report]:
     columns = (
         Event.id,
         Event.occurred_on,

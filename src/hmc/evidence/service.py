@@ -32,7 +32,9 @@ from hmc.evidence.bulk import BulkWriter
 from hmc.evidence.categories import Categories
 from hmc.evidence.importers import (
     FORMATS,
+    EventRow,
     Format,
+    ObservationRow,
     Rows,
     SourceInfo,
     detect,
@@ -148,8 +150,8 @@ def _import(
     with _Rejected(path, on_error) as rejected, open_binary(path) as stream:
         where = _position(stream)
 
-        def flush(events: list[object], observations: list[object]) -> None:
-            writer.write(events, observations)  # type: ignore[arg-type]
+        def flush(events: list[EventRow], observations: list[ObservationRow]) -> None:
+            writer.write(events, observations)
             if progress is not None:
                 progress(min(where(), size), size)
 

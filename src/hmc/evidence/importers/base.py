@@ -169,7 +169,7 @@ class Rows:
                 self._dates(obs["period_start"], obs["period_end"])
                 self._observations.append(obs)
             else:
-                event: EventRow = found  # type: ignore[assignment]
+                event: EventRow = found
                 self._dates(event["occurred_on"], event["occurred_on"])
                 self._events.append(event)
         self._row.clear()
