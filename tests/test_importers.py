@@ -582,3 +582,29 @@ def test_a_column_named_twice_is_refused() -> None:
     # unnamed columns (trailing commas) are never read: they may repeat
     rows = "2004-01-01 00:20,1,IED,Civilian,Baghdad,,\n"
     assert len(parse("sigacts", SIGACT_HEADER.rstrip() + ",,\n" + rows).events) == 1
+
+
+UCDP_CUT = TEST_DATA / "ucdp_ged_syria_2016q1_cut.csv"  # 64 real rows, see its SOURCES.md
+
+
+def test_ucdp_ged_is_detected_and_imported_once(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        report = import_file(session, path=UCDP_CUT, actor=TESTER)
+    assert (report.format, report.rows, report.events_added) == ("ucdp-ged", 64, 64)
+    first = fetch(engine, select(Event.governorate, Event.country).order_by(Event.id).limit(1))
+    assert tuple(first[0]) == ("homs", "Syria")  # "Homs Governorate" through the gazetteer
+    with session_scope(engine) as session:
+        again = import_file(session, path=UCDP_CUT, actor=TESTER)
+    assert again.already_imported and table_sizes(engine) == (64, 0, 1)
+
+
+def test_a_file_in_no_format_names_each_format_tried(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "timeline.csv"
+    path.write_text("Date,Event,Importance\n2003-03-20,Invasion,1\n")
+    with pytest.raises(EvidenceError) as caught, session_scope(engine) as session:
+        import_file(session, path=path, actor=TESTER)
+    message = caught.value.message
+    assert message.startswith("timeline.csv: not in a format hmc knows")
+    assert 'ucdp-ged (no column "id"' in message
+    assert "gdelt (a row of 1 tab-separated fields, not 61)" in message
+    assert table_sizes(engine) == (0, 0, 0)
