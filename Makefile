@@ -47,7 +47,7 @@ typecheck: dev
 	$(VENV)/bin/mypy
 
 bench: dev
-	$(PY) benchmarks/run.py && $(PY) benchmarks/load.py && $(PY) benchmarks/timeline_speed.py
+	$(PY) benchmarks/run.py && $(PY) benchmarks/import_speed.py && $(PY) benchmarks/load.py && $(PY) benchmarks/timeline_speed.py
 
 clean:
 	rm -rf $(VENV) hmc.db .pytest_cache .mypy_cache .ruff_cache

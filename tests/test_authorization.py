@@ -97,6 +97,15 @@ def delegates(who: Who, state: str) -> str:
     return "ok" if who.role in DRAFTERS and who.party is not None else "forbidden"
 
 
+def recorders(who: Who, state: str) -> str:
+    """A party's account of an event: its co-chairs, members and analysts."""
+    return "ok" if who.role in DRAFTERS else "forbidden"
+
+
+def anyone_but_observers(outcome: str) -> Callable[[Who, str], str]:
+    return lambda who, state: outcome if who.role in DRAFTERS else "forbidden"
+
+
 def divergence(who: Who, state: str) -> str:
     return "refused" if state == "drafting" else "ok"
 
@@ -129,6 +138,14 @@ RULES: dict[tuple[str, str], Callable[[Who, str], str]] = {
     ("GET", "/api/audit"): reads,
     ("GET", "/api/audit/head"): reads,
     ("GET", "/api/audit/verify"): reads,
+    ("GET", "/api/sources"): reads,
+    ("GET", "/api/events"): reads,
+    ("GET", "/api/events/{event_id}"): reads,
+    ("PUT", "/api/events/{event_id}/account"): recorders,
+    ("POST", "/api/links/{link_id}/undo"): anyone_but_observers("missing"),
+    ("GET", "/evidence"): reads,
+    ("GET", "/events/{event_id}"): reads,
+    ("POST", "/events/{event_id}/account"): recorders,
     ("GET", "/openapi.json"): reads,
     ("GET", "/docs"): reads,
     ("GET", "/"): reads,
@@ -280,6 +297,8 @@ def request(client: TestClient, csrf: str, method: str, path: str, ids: tuple[in
         round_id=round_id,
         item_id=item_id,
         token_id=999999,
+        event_id=1,
+        link_id=999999,
         name="docs.js",
     )
     headers = {"X-CSRF-Token": csrf} if csrf else {}
@@ -297,6 +316,7 @@ def request(client: TestClient, csrf: str, method: str, path: str, ids: tuple[in
             },
             "/api/items/{item_id}/joint": {"level": 4, "disputed": False, "note": "", "version": 1},
             "/api/commissions/{commission_id}/timeline": {"paths": 100},
+            "/api/events/{event_id}/account": {"category": "attack", "text": "matrix"},
         }.get(path)
         return client.request(method, url, json=body, headers=headers)
     form = {
@@ -310,6 +330,7 @@ def request(client: TestClient, csrf: str, method: str, path: str, ids: tuple[in
         },
         "/items/{item_id}/joint": {"round": str(round_id), "choice": "4", "version": "1"},
         "/commissions/{commission_id}/timeline": {"paths": "100"},
+        "/events/{event_id}/account": {"category": "attack", "text": "matrix"},
     }.get(path, {})
     if method == "GET":
         return client.get(url)

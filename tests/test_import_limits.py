@@ -1,17 +1,17 @@
-"""Imports that cannot run as asked: while another one runs, or too big for the memory.
+"""Imports that cannot run as asked: while another one runs; and files of any size.
 
 A second import into a database waits for the first to end, or says it is busy; on SQLite
-and on a throwaway PostgreSQL server (see postgres.py). A file whose import would not fit
-in the memory available is refused before it is read whole.
+and on a throwaway PostgreSQL server (see postgres.py). A file is streamed: its size does
+not change the memory an import takes, and a row too long to be one is refused.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import gzip
+import subprocess
+import sys
 import threading
 import time
-import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,9 +20,9 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from hmc.accounts import Actor
-from hmc.errors import Busy, EvidenceError
+from hmc.errors import Busy
 from hmc.evidence import service
-from hmc.evidence.importers import FORMATS, Parsed, csvfile
+from hmc.evidence.importers import csvfile
 from hmc.evidence.models import Event, ImportBatch, Observation, Source
 from hmc.evidence.schemas import ImportReport
 from hmc.evidence.service import bundled_files, import_file
@@ -109,7 +109,7 @@ class Waiting:
         self.outcome: list[ImportReport | Exception] = []
         self.thread = threading.Thread(target=self._run, args=(engine, path))
         self.thread.start()
-        assert parsed.acquire(timeout=WAIT), "the second import never parsed its file"
+        assert parsed.acquire(timeout=WAIT), "the second import never read its file"
 
     def _run(self, engine: Engine, path: Path) -> None:
         try:
@@ -132,14 +132,13 @@ def test_a_second_import_waits_for_the_first(
     copy.write_bytes(ESOC.read_bytes() + b"\n")
     first = Holding(database, ESOC)
     parsed = threading.Semaphore(0)
-    esoc = FORMATS["esoc-weekly"]
 
-    def parse_then_say(file: csvfile.CsvFile) -> Parsed:
-        found = esoc.parse(file)
+    def hash_then_say(path: Path, *, text: bool) -> str:
+        found = csvfile.digest(path, text=text)
         parsed.release()
         return found
 
-    monkeypatch.setitem(FORMATS, "esoc-weekly", dataclasses.replace(esoc, parse=parse_then_say))
+    monkeypatch.setattr(service, "digest", hash_then_say)
     same, other = Waiting(database, ESOC, parsed), Waiting(database, copy, parsed)
     time.sleep(0.5)  # both reach the lock the first holds
     assert same.thread.is_alive() and other.thread.is_alive()  # waiting
@@ -183,7 +182,63 @@ def test_a_second_import_that_cannot_wait_says_busy(
     assert (again.batch_id > report.batch_id, again.duplicates) == (True, 30_096)
 
 
-# --- Files too big for the memory available --------------------------------------------
+# --- Files of any size ----------------------------------------------------------------
+
+
+def peak_mib(code: str) -> tuple[int, str]:
+    """The peak memory (MiB) of a fresh Python process running ``code``, and what it printed."""
+    done = subprocess.run(
+        [sys.executable, "-c", code + "\nimport resource; print(resource.getrusage("
+         "resource.RUSAGE_SELF).ru_maxrss // 1024)"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )  # fmt: skip
+    *said, peak = done.stdout.strip().splitlines()
+    return int(peak), "\n".join(said)
+
+
+IMPORT = """
+from pathlib import Path
+from hmc.accounts import Actor
+from hmc.errors import EvidenceError
+from hmc.evidence.service import import_file
+from hmc.storage.engine import get_engine, migrate, session_scope
+engine = get_engine("sqlite:///{db}")
+migrate(engine)
+try:
+    with session_scope(engine) as session:
+        report = import_file(session, path=Path("{path}"), actor=Actor.system("tests"))
+    print(report.events_added)
+except EvidenceError as exc:
+    print(exc.message)
+"""
+
+
+def test_a_one_line_file_of_200_mib_is_refused_in_bounded_memory(tmp_path: Path) -> None:
+    """Once 1.5 GB before it was refused: now read a block at a time, and refused at row 2."""
+    path = tmp_path / "one_line.csv.gz"
+    with gzip.open(path, "wb", compresslevel=1) as out:
+        out.write(SIGACT_HEADER.encode())
+        for _ in range(200):
+            out.write(b"x" * MIB)
+    baseline, _ = peak_mib(IMPORT.format(db=tmp_path / "a.db", path=tmp_path / "none.csv"))
+    peak, said = peak_mib(IMPORT.format(db=tmp_path / "b.db", path=path))
+    assert said == (
+        f"one_line.csv.gz: row 2: not valid CSV (a row longer than {csvfile.MAX_ROW:,} bytes)"
+    )
+    assert peak - baseline < 64  # MiB: a few blocks, never the line
+
+
+def test_a_large_file_imports_in_the_memory_of_a_small_one(tmp_path: Path) -> None:
+    """30 times the rows, about the same memory: rows are written a chunk at a time."""
+    small = sigacts_file(tmp_path / "small.csv", MIB)
+    large = sigacts_file(tmp_path / "large.csv", 30 * MIB)
+    low, said = peak_mib(IMPORT.format(db=tmp_path / "a.db", path=small))
+    high, said_large = peak_mib(IMPORT.format(db=tmp_path / "b.db", path=large))
+    assert (int(said), int(said_large)) == (MIB // len(SIGACT_ROW), 30 * MIB // len(SIGACT_ROW))
+    assert high - low < 64  # MiB
 
 
 def sigacts_file(path: Path, size: int) -> Path:
@@ -192,112 +247,3 @@ def sigacts_file(path: Path, size: int) -> Path:
     text = "".join(SIGACT_ROW.replace("1072916400", f"{n:010d}") for n in range(rows))
     path.write_text(SIGACT_HEADER + text)
     return path
-
-
-def test_sigacts_memory_factor_is_the_measured_one() -> None:
-    """Measured on the bundled file (see sigacts.py): 26.4 bytes per byte of CSV."""
-    assert FORMATS["sigacts"].memory_factor == 27
-    assert all(fmt.memory_factor > 1 for fmt in FORMATS.values())
-
-
-def test_a_file_that_would_not_fit_in_memory_is_refused(
-    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(csvfile, "available_memory", lambda: 64 * MIB)
-    big = sigacts_file(tmp_path / "big.csv", 3 * MIB)
-    size = big.stat().st_size
-    with pytest.raises(EvidenceError) as caught:
-        run(engine, big, "sigacts")
-    assert caught.value.message == (
-        f"big.csv: holds {size:,} bytes, which would take about {size * 27 / MIB:.1f} MiB of "
-        "memory to import (27 bytes per byte of CSV in this format), and 64.0 MiB is "
-        "available (split it into smaller files, or free memory)"
-    )
-    assert caught.value.details == {"file": "big.csv"}
-    with session_scope(engine) as session:
-        assert session.execute(select(func.count()).select_from(ImportBatch)).scalar_one() == 0
-        assert session.execute(select(func.count()).select_from(Source)).scalar_one() == 0
-    # What fits is imported: 2 MiB of CSV needs 54 MiB.
-    fits = sigacts_file(tmp_path / "fits.csv", 2 * MIB)
-    assert run(engine, fits, "sigacts").events_added == 2 * MIB // len(SIGACT_ROW)
-
-
-def test_the_factor_is_the_formats(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The same bytes fit as one format and not as another (ESOC takes 105 a byte)."""
-    monkeypatch.setattr(csvfile, "available_memory", lambda: 100 * MIB)
-    path = tmp_path / "f.csv"
-    path.write_bytes(b"x" * (2 * MIB))
-    assert len(csvfile.read_bytes(path, FORMATS["sigacts"].memory_factor)) == 2 * MIB
-    with pytest.raises(EvidenceError, match=r"about 210\.0 MiB of memory .* 100\.0 MiB is"):
-        csvfile.read_bytes(path, FORMATS["esoc-weekly"].memory_factor)
-
-
-def test_a_plain_file_is_refused_before_it_is_read(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(csvfile, "available_memory", lambda: 16 * MIB)
-    big = tmp_path / "big.csv"
-    big.write_bytes(b"x" * (32 * MIB))
-    tracemalloc.start()
-    try:
-        with pytest.raises(EvidenceError, match=r"^big\.csv: holds 33,554,432 bytes, which"):
-            csvfile.read_bytes(big, 27)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert peak < MIB  # never read
-
-
-def test_a_compressed_file_is_refused_as_it_decompresses(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(csvfile, "available_memory", lambda: 16 * MIB)
-    packed = tmp_path / "big.csv.gz"
-    packed.write_bytes(gzip.compress(SIGACT_HEADER.encode() + b"0" * (64 * MIB)))  # 64 KiB
-    tracemalloc.start()
-    try:
-        with pytest.raises(EvidenceError) as caught:
-            csvfile.read_bytes(packed, 27)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert caught.value.message == (
-        "big.csv.gz: decompresses to at least 1,048,576 bytes, which would take at least "
-        "27.0 MiB of memory to import (27 bytes per byte of CSV in this format), and 16.0 MiB "
-        "is available (split it into smaller files, or free memory)"
-    )
-    assert peak < 8 * MIB  # stopped at the first mebibyte, never inflated whole (64 MiB)
-
-
-def test_available_memory_is_what_linux_says(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    meminfo = tmp_path / "meminfo"
-    meminfo.write_text("MemTotal:       2048 kB\nMemFree:     10 kB\nMemAvailable:     123 kB\n")
-    own = tmp_path / "cgroup"
-    own.write_text("0::/hmc.scope\n")
-    monkeypatch.setattr(csvfile, "MEMINFO", meminfo)
-    monkeypatch.setattr(csvfile, "OWN_CGROUP", own)
-    monkeypatch.setattr(csvfile, "CGROUPS", tmp_path)
-    assert csvfile.available_memory() == 123 * 1024
-    limit = tmp_path / "hmc.scope" / "memory.max"
-    limit.parent.mkdir()
-    limit.write_text("100000\n")  # a container's limit, below what the host has
-    assert csvfile.available_memory() == 100_000
-    limit.write_text("max\n")  # no limit
-    assert csvfile.available_memory() == 123 * 1024
-    meminfo.unlink()  # not Linux: the fixed limit
-    assert csvfile.available_memory() == csvfile.FALLBACK_MEMORY == 4 << 30
-
-
-def test_available_memory_here_is_some() -> None:
-    meminfo = Path("/proc/meminfo")
-    if not meminfo.exists():
-        assert csvfile.available_memory() == csvfile.FALLBACK_MEMORY
-        return
-    total = next(
-        int(line.split()[1]) * 1024
-        for line in meminfo.read_text().splitlines()
-        if line.startswith("MemTotal:")
-    )
-    assert 0 < csvfile.available_memory() <= total

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import gzip
 import shutil
-import tracemalloc
+import tempfile
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,13 @@ from sqlalchemy import Engine, func, select
 
 from hmc.accounts import Actor
 from hmc.errors import EvidenceError
+from hmc.evidence.categories import Categories
 from hmc.evidence.gazetteer import load_gazetteer
-from hmc.evidence.importers import FORMATS, CsvFile, csvfile
+from hmc.evidence.importers import FORMATS, EventRow, ObservationRow, Rows, csvfile
 from hmc.evidence.models import Event, ImportBatch, Observation, Source
 from hmc.evidence.schemas import ImportReport
-from hmc.evidence.service import bundled_files, import_file, list_batches, list_formats
+from hmc.evidence.service import bundled_files, import_file
+from hmc.evidence.views import list_batches, list_formats
 from hmc.storage.engine import get_engine, migrate, session_scope
 
 TESTER = Actor.system("tests")
@@ -156,7 +159,7 @@ def sigact_lines(tmp_path: Path, numbers: list[int], name: str = "sigacts.csv") 
 
 def test_sigacts_repairs_shifted_cells(tmp_path: Path) -> None:
     path = sigact_lines(tmp_path, [2, 3, 33, 60, 17404, 17476, 24853, 108965, 118362])
-    parsed = FORMATS["sigacts"].parse(CsvFile(path.name, path.read_bytes()))
+    parsed = parse_file("sigacts", path)
     assert parsed.skipped == 1  # line 24853 is a page heading
     got = [(e["target"], e["location"], e["governorate"]) for e in parsed.events]
     assert got == [
@@ -200,7 +203,8 @@ def test_musings_ranges_and_pairs(engine: Engine) -> None:
             actor=TESTER,
             progress=lambda *c: calls.append(c),
         )
-    assert calls == [(0, 80), (80, 80)]
+    size = MUSINGS.stat().st_size
+    assert calls == [(0, size), (size, size)]
     assert (report.rows, report.observations_added) == (63, 80)
     incidents = values(engine, "security_incidents")
     isis = values(engine, "isis_incidents")
@@ -297,8 +301,8 @@ def test_missing_column(engine: Engine, tmp_path: Path) -> None:
 
 
 def test_unknown_format_and_missing_file(engine: Engine, tmp_path: Path) -> None:
-    with pytest.raises(EvidenceError, match=r'unknown format "acled".*esoc-weekly.*sigacts'):
-        run(engine, MUSINGS, "acled")
+    with pytest.raises(EvidenceError, match=r'unknown format "acled-csv".*esoc-weekly.*sigacts'):
+        run(engine, MUSINGS, "acled-csv")
     with pytest.raises(EvidenceError, match=r"nope\.csv: no such file"):
         run(engine, tmp_path / "nope.csv", "sigacts")
 
@@ -328,6 +332,12 @@ def test_formats_and_bundled_files() -> None:
         "us-forces-attacks",
         "musings-incidents",
         "ucdp-weekly",
+        "ucdp-candidate",
+        "ucdp-ged",
+        "acled",
+        "geocausal-attacks",
+        "geocausal-airstrikes",
+        "gdelt",
     ]
     bundled = bundled_files()
     assert [format for _, format in bundled] == names[:4]
@@ -351,9 +361,41 @@ MOST = "999,999,999,999,999"  # the largest number a file may hold
 MUSINGS_ROW = "2022-01-01,2022-01-07,week,{},{},,,https://example.org"
 
 
-def parse(format: str, text: str | bytes, name: str = "f.csv") -> Any:
+@dataclass
+class Parsed:
+    """What a file gives, read as an import reads it (checked, then record by record)."""
+
+    events: list[EventRow] = field(default_factory=list)
+    observations: list[ObservationRow] = field(default_factory=list)
+    skipped: int = 0
+
+    def add(self, events: list[EventRow], observations: list[ObservationRow]) -> None:
+        self.events += events
+        self.observations += observations
+
+
+def parse_file(format: str, path: Path) -> Parsed:
+    fmt = FORMATS[format]
+    csvfile.digest(path, text=fmt.text)
+    parsed = Parsed()
+    rows = Rows(fmt.source.key, Categories(), parsed.add)
+    with csvfile.open_binary(path) as stream:
+        table = fmt.table(path.name, stream)
+        read = fmt.start(table, rows)
+        for record in table.records(fmt.reads):
+            read(record)
+            rows.keep(record.row)
+    rows.finish()
+    parsed.skipped = rows.skipped
+    return parsed
+
+
+def parse(format: str, text: str | bytes, name: str = "f.csv") -> Parsed:
     data = text.encode() if isinstance(text, str) else text
-    return FORMATS[format].parse(CsvFile(name, data))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        return parse_file(format, path)
 
 
 @pytest.mark.parametrize(
@@ -525,9 +567,8 @@ def test_a_utf16_file_is_said_to_be_utf16(encoding: str) -> None:
 
 def test_a_utf8_byte_order_mark_is_fine() -> None:
     text = SIGACT_HEADER + "2004-01-01 00:20,1,IED,Civilian,Baghdad\n"
-    file = CsvFile("excel.csv", b"\xef\xbb\xbf" + text.encode())
-    assert file.header[0] == "datetime"
-    assert [e["governorate"] for e in FORMATS["sigacts"].parse(file).events] == ["baghdad"]
+    parsed = parse("sigacts", b"\xef\xbb\xbf" + text.encode(), name="excel.csv")
+    assert [e["governorate"] for e in parsed.events] == ["baghdad"]
 
 
 def test_a_column_named_twice_is_refused() -> None:
@@ -543,29 +584,27 @@ def test_a_column_named_twice_is_refused() -> None:
     assert len(parse("sigacts", SIGACT_HEADER.rstrip() + ",,\n" + rows).events) == 1
 
 
-def test_a_file_larger_than_the_cap_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    assert csvfile.MAX_BYTES == 1 << 30
-    monkeypatch.setattr(csvfile, "MAX_BYTES", 4 << 20)
-    bomb = tmp_path / "bomb.csv.gz"
-    bomb.write_bytes(gzip.compress(SIGACT_HEADER.encode() + b"0" * (64 << 20)))  # 64 KiB
-    tracemalloc.start()
-    try:
-        with pytest.raises(EvidenceError) as caught:
-            csvfile.read_bytes(bomb, 1)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert caught.value.message == (
-        "bomb.csv.gz: decompresses to more than 4,194,304 bytes, the most hmc imports from "
-        "one file (split it into smaller files)"
-    )
-    assert caught.value.details == {"file": "bomb.csv.gz"}
-    assert peak < 16 << 20  # stopped at the cap, never inflated whole (64 MiB)
-    plain = tmp_path / "big.csv"
-    plain.write_bytes(b"x" * ((4 << 20) + 1))
-    with pytest.raises(EvidenceError, match=r"^big\.csv: holds more than 4,194,304 bytes"):
-        csvfile.read_bytes(plain, 1)
-    plain.write_bytes(b"x" * (4 << 20))
-    assert len(csvfile.read_bytes(plain, 1)) == 4 << 20  # the cap itself is fine
+UCDP_CUT = TEST_DATA / "ucdp_ged_syria_2016q1_cut.csv"  # 64 real rows, see its SOURCES.md
+
+
+def test_ucdp_ged_is_detected_and_imported_once(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        report = import_file(session, path=UCDP_CUT, actor=TESTER)
+    assert (report.format, report.rows, report.events_added) == ("ucdp-ged", 64, 64)
+    first = fetch(engine, select(Event.governorate, Event.country).order_by(Event.id).limit(1))
+    assert tuple(first[0]) == ("homs", "Syria")  # "Homs Governorate" through the gazetteer
+    with session_scope(engine) as session:
+        again = import_file(session, path=UCDP_CUT, actor=TESTER)
+    assert again.already_imported and table_sizes(engine) == (64, 0, 1)
+
+
+def test_a_file_in_no_format_names_each_format_tried(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "timeline.csv"
+    path.write_text("Date,Event,Importance\n2003-03-20,Invasion,1\n")
+    with pytest.raises(EvidenceError) as caught, session_scope(engine) as session:
+        import_file(session, path=path, actor=TESTER)
+    message = caught.value.message
+    assert message.startswith("timeline.csv: not in a format hmc knows")
+    assert 'ucdp-ged (no column "id"' in message
+    assert "gdelt (a row of 1 tab-separated fields, not 61)" in message
+    assert table_sizes(engine) == (0, 0, 0)

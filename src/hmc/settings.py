@@ -23,6 +23,13 @@ class Settings(BaseSettings):
     threads: int = Field(default=16, ge=1, le=256)
     """Worker threads of the web server; the database pool holds as many connections."""
 
+    link_days: int = Field(default=1, ge=0, le=30)
+    """Reports of two sources are linked as one event only if their dates are this many days
+    apart at most (0: the same day)."""
+
+    link_km: float = Field(default=10.0, ge=0, le=500)
+    """... and their places at most this many kilometres apart (see docs/evidence.md)."""
+
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
     """How long a sign-in lasts before the member signs in again."""
 

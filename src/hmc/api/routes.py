@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, FastAPI, Query
 from pydantic import BaseModel
 
 import hmc
-from hmc.api import account, assessment, audit, docs, timeline
+from hmc.api import account, assessment, audit, docs, evidence, timeline
 from hmc.deps import AsOfDep, DatabaseDep, signed_in
 from hmc.errors import InvalidInput
 from hmc.framework.schemas import CommissionSummary
@@ -97,7 +97,8 @@ def install(app: FastAPI) -> None:
     Every endpoint but the health check needs a signed-in member or a personal API token.
     """
     app.include_router(public)
-    for protected in (router, account.router, assessment.router, audit.router, timeline.router):
+    protected_routers = (account.router, assessment.router, audit.router, evidence.router)
+    for protected in (router, *protected_routers, timeline.router):
         app.include_router(protected, dependencies=[Depends(signed_in)])
     app.include_router(docs.public)
     app.include_router(docs.router, dependencies=[Depends(signed_in)])

@@ -1,4 +1,6 @@
-"""Commands: init, import, imports, formats, indicators, status, demo, serve (and the groups)."""
+"""Commands: init, import, imports, formats, sources, events, event, indicators, status, demo,
+serve; forecast, timeline, scenario, backtest; and the groups of commands (member, token,
+round, audit, links)."""
 
 from __future__ import annotations
 
@@ -26,12 +28,13 @@ from hmc.cli.base import (
     progress,
     writing,
 )
+from hmc.cli.evidence import event, events, formats, import_one, imports, links, sources
 from hmc.cli.members import member, token
 from hmc.cli.rounds import round_
 from hmc.cli.timeline import register as register_timeline
 from hmc.cli.timeline import timeline
 from hmc.errors import HmcError
-from hmc.evidence.service import bundled_files, import_file, list_batches, list_formats
+from hmc.evidence.service import OnError, bundled_files
 from hmc.exercise import PASSWORD, exercise
 from hmc.framework.records import not_found
 from hmc.framework.service import (
@@ -135,45 +138,39 @@ def init(
 
 @app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="A CSV file (or .csv.gz).")],
+    file: Annotated[Path, typer.Argument(help="A CSV file (.csv.gz, .zip), or a .xlsx sheet.")],
     format: Annotated[
-        str,
-        typer.Option("--format", "-f", help="The file's format; see 'hmc formats'."),
-    ],
+        str | None,
+        typer.Option(
+            "--format", "-f", help="The file's format (default: detected); see 'hmc formats'."
+        ),
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option("--mapping", "-m", help="A mapping file (TOML) for any other CSV or sheet."),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="Record the events under this source key."),
+    ] = None,
+    on_error: Annotated[
+        OnError,
+        typer.Option(
+            "--on-error",
+            help="stop: a bad row imports nothing; skip: good rows are imported and the bad"
+            " ones listed in FILE.rejected.csv.",
+        ),
+    ] = "stop",
 ) -> None:
     """Import evidence from a file, then recompute the indicators it makes stale.
 
-    The same file imported twice adds nothing.
+    The same file imported twice adds nothing; an import stopped midway leaves nothing.
     """
     actor = Actor.system("hmc import")
-    _import(file, format, actor)
+    import_one(file, format=format, mapping=mapping, source=source, on_error=on_error,
+               actor=actor)  # fmt: skip
     for report in _compute(_all_commissions(), actor):
         render.compute_report(console, report)
-
-
-def _import(file: Path, format: str, actor: Actor) -> None:
-    engine = open_database(write=True)
-    with progress() as bar, session_scope(engine) as session:
-        task = bar.add_task(f"importing {escape(file.name)}", total=None)
-
-        def advance(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        report = import_file(session, path=file, format=format, actor=actor, progress=advance)
-    render.import_report(console, report)
-
-
-@app.command()
-def imports() -> None:
-    """List the files imported so far: format, source, what each added, the dates it covers."""
-    with session_scope(open_database(write=False)) as session:
-        render.batches(console, list_batches(session))
-
-
-@app.command()
-def formats() -> None:
-    """List the evidence formats 'hmc import' reads."""
-    render.formats(console, list_formats())
 
 
 @app.command()
@@ -235,7 +232,7 @@ def demo(
     actor = Actor.system("hmc demo")
     reports = _load(shipped_commissions(), actor)
     for path, format in bundled_files():
-        _import(path, format, actor)
+        import_one(path, format=format, mapping=None, source=None, on_error="stop", actor=actor)
     ids = [r.commission_id for r in reports]
     _compute(ids, actor)
     default = get_settings().default_commission
@@ -297,7 +294,9 @@ def _listen(host: str, port: int) -> socket.socket:
     return listening
 
 
-for group in (member, token, round_, audit):
+for command in (imports, formats, sources, events, event):
+    app.command()(command)
+for group in (member, token, round_, audit, links):
     app.add_typer(group)
 register_timeline(app)
 

@@ -8,7 +8,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Column, Table
 
-from hmc.evidence.service import BatchInfo, FormatInfo, ImportReport
+from hmc.evidence.schemas import (
+    BatchInfo,
+    EventDetail,
+    EventRead,
+    FormatInfo,
+    ImportReport,
+    SourceRead,
+)
 from hmc.exercise import Exercise
 from hmc.framework.service import LoadReport
 from hmc.indicators.service import ComputeReport
@@ -36,9 +43,27 @@ def import_report(console: Console, report: ImportReport) -> None:
     console.print(
         f"[green]imported[/] {escape(report.file_name)} as {report.format}: {report.rows:,} rows, "
         f"{report.events_added:,} events, {report.observations_added:,} counts added, "
-        f"{report.duplicates:,} duplicates skipped; covers {report.coverage_start} to "
-        f"{report.coverage_end}"
+        f"{report.duplicates:,} duplicates skipped, {report.events_linked:,} linked to other "
+        f"sources' reports; covers {report.coverage_start} to {report.coverage_end}"
     )
+    if report.rows_rejected:
+        console.print(
+            f"[yellow]{report.rows_rejected:,} bad rows skipped[/]: listed in "
+            f"{escape(report.report or '')}"
+        )
+
+
+def sources(console: Console, infos: Sequence[SourceRead]) -> None:
+    table = Table("source", "name", "family", "reliability", "events", title="Evidence sources")
+    for s in infos:
+        table.add_row(
+            s.key,
+            escape(s.name),
+            s.family,
+            f"{s.reliability} ({s.reliability_means})",
+            f"{s.events:,}",
+        )
+    console.print(table if infos else "no sources yet (see 'hmc import --help')")
 
 
 def batches(console: Console, infos: Sequence[BatchInfo]) -> None:
@@ -65,6 +90,48 @@ def batches(console: Console, infos: Sequence[BatchInfo]) -> None:
             b.imported_at.strftime("%Y-%m-%d %H:%M"),
         )
     console.print(table if infos else "nothing imported yet (see 'hmc import --help')")
+
+
+def events(console: Console, total: int, found: Sequence[EventRead]) -> None:
+    table = Table("id", "date", "source", "grade", "category", "where", "deaths", "actors")
+    for e in found:
+        where = e.governorate or e.location or e.country
+        deaths = "" if e.deaths is None else f"{e.deaths:g}"
+        linked = f" [dim](same as {e.duplicate_of})[/]" if e.duplicate_of else ""
+        table.add_row(
+            f"{e.id}{linked}",
+            e.occurred_on.isoformat(),
+            e.source,
+            e.grade,
+            e.category,
+            escape(where[:40]),
+            deaths,
+            escape(" / ".join(a for a in (e.actor1, e.actor2) if a)[:60]),
+        )
+    console.print(table if found else "no events match")
+    if total > len(found):
+        console.print(f"{len(found):,} of {total:,} events shown (--limit, or --export for all)")
+
+
+def event(console: Console, detail: EventDetail) -> None:
+    e = detail.event
+    console.print(
+        f"[bold]event {e.id}[/] from {e.source} (its id {escape(e.external_key)}), "
+        f"{e.occurred_on} ({e.date_precision}), {e.category}"
+    )
+    place = ", ".join(p for p in (e.location, e.governorate or "", e.country) if p)
+    console.print(f"where: {escape(place) or 'not known'}", highlight=False)
+    console.print(f"grade {e.grade}: source {detail.reliability_means}; {detail.credibility_why}")
+    for link in detail.links:
+        state = f"undone by {link.undone_by}" if link.undone_at else "linked"
+        console.print(
+            f"  link {link.id} ({state}): {link.other_source} {escape(link.other_external_key)}"
+            f" — {escape(link.reason)}"
+        )
+    for account in detail.accounts:
+        console.print(f"  account of {account.party}: {account.category} — {escape(account.text)}")
+    if e.description:
+        console.print(escape(e.description), highlight=False)
 
 
 def formats(console: Console, infos: Sequence[FormatInfo]) -> None:

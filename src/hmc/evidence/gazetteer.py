@@ -1,8 +1,9 @@
 """Gazetteers: a country's governorates, their other spellings and their cities.
 
 The names are data (``hmc/gazetteers/<country>.toml``); this module only folds and matches
-them. Matching folds case, accents, punctuation, hyphens and spaces, and drops a leading
-article listed in the file ("Al-Anbar", "al Anbar" and "ANBAR" are one name).
+them. Matching folds case, accents, punctuation, hyphens and spaces, drops a leading
+article listed in the file ("Al-Anbar", "al Anbar" and "ANBAR" are one name) and, when the
+name is not known with it, a trailing "Governorate" or "Province" ("Aleppo Governorate").
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from hmc.errors import ConfigError, EvidenceError
 _COUNTRY = re.compile(r"[a-z][a-z0-9_-]*")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _ARTICLE_ENDS = " -'`’"
+_SUFFIXES = ("governorate", "province")
 # A truncated city ("Baghd") is resolved only from this many folded characters on.
 MIN_PREFIX = 4
 
@@ -39,6 +41,7 @@ class _File(BaseModel):
 
     country: str
     name: str
+    codes: list[str] = []  # the country's codes in conflict data: FIPS 10-4 (GDELT), ISO
     articles: list[str] = []
     governorate: list[_Entry] = Field(min_length=1)
 
@@ -61,6 +64,7 @@ class Gazetteer:
     def __init__(self, model: _File, *, file: str) -> None:
         self.country = model.country
         self.name = model.name
+        self.codes = tuple(code.upper() for code in model.codes)
         self._articles = tuple(a.lower() for a in model.articles)
         self._names = {entry.id: entry.name for entry in model.governorate}
         self._keys: dict[str, str] = {}
@@ -71,6 +75,7 @@ class Gazetteer:
             for city in entry.cities:
                 self._add(self._cities, city, entry.id, file=file)
         self._cache: dict[tuple[str, bool], str | None] = {}
+        self._spelt: dict[str, str | None] = {}
 
     def _add(self, keys: dict[str, str], spelling: str, slug: str, *, file: str) -> None:
         key = self._fold(spelling)
@@ -89,7 +94,19 @@ class Gazetteer:
 
     def governorate(self, name: str) -> str | None:
         """The slug of the governorate ``name`` spells, or None."""
-        return self._keys.get(self._fold(name))
+        try:
+            return self._spelt[name]
+        except KeyError:
+            found = self._spelt[name] = self._governorate(name)
+            return found
+
+    def _governorate(self, name: str) -> str | None:
+        key = self._fold(name)
+        found = self._keys.get(key)
+        for suffix in _SUFFIXES:
+            if found is None and key.endswith(suffix):
+                found = self._keys.get(key.removesuffix(suffix))
+        return found
 
     def governorate_of_city(self, city: str, *, truncated: bool = False) -> str | None:
         """The governorate of ``city`` (or of a governorate's own name); None if unknown."""
@@ -149,3 +166,20 @@ def load_gazetteer(country: str) -> Gazetteer:
     if model.country != country:
         raise ConfigError(f'gazetteers/{file}: country is "{model.country}", not "{country}"')
     return Gazetteer(model, file=f"gazetteers/{file}")
+
+
+def gazetteers() -> list[Gazetteer]:
+    """Every gazetteer hmc has, one per country."""
+    folder = resources.files("hmc.gazetteers")
+    names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".toml"))
+    return [load_gazetteer(name.removesuffix(".toml")) for name in names]
+
+
+@lru_cache(maxsize=256)
+def gazetteer_of(country: str) -> Gazetteer | None:
+    """The gazetteer of the country ``country`` names (its name, id or a code), or None."""
+    key = fold(country)
+    for gazetteer in gazetteers():
+        if key in (fold(gazetteer.name), gazetteer.country) or country.upper() in gazetteer.codes:
+            return gazetteer
+    return None

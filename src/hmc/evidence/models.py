@@ -1,10 +1,20 @@
-"""Evidence: sources, import batches, events and the counts that sources publish."""
+"""Evidence: sources, import batches, events, their links and accounts, and published counts."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hmc.storage.base import Base
@@ -21,6 +31,8 @@ class Source(Base):
     url: Mapped[str] = mapped_column(Text, default="")
     licence: Mapped[str] = mapped_column(String(200), default="")
     reliability: Mapped[str | None] = mapped_column(String(1))
+    # Sources of one family (UCDP GED and UCDP Candidate) do not corroborate each other.
+    family: Mapped[str] = mapped_column(String(64), default="")
 
 
 class ImportBatch(Base):
@@ -35,6 +47,7 @@ class ImportBatch(Base):
     file_name: Mapped[str] = mapped_column(String(500))
     sha256: Mapped[str] = mapped_column(String(64))
     rows: Mapped[int]
+    rows_rejected: Mapped[int] = mapped_column(Integer, default=0)  # bad rows skipped
     coverage_start: Mapped[date]
     coverage_end: Mapped[date]
     imported_at: Mapped[datetime] = mapped_column(DateTime)
@@ -43,13 +56,21 @@ class ImportBatch(Base):
 
 
 class Event(Base):
-    """One thing that happened, as one source reported it."""
+    """One thing that happened, as one source reported it.
+
+    ``external_key`` is the source's own id of the event; ``date_precision`` says how well
+    its date is known (``day``, ``days``, ``week``, ``month``, ``year``); ``deaths`` is the
+    best estimate of the fatalities, between ``deaths_low`` and ``deaths_high`` where the
+    source gives a range. ``duplicate_of`` is the event it was linked to as the same event
+    reported by another source (see EventLink): a duplicate is not counted twice.
+    """
 
     __tablename__ = "event"
     __table_args__ = (
         UniqueConstraint("source_id", "external_key"),
         Index("ix_event_day", "occurred_on"),
         Index("ix_event_batch", "batch_id"),
+        Index("ix_event_duplicate", "duplicate_of"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,6 +88,59 @@ class Event(Base):
     longitude: Mapped[float | None] = mapped_column(Float)
     deaths: Mapped[float | None] = mapped_column(Float)
     description: Mapped[str] = mapped_column(Text, default="")
+    date_precision: Mapped[str] = mapped_column(String(16), default="day")
+    deaths_low: Mapped[float | None] = mapped_column(Float)
+    deaths_high: Mapped[float | None] = mapped_column(Float)
+    actor1: Mapped[str] = mapped_column(String(300), default="")
+    actor2: Mapped[str] = mapped_column(String(300), default="")
+    country: Mapped[str] = mapped_column(String(64), default="")
+    url: Mapped[str] = mapped_column(Text, default="")
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="SET NULL"))
+
+
+class EventLink(Base):
+    """Two reports of one event by two sources, found by the linking rule; a person may undo it.
+
+    ``event_id`` is the later report (a duplicate while the link stands), ``original_id`` the
+    one it duplicates. An undone link is kept, with who undid it and when.
+    """
+
+    __tablename__ = "event_link"
+    __table_args__ = (
+        UniqueConstraint("event_id", "original_id"),
+        Index("ix_event_link_original", "original_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    original_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    days: Mapped[int]
+    distance_km: Mapped[float | None] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(String(300))
+    linked_at: Mapped[datetime] = mapped_column(DateTime)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+    undone_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class EventAccount(Base):
+    """One party's account of an event: what it says happened, kept beside the other's.
+
+    Recorded by a member of that party, visible to both once recorded. ``category`` and
+    ``deaths`` are what indicators count "by this party's account".
+    """
+
+    __tablename__ = "event_account"
+    __table_args__ = (UniqueConstraint("event_id", "commission_id", "party"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    commission_id: Mapped[str] = mapped_column(ForeignKey("commission.id"))
+    party: Mapped[str] = mapped_column(String(32))
+    category: Mapped[str] = mapped_column(String(64))
+    deaths: Mapped[float | None] = mapped_column(Float)
+    text: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    recorded_by: Mapped[str] = mapped_column(String(200))
 
 
 class Observation(Base):

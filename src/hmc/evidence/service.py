@@ -1,54 +1,58 @@
-"""Importing evidence files: each validated whole, written in the caller's transaction, once.
+"""Importing evidence files: streamed, written in the caller's transaction, once.
 
-A file is one ImportBatch, keyed by its format and the SHA-256 of its (decompressed) bytes:
-importing the same content again adds nothing. Events already known by their source's
-external key and observations already known by their unique key are skipped as duplicates.
+A file is one ImportBatch, keyed by its format and the SHA-256 of its (decompressed) bytes
+(and of the mapping and the source named, where given): importing the same content again
+adds nothing. Rows are read and written a chunk at a time, so memory does not grow with the
+file; the transaction belongs to the caller, so a failure (or the process killed) leaves
+nothing behind. Events already known by their source's id and observations already known
+by their unique key are skipped as duplicates. A bad row stops the import (``on_error``
+``stop``) or is reported and skipped (``skip``): the rows skipped are written, with the
+file, row, field and problem, to a CSV file beside the imported one.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+import tomllib
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, cast
+from typing import Literal, TextIO, cast
 
-from sqlalchemy import Executable, Table, false, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table, false, func, select, update
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from hmc.accounts import Actor
 from hmc.audit import service as audit
 from hmc.errors import Busy, EvidenceError
+from hmc.evidence.bulk import BulkWriter
+from hmc.evidence.categories import Categories
 from hmc.evidence.importers import (
     FORMATS,
-    CsvFile,
     EventRow,
+    Format,
     ObservationRow,
-    Parsed,
+    Rows,
     SourceInfo,
+    detect,
+    digest,
     get_format,
-    observation_key,
-    read_bytes,
+    load_mapping,
+    mapped_format,
+    open_binary,
 )
-from hmc.evidence.models import Event, ImportBatch, Observation, Source
-from hmc.evidence.schemas import BatchInfo, FormatInfo, ImportReport
+from hmc.evidence.linking import link_batch
+from hmc.evidence.models import ImportBatch, Source
+from hmc.evidence.schemas import ImportReport
+from hmc.framework.models import FrameworkVersion
+from hmc.framework.schemas import CommissionConfig
 from hmc.storage.engine import BUSY_TIMEOUT_MS, is_busy
 
-__all__ = [
-    "BatchInfo",
-    "FormatInfo",
-    "ImportReport",
-    "bundled_files",
-    "import_file",
-    "list_batches",
-    "list_formats",
-]
-
 Progress = Callable[[int, int], None]
-CHUNK = 5_000
+OnError = Literal["stop", "skip"]
 IMPORT_LOCK = 0x686D_635F_696D_706F  # PostgreSQL advisory lock key of imports ("hmc_impo")
 # The data files that ship with hmc (see hmc/data/SOURCES.md), in import order.
 BUNDLED = (
@@ -57,48 +61,199 @@ BUNDLED = (
     ("us_forces_attacks_iraq_syria_cumulative_2023_2024.csv", "us-forces-attacks"),
     ("musings_on_iraq_security_incident_counts_2003_2024.csv", "musings-incidents"),
 )
+_PLACEHOLDER = date(1900, 1, 1)  # a batch's coverage until its rows are read
 
 
 def import_file(
     session: Session,
     *,
     path: Path,
-    format: str,
+    format: str | None = None,
+    mapping: Path | None = None,
+    source: str | None = None,
+    on_error: OnError = "stop",
     actor: Actor,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import ``path`` in ``format`` on behalf of ``actor``: all of it or, on a bad row, nothing.
+    """Import ``path`` on behalf of ``actor``: all of it, or what is good of it with ``skip``.
 
-    Imports into one database run one at a time: a second waits for the first to end (then
-    finds the file imported, if it was the same) or, after BUSY_TIMEOUT_MS, raises Busy.
+    ``format`` None: detected from the file's first rows; ``mapping``: a mapping file read
+    instead of a format; ``source``: the key of the source the events are recorded under
+    (default: the format's own). Imports into one database run one at a time: a second
+    waits for the first to end (then finds the file imported, if it was the same) or, after
+    BUSY_TIMEOUT_MS, raises Busy.
     """
-    fmt = get_format(format)
-    data = read_bytes(path, fmt.memory_factor)
-    digest = hashlib.sha256(data).hexdigest()
-    done = _batch(session, fmt.name, digest)
+    fmt, extra = _format(path, format, mapping)
+    info = fmt.source if source is None else _renamed(fmt.source, source)
+    if source is not None:
+        extra += f"\0source:{source}"
+    sha = digest(path, text=fmt.text)
+    if extra:
+        sha = hashlib.sha256(f"{sha}{extra}".encode()).hexdigest()
+    done = _batch(session, fmt.name, sha)
     if done is None:
-        parsed = fmt.parse(CsvFile(path.name, data))
-        start, end = _coverage(parsed, path.name)
         _lock(session, path.name)
-        done = _batch(session, fmt.name, digest)  # imported by the import waited for
-        if done is None:
-            batch = ImportBatch(
-                format=fmt.name,
-                file_name=path.name,
-                sha256=digest,
-                rows=parsed.rows_read,
-                coverage_start=start,
-                coverage_end=end,
-                imported_at=datetime.now(UTC).replace(tzinfo=None),
-                imported_by=str(actor),
-            )
-            return _write(session, batch, fmt.source, parsed, progress, actor)
-    return _report(done, skipped=0, events=0, observations=0, duplicates=0, again=True)
+        done = _batch(session, fmt.name, sha)  # imported by the import waited for
+    if done is not None:
+        return ImportReport.of(done, skipped=0, rejected=0, events=0, observations=0,
+                               duplicates=0, linked=0, again=True)  # fmt: skip
+    return _import(session, path, fmt, info, sha, on_error, actor, progress)
 
 
-def _batch(session: Session, format: str, digest: str) -> ImportBatch | None:
-    """The batch that imported these bytes in this format, if one did."""
-    query = select(ImportBatch).where(ImportBatch.format == format, ImportBatch.sha256 == digest)
+def _format(path: Path, name: str | None, mapping: Path | None) -> tuple[Format, str]:
+    """The format to read ``path`` in, and what else makes its content (a mapping's digest)."""
+    if mapping is not None:
+        if name is not None:
+            raise EvidenceError("give --format or --mapping, not both", option="--mapping")
+        read, sha = load_mapping(mapping)
+        return mapped_format(read, path), f"\0mapping:{sha}"
+    if name is None:
+        return detect(path, FORMATS.values()), ""
+    return get_format(name), ""
+
+
+def _renamed(info: SourceInfo, key: str) -> SourceInfo:
+    if not key or len(key) > 64 or not key.replace("-", "").isalnum() or key != key.lower():
+        raise EvidenceError(
+            f'--source: "{key[:64]}" is not a source key (lowercase letters, digits and "-")',
+            option="--source",
+        )
+    return SourceInfo(key, info.name, info.url, info.licence, info.reliability, info.family)
+
+
+def _import(
+    session: Session,
+    path: Path,
+    fmt: Format,
+    info: SourceInfo,
+    sha: str,
+    on_error: OnError,
+    actor: Actor,
+    progress: Progress | None,
+) -> ImportReport:
+    batch = ImportBatch(
+        format=fmt.name,
+        file_name=path.name,
+        sha256=sha,
+        rows=0,
+        coverage_start=_PLACEHOLDER,
+        coverage_end=_PLACEHOLDER,
+        imported_at=datetime.now(UTC).replace(tzinfo=None),
+        imported_by=str(actor),
+    )
+    batch.source = _upsert_source(session, info)
+    session.add(batch)
+    session.flush()
+    categories = configured_categories(session)
+    writer = BulkWriter(session, batch_id=batch.id, source_id=batch.source.id)
+    size = max(path.stat().st_size, 1)
+    with _Rejected(path, on_error) as rejected, open_binary(path) as stream:
+        where = _position(stream)
+
+        def flush(events: list[EventRow], observations: list[ObservationRow]) -> None:
+            writer.write(events, observations)
+            if progress is not None:
+                progress(min(where(), size), size)
+
+        rows = Rows(info.key, categories, flush)
+        if progress is not None:
+            progress(0, size)
+        table = fmt.table(path.name, stream)
+        read = fmt.start(table, rows)
+        for record in table.records(fmt.reads, rejected.add if on_error == "skip" else None):
+            try:
+                read(record)
+            except EvidenceError as exc:
+                if on_error == "stop" or "row" not in exc.details:
+                    raise
+                rejected.add(exc)
+                rows.drop()
+            else:
+                rows.keep(record.row)
+        rows.finish()
+    writer.close()
+    if rows.start is None or rows.end is None:
+        raise EvidenceError(f"{path.name}: no events or counts in the file", file=path.name)
+    batch.rows, batch.rows_rejected = rows.rows_read, rejected.count
+    batch.coverage_start, batch.coverage_end = rows.start, rows.end
+    linked = link_batch(session, batch=batch, categories=categories)
+    audit.record(
+        session,
+        actor=actor,
+        action="import",
+        object_type="import_batch",
+        object_id=batch.id,
+        after={
+            "format": batch.format,
+            "file": batch.file_name,
+            "sha256": batch.sha256,
+            "events": writer.events,
+            "observations": writer.observations,
+            "rejected": rejected.count,
+            "linked": linked,
+        },
+    )
+    return ImportReport.of(
+        batch,
+        skipped=rows.skipped,
+        rejected=rejected.count,
+        events=writer.events,
+        observations=writer.observations,
+        duplicates=rows.events + rows.observations - writer.events - writer.observations,
+        linked=linked,
+        again=False,
+        report=rejected.path if rejected.count else None,
+    )
+
+
+def _position(stream: object) -> Callable[[], int]:
+    """How far into the file (in its bytes on disk, compressed or not) the reading is."""
+    raw = getattr(stream, "fileobj", None) or getattr(stream, "_fileobj", None) or stream
+    tell = getattr(raw, "tell", None)
+    return (lambda: int(tell())) if callable(tell) else (lambda: 0)
+
+
+class _Rejected:
+    """The report of the bad rows skipped: ``FILE.rejected.csv`` beside the file."""
+
+    def __init__(self, path: Path, on_error: OnError) -> None:
+        self.path = path.with_name(path.name + ".rejected.csv")
+        self._skip = on_error == "skip"
+        self._file: TextIO | None = None
+        self.count = 0
+
+    def __enter__(self) -> _Rejected:
+        return self
+
+    def add(self, error: EvidenceError) -> None:
+        """Write one bad row to the report (opened on the first)."""
+        if self._file is None:
+            try:
+                self._file = self.path.open("w", encoding="utf-8", newline="")
+            except OSError as exc:
+                raise EvidenceError(
+                    f"{self.path}: the report of bad rows cannot be written ({exc.strerror})",
+                    file=str(self.path),
+                ) from None
+            self._writer = csv.writer(self._file)
+            self._writer.writerow(["file", "row", "field", "problem"])
+        details = error.details
+        self._writer.writerow(
+            [details.get("file", ""), details.get("row", ""), details.get("field", ""),
+             error.message]
+        )  # fmt: skip
+        self.count += 1
+
+    def __exit__(self, *exc: object) -> None:
+        if self._file is not None:
+            self._file.close()
+        elif self._skip and self.path.exists():
+            self.path.unlink()  # an old report of this file: no bad row now
+
+
+def _batch(session: Session, format: str, sha: str) -> ImportBatch | None:
+    """The batch that imported this content in this format, if one did."""
+    query = select(ImportBatch).where(ImportBatch.format == format, ImportBatch.sha256 == sha)
     return session.scalars(query).first()
 
 
@@ -128,84 +283,6 @@ def _lock(session: Session, file_name: str) -> None:
         ) from None
 
 
-def _write(
-    session: Session,
-    batch: ImportBatch,
-    source: SourceInfo,
-    parsed: Parsed,
-    progress: Progress | None,
-    actor: Actor,
-) -> ImportReport:
-    """Store ``batch`` with what ``parsed`` holds that is not stored yet, and audit it."""
-    batch.source = _upsert_source(session, source)
-    session.add(batch)
-    session.flush()
-    observations = _new_observations(session, batch.source.id, parsed.observations)
-    ids = {"batch_id": batch.id, "source_id": batch.source.id}
-    writer = _Writer(session, total=len(parsed.events) + len(observations), progress=progress)
-    writer.write(Event, parsed.events, ids)
-    writer.write(Observation, observations, ids)
-    events = _count(session, Event, batch.id)
-    added = _count(session, Observation, batch.id)
-    duplicates = len(parsed.events) + len(parsed.observations) - events - added
-    audit.record(
-        session,
-        actor=actor,
-        action="import",
-        object_type="import_batch",
-        object_id=batch.id,
-        after={
-            "format": batch.format,
-            "file": batch.file_name,
-            "sha256": batch.sha256,
-            "events": events,
-            "observations": added,
-        },
-    )
-    return _report(
-        batch,
-        skipped=parsed.skipped,
-        events=events,
-        observations=added,
-        duplicates=duplicates,
-        again=False,
-    )
-
-
-def _report(
-    batch: ImportBatch,
-    *,
-    skipped: int,
-    events: int,
-    observations: int,
-    duplicates: int,
-    again: bool,
-) -> ImportReport:
-    return ImportReport(
-        batch_id=batch.id,
-        format=batch.format,
-        file_name=batch.file_name,
-        rows=batch.rows,
-        rows_skipped=skipped,
-        events_added=events,
-        observations_added=observations,
-        duplicates=duplicates,
-        coverage_start=batch.coverage_start,
-        coverage_end=batch.coverage_end,
-        already_imported=again,
-    )
-
-
-def _coverage(parsed: Parsed, file_name: str) -> tuple[date, date]:
-    starts = [e["occurred_on"] for e in parsed.events]
-    starts += [o["period_start"] for o in parsed.observations]
-    ends = [e["occurred_on"] for e in parsed.events]
-    ends += [o["period_end"] for o in parsed.observations]
-    if not starts:
-        raise EvidenceError(f"{file_name}: no events or counts in the file", file=file_name)
-    return min(starts), max(ends)
-
-
 def _upsert_source(session: Session, info: SourceInfo) -> Source:
     source = session.scalars(select(Source).where(Source.key == info.key)).first()
     if source is None:
@@ -215,111 +292,36 @@ def _upsert_source(session: Session, info: SourceInfo) -> Source:
     source.url = info.url
     source.licence = info.licence
     source.reliability = info.reliability
+    source.family = info.family or info.key
     session.flush()
     return source
-
-
-def _new_observations(
-    session: Session, source_id: int, rows: Sequence[ObservationRow]
-) -> list[ObservationRow]:
-    """The rows not yet stored. Done here because SQL unique keys let NULL governorates repeat."""
-    series = {row["series"] for row in rows}
-    query = select(
-        Observation.series,
-        Observation.governorate,
-        Observation.period_start,
-        Observation.period_end,
-    ).where(Observation.source_id == source_id, Observation.series.in_(series))
-    known = {(s, g, start, end) for s, g, start, end in session.execute(query)}
-    return [row for row in rows if observation_key(row) not in known]
-
-
-def _count(session: Session, model: type[Event] | type[Observation], batch_id: int) -> int:
-    query = select(func.count()).select_from(model).where(model.batch_id == batch_id)
-    return session.execute(query).scalar_one()
-
-
-class _Writer:
-    """Core inserts in chunks that skip rows conflicting with a unique key, with progress."""
-
-    def __init__(self, session: Session, *, total: int, progress: Progress | None) -> None:
-        self._session = session
-        self._dialect = session.get_bind().dialect.name
-        self._total = total
-        self._done = 0
-        self._progress = progress
-        if progress is not None:
-            progress(0, total)
-
-    def write(
-        self,
-        model: type[Event] | type[Observation],
-        rows: Iterable[EventRow] | Iterable[ObservationRow],
-        ids: dict[str, int],
-    ) -> None:
-        statement = self._statement(cast(Table, model.__table__))
-        chunk: list[dict[str, Any]] = []
-        for row in rows:
-            chunk.append({**row, **ids})
-            if len(chunk) == CHUNK:
-                self._flush(statement, chunk)
-                chunk = []
-        if chunk:
-            self._flush(statement, chunk)
-
-    def _statement(self, table: Table) -> Executable:
-        """INSERT ... ON CONFLICT DO NOTHING in this database's dialect."""
-        if self._dialect == "sqlite":
-            return sqlite.insert(table).on_conflict_do_nothing()
-        if self._dialect == "postgresql":
-            return postgresql.insert(table).on_conflict_do_nothing()
-        raise EvidenceError(f"importing needs SQLite or PostgreSQL, not {self._dialect}")
-
-    def _flush(self, statement: Executable, chunk: list[dict[str, Any]]) -> None:
-        self._session.execute(statement, chunk)
-        self._done += len(chunk)
-        if self._progress is not None:
-            self._progress(self._done, self._total)
-
-
-def list_formats() -> list[FormatInfo]:
-    """The formats ``import_file`` reads, for help texts."""
-    return [
-        FormatInfo(name=fmt.name, description=fmt.description, source_name=fmt.source.name)
-        for fmt in FORMATS.values()
-    ]
-
-
-def list_batches(session: Session) -> list[BatchInfo]:
-    """Every imported file, oldest first, with what it added."""
-    events = dict(
-        session.execute(select(Event.batch_id, func.count()).group_by(Event.batch_id)).all()
-    )
-    counts = select(Observation.batch_id, func.count()).group_by(Observation.batch_id)
-    observations = dict(session.execute(counts).all())
-    batches = session.scalars(
-        select(ImportBatch).options(joinedload(ImportBatch.source)).order_by(ImportBatch.id)
-    )
-    return [
-        BatchInfo(
-            id=batch.id,
-            format=batch.format,
-            file_name=batch.file_name,
-            sha256=batch.sha256,
-            source_key=batch.source.key,
-            source_name=batch.source.name,
-            rows=batch.rows,
-            events=events.get(batch.id, 0),
-            observations=observations.get(batch.id, 0),
-            coverage_start=batch.coverage_start,
-            coverage_end=batch.coverage_end,
-            imported_at=batch.imported_at,
-        )
-        for batch in batches
-    ]
 
 
 def bundled_files() -> list[tuple[Path, str]]:
     """The data files that ship with hmc and their formats, in import order."""
     folder = Path(str(files("hmc") / "data"))
     return [(folder / name, format) for name, format in BUNDLED]
+
+
+def configured_categories(session: Session) -> Categories:
+    """The categories of every loaded commission (its newest configuration), in id order."""
+    newest = (
+        select(FrameworkVersion.commission_id, func.max(FrameworkVersion.number).label("n"))
+        .group_by(FrameworkVersion.commission_id)
+        .subquery()
+    )
+    texts = session.scalars(
+        select(FrameworkVersion.config_text)
+        .join(
+            newest,
+            (newest.c.commission_id == FrameworkVersion.commission_id)
+            & (newest.c.n == FrameworkVersion.number),
+        )
+        .order_by(FrameworkVersion.commission_id)
+    )
+    categories = Categories()
+    for text in texts:
+        for category in CommissionConfig.model_validate(tomllib.loads(text)).category:
+            categories.add(category.id, category.rules)
+            categories.link(category.id, category.compatible)
+    return categories

@@ -53,6 +53,7 @@ _ITEMS = {
     "area": ("area", "id"),
     "indicator": ("indicator", "id"),
     "phase": ("phase", "id"),
+    "category": ("category", "id"),
     "parties": ("party", "id"),
     "levels": ("level", "value"),
 }

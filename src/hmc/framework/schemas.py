@@ -195,6 +195,24 @@ class ScenarioConfig(Section):
         return self
 
 
+class CategoryConfig(Section):
+    """A category of events, the rules that give it to each source's events (see
+    :mod:`hmc.evidence.categories`), and the categories whose events may be the same events."""
+
+    id: Ident
+    name: Name
+    description: Text = ""
+    compatible: list[Ident] = Field(default_factory=list)
+    rules: list[dict[Key, Name | list[Name]]] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _sources(self) -> CategoryConfig:
+        for rule in self.rules:
+            if not isinstance(rule.get("source"), str):
+                raise ValueError('each rule names its "source" (a source key, e.g. "ucdp-ged")')
+        return self
+
+
 class CommissionConfig(Section):
     commission: CommissionSection
     factor: list[FactorConfig] = Field(min_length=1)
@@ -204,6 +222,7 @@ class CommissionConfig(Section):
     phase: list[PhaseConfig] = Field(min_length=1)
     milestone: list[MilestoneConfig] = Field(default_factory=list)
     scenario: list[ScenarioConfig] = Field(default_factory=list)
+    category: list[CategoryConfig] = Field(default_factory=list)
 
 
 class CommissionSummary(BaseModel):

@@ -325,7 +325,10 @@ def _planning(
 def _parsed_planning(
     text: str,
 ) -> tuple[tuple[rec.MilestoneInfo, ...], tuple[rec.ScenarioInfo, ...]]:
-    raw = tomllib.loads(text) if text else {}
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:  # a version from before texts were kept: none planned
+        return (), ()
     milestones = tuple(
         rec.MilestoneInfo(m.indicator, m.area, m.level, m.by, m.slip_chance, m.slip, m.rationale)
         for m in (MilestoneConfig.model_validate(item) for item in raw.get("milestone", []))

@@ -1,34 +1,70 @@
-"""The registry of import formats: one module per format, each with its source and parser."""
+"""The registry of import formats: one module per format, each with its source and reader."""
 
 from __future__ import annotations
 
 from hmc.errors import EvidenceError
-from hmc.evidence.importers import esoc, musings, sigacts, ucdp, us_forces
+from hmc.evidence.importers import (
+    acled,
+    esoc,
+    gdelt,
+    geocausal,
+    musings,
+    sigacts,
+    ucdp_ged,
+    ucdp_weekly,
+    us_forces,
+)
 from hmc.evidence.importers.base import (
+    EVENT_COLUMNS,
     EventRow,
     Format,
     ObservationRow,
-    Parsed,
+    Rows,
     SourceInfo,
+    new_event,
     observation_key,
 )
-from hmc.evidence.importers.csvfile import CsvFile, read_bytes
+from hmc.evidence.importers.csvfile import CsvFile, Record, Table, digest, open_binary
+from hmc.evidence.importers.detect import detect
+from hmc.evidence.importers.mapping import load_mapping, mapped_format
 
+# In the order detection tries them: a format whose header is a superset of another's first.
 FORMATS: dict[str, Format] = {
-    module.FORMAT.name: module.FORMAT for module in (esoc, sigacts, us_forces, musings, ucdp)
+    fmt.name: fmt
+    for fmt in (
+        esoc.FORMAT,
+        sigacts.FORMAT,
+        us_forces.FORMAT,
+        musings.FORMAT,
+        ucdp_weekly.FORMAT,
+        ucdp_ged.CANDIDATE_FORMAT,
+        ucdp_ged.FORMAT,
+        acled.FORMAT,
+        geocausal.ATTACKS_FORMAT,
+        geocausal.AIRSTRIKES_FORMAT,
+        gdelt.FORMAT,
+    )
 }
 
 __all__ = [
+    "EVENT_COLUMNS",
     "FORMATS",
     "CsvFile",
     "EventRow",
     "Format",
     "ObservationRow",
-    "Parsed",
+    "Record",
+    "Rows",
     "SourceInfo",
+    "Table",
+    "detect",
+    "digest",
     "get_format",
+    "load_mapping",
+    "mapped_format",
+    "new_event",
     "observation_key",
-    "read_bytes",
+    "open_binary",
 ]
 
 
@@ -37,7 +73,7 @@ def get_format(name: str) -> Format:
     try:
         return FORMATS[name]
     except KeyError:
-        known = ", ".join(sorted(FORMATS))
+        known = ", ".join(FORMATS)
         raise EvidenceError(
             f'unknown format "{name}" (known formats: {known})', format=name
         ) from None

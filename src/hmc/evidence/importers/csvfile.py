@@ -1,136 +1,162 @@
-"""Reading a CSV file (plain or ``.csv.gz``) whose every error names the file, row and field.
+"""Reading evidence files as a stream: every error names the file, the row and the field.
 
-Rows are numbered as lines of the file: the header is row 1, the first data row is row 2.
-A file is read whole, so it may hold at most :data:`MAX_BYTES` (after decompression), and
-importing it must fit in the memory available (:func:`read_bytes`). It must be UTF-8 text
-(a UTF-8 byte order mark is fine), its dates within the dates hmc works with
-(:mod:`hmc.domain.days`) and its numbers at most :data:`MAX_NUMBER`, every date and number
-written with the digits 0-9 (``int()`` and ``float()`` would read "٣" or "３" as 3, so
-other digits are refused rather than read by some formats and not others).
+A file is read a block at a time, never whole: plain, gzip (``.gz``) or zip (``.zip``, its
+one member) compressed, so the memory an import takes does not grow with the file. Rows are
+numbered as records: the header is row 1, the first data row row 2 (blank lines are not
+counted). A row may hold at most :data:`MAX_ROW` bytes. A text file must be UTF-8 (a byte
+order mark is fine), its dates within the dates hmc works with (:mod:`hmc.domain.days`) and
+its numbers at most :data:`MAX_NUMBER`, every date and number written with the digits 0-9
+(``int()`` and ``float()`` would read "٣" or "３" as 3, so other digits are refused rather
+than read by some formats and not others).
 """
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import gzip
-import io
+import hashlib
 import re
+import zipfile
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import BinaryIO, NoReturn, Protocol
 
-from hmc.domain.days import day_problem, parse_day
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+
+from hmc.domain.days import EARLIEST, LATEST, day_problem, parse_day
 from hmc.errors import EvidenceError
 
-MAX_BYTES = 1 << 30
-"""The most a file may hold, decompressed (1 GiB): it is read whole, then parsed whole."""
-FALLBACK_MEMORY = 4 << 30
-"""The memory an import may use where the system does not say how much is available."""
-MEMINFO = Path("/proc/meminfo")
-OWN_CGROUP = Path("/proc/self/cgroup")
-CGROUPS = Path("/sys/fs/cgroup")
+MAX_ROW = 1 << 20
+"""The most bytes one row may hold (1 MiB): a file is read a block of this size at a time."""
 MAX_DIGITS = 15
 """The most digits a number may have before any decimal point."""
 MAX_NUMBER = 10**MAX_DIGITS - 1
 """The largest number a file may hold: whole numbers up to it are exact as floats (values),
 and sums of a billion of them stay finite."""
-_CHUNK = 1 << 20  # decompressed a mebibyte at a time, so that the size is checked as it grows
+_CHUNK = 1 << 20  # bytes read at a time when hashing and checking a file
 _GZIP_MAGIC = b"\x1f\x8b"
+_ZIP_MAGIC = b"PK\x03\x04"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}")
 _WHOLE = re.compile(r"[0-9]+")
-_MEM_AVAILABLE = re.compile(r"^MemAvailable:\s+([0-9]+) kB$", re.MULTILINE)
+_DECIMAL = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]+)?")
 _SHOWN = 40  # a longer cell is cut in messages
 
 
-def available_memory() -> int:
-    """Bytes of memory an import may use: Linux's MemAvailable (at most the cgroup's limit).
-
-    Where /proc/meminfo does not say (outside Linux), :data:`FALLBACK_MEMORY`.
-    """
+@contextlib.contextmanager
+def open_binary(path: Path) -> Iterator[BinaryIO]:
+    """The bytes of ``path`` as a stream, decompressed if it is gzip or zip."""
     try:
-        found = _MEM_AVAILABLE.search(MEMINFO.read_text())
-    except OSError:
-        found = None
-    available = int(found.group(1)) * 1024 if found else FALLBACK_MEMORY
-    return min(available, _cgroup_limit() or available)
-
-
-def _cgroup_limit() -> int | None:
-    """The memory limit of this process's cgroup (v2, e.g. a container's), or None."""
-    try:
-        lines = OWN_CGROUP.read_text().splitlines()
-        group = next(line[3:] for line in lines if line.startswith("0::"))
-        limit = (CGROUPS / group.lstrip("/") / "memory.max").read_text().strip()
-        return int(limit)
-    except (OSError, StopIteration, ValueError):  # no cgroup v2, or "max": no limit
-        return None
-
-
-def read_bytes(path: Path, memory_factor: int) -> bytes:
-    """The content of ``path``, decompressed if it is gzip, if importing it fits in memory.
-
-    An import takes about ``memory_factor`` bytes of memory per byte of the (decompressed)
-    file: a file that would need more than :func:`available_memory`, or that holds more
-    than MAX_BYTES, is refused before it is read whole.
-    """
-    room = available_memory()
-    try:
-        if path.is_file():
-            _check_size(path.name, path.stat().st_size, memory_factor, room, gzip=False)
-        data = path.read_bytes()
+        with path.open("rb") as raw:
+            magic = raw.read(4)
+            raw.seek(0)
+            if magic.startswith(_GZIP_MAGIC):
+                with gzip.GzipFile(fileobj=raw) as stream:
+                    yield stream  # type: ignore[misc]
+            elif magic == _ZIP_MAGIC:
+                with _zip_member(path, raw) as stream:
+                    yield stream
+            else:
+                yield raw
     except FileNotFoundError:
         raise EvidenceError(f"{path}: no such file", file=str(path)) from None
     except IsADirectoryError:
         raise EvidenceError(f"{path}: is a directory, not a file", file=str(path)) from None
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise EvidenceError(
+            f"{path.name}: not a readable compressed file ({exc})", file=path.name
+        ) from exc
     except OSError as exc:
         raise EvidenceError(f"{path}: cannot be read ({exc.strerror})", file=str(path)) from exc
-    if data[:2] != _GZIP_MAGIC:
-        _check_size(path.name, len(data), memory_factor, room, gzip=False)  # e.g. a pipe
-        return data
-    parts: list[bytes] = []
-    size = 0
+
+
+@contextlib.contextmanager
+def _zip_member(path: Path, raw: BinaryIO) -> Iterator[BinaryIO]:
+    """The one file a zip archive holds (as GDELT publishes its event files)."""
     try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
-            while part := stream.read(_CHUNK):
-                size += len(part)  # stops before inflating the rest (a "zip bomb")
-                _check_size(path.name, size, memory_factor, room, gzip=True)
-                parts.append(part)
-    except (OSError, EOFError, zlib.error) as exc:
+        archive = zipfile.ZipFile(raw)
+    except zipfile.BadZipFile as exc:
         raise EvidenceError(
-            f"{path.name}: not a readable gzip file ({exc})", file=path.name
+            f"{path.name}: not a readable zip file ({exc})", file=path.name
         ) from exc
-    return b"".join(parts)
+    with archive:
+        members = [info for info in archive.infolist() if not info.is_dir()]
+        if len(members) != 1:
+            raise EvidenceError(
+                f"{path.name}: a zip file must hold one file, not {len(members)}", file=path.name
+            )
+        with archive.open(members[0]) as stream:
+            yield stream  # type: ignore[misc]
 
 
-def _check_size(name: str, size: int, memory_factor: int, room: int, *, gzip: bool) -> None:
-    """Refuse ``size`` bytes (decompressed so far, if ``gzip``) beyond MAX_BYTES or ``room``."""
-    if size > MAX_BYTES:
-        what = "decompresses to" if gzip else "holds"
+def digest(path: Path, *, text: bool) -> str:
+    """The SHA-256 of the (decompressed) content of ``path``, read once, a block at a time.
+
+    With ``text``, the content is checked on the way: UTF-8 (not UTF-16), and no NUL
+    character (PostgreSQL text holds none), each refused naming the file (and the row).
+    """
+    sha = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = rows = 0
+    with open_binary(path) as stream:
+        while block := stream.read(_CHUNK):
+            sha.update(block)
+            if text:
+                _check_text(path.name, block, decoder, offset, rows)
+                rows += block.count(b"\n")
+            offset += len(block)
+        if text:
+            _check_text(path.name, b"", decoder, offset, rows, final=True)
+    return sha.hexdigest()
+
+
+def _check_text(
+    name: str,
+    block: bytes,
+    decoder: codecs.IncrementalDecoder,
+    offset: int,
+    rows: int,
+    *,
+    final: bool = False,
+) -> None:
+    if offset == 0 and block.startswith(_UTF16_BOMS):
         raise EvidenceError(
-            f"{name}: {what} more than {MAX_BYTES:,} bytes, the most hmc imports from one file "
-            "(split it into smaller files)",
+            f"{name}: UTF-16 text, not UTF-8 (save it as CSV UTF-8, e.g. in Excel "
+            '"CSV UTF-8 (Comma delimited)")',
             file=name,
         )
-    needed = size * memory_factor
-    if needed > room:
-        what, about = ("decompresses to at least", "at least") if gzip else ("holds", "about")
+    try:
+        decoder.decode(block, final)
+    except UnicodeDecodeError as exc:
         raise EvidenceError(
-            f"{name}: {what} {size:,} bytes, which would take {about} {_amount(needed)} of "
-            f"memory to import ({memory_factor} bytes per byte of CSV in this format), and "
-            f"{_amount(room)} is available (split it into smaller files, or free memory)",
-            file=name,
+            f"{name}: not UTF-8 text (byte {offset + exc.start} cannot be read)", file=name
+        ) from exc
+    if (nul := block.find(b"\0")) >= 0:
+        row = rows + block.count(b"\n", 0, nul) + 1
+        raise EvidenceError(
+            f"{name}: row {row}: not valid CSV (a NUL character)", file=name, row=row
         )
 
 
-def _amount(size: int) -> str:
-    """A number of bytes for people: 1.5 GiB, 12.0 MiB."""
-    if size >= 1 << 30:
-        return f"{size / (1 << 30):.1f} GiB"
-    return f"{size / (1 << 20):.1f} MiB"
+Bad = Callable[[EvidenceError], None]  # told of each bad row, when bad rows are skipped
+
+
+class Table(Protocol):
+    """A file of rows under a header: CSV, tab-separated or a spreadsheet."""
+
+    name: str
+    header: list[str]
+
+    def has(self, column: str) -> bool: ...
+    def require(self, *columns: str) -> None: ...
+    def records(
+        self, columns: Sequence[str] | None = None, bad: Bad | None = None
+    ) -> Iterator[Record]: ...
 
 
 class Record:
@@ -138,7 +164,7 @@ class Record:
 
     __slots__ = ("_columns", "_values", "file", "row")
 
-    def __init__(self, file: str, row: int, columns: dict[str, int], values: list[str]) -> None:
+    def __init__(self, file: str, row: int, columns: dict[str, int], values: Sequence[str]) -> None:
         self.file = file
         self.row = row
         self._columns = columns
@@ -188,6 +214,12 @@ class Record:
 
     def parse_date(self, field: str) -> date:
         """The cell as a date, YYYY-MM-DD, within the dates hmc works with."""
+        text = self._values[self._columns[field]]
+        if len(text) == 10 and text.isascii() and text[4] == text[7] == "-":
+            with contextlib.suppress(ValueError):  # else the full check below says why
+                day = date.fromisoformat(text)
+                if EARLIEST <= day <= LATEST:
+                    return day
         try:
             return parse_day(self.digits(field, "dates"))
         except ValueError as exc:  # says what is wrong: the form or the range
@@ -209,6 +241,9 @@ class Record:
 
     def parse_int(self, field: str) -> int:
         """The cell as a whole number from 0 to MAX_NUMBER."""
+        text = self._values[self._columns[field]]
+        if 0 < len(text) <= MAX_DIGITS and text.isascii() and text.isdigit():
+            return int(text)
         text = self.digits(field)
         if not _WHOLE.fullmatch(text):
             self.fail(field, f'"{self.shown(field)}" is not a whole number of zero or more')
@@ -228,47 +263,36 @@ class Record:
             what = "is" if text == self.text(field) else "holds a number"
             self.fail(field, f'"{self.shown(field)}" {what} too large (at most {MAX_NUMBER:,})')
 
+    def parse_coordinate(self, field: str, limit: float) -> float | None:
+        """The cell as a decimal number from -``limit`` to ``limit``, or None when empty."""
+        text = self._values[self._columns[field]]
+        if text.isascii() and _DECIMAL.fullmatch(text) and -limit <= float(text) <= limit:
+            return float(text)
+        text = self.digits(field)
+        if not text:
+            return None
+        if not _DECIMAL.fullmatch(text):
+            self.fail(field, f'"{self.shown(field)}" is not a decimal number')
+        value = float(text)
+        if not -limit <= value <= limit:
+            self.fail(field, f"{text} is outside -{limit:g} to {limit:g}")
+        return value
+
     def parse_optional_int(self, field: str) -> int | None:
         """The cell as a whole number, or None when empty."""
-        return self.parse_int(field) if self.text(field) else None
+        return self.parse_int(field) if self._values[self._columns[field]].strip() else None
 
 
-class CsvFile:
-    """A CSV file read whole: its name, header and data rows."""
+class Header:
+    """The columns of a file, checked: none named twice, the required ones there."""
 
-    def __init__(self, name: str, data: bytes) -> None:
+    def __init__(self, name: str, header: list[str]) -> None:
         self.name = name
-        if data.startswith(_UTF16_BOMS):
-            raise EvidenceError(
-                f"{name}: UTF-16 text, not UTF-8 (save it as CSV UTF-8, e.g. in Excel "
-                '"CSV UTF-8 (Comma delimited)")',
-                file=name,
-            )
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise EvidenceError(
-                f"{name}: not UTF-8 text (byte {exc.start} cannot be read)", file=name
-            ) from exc
-        if (nul := text.find("\0")) >= 0:  # PostgreSQL text holds none (SQLite would store it)
-            row = text.count("\n", 0, nul) + 1
-            raise EvidenceError(
-                f"{name}: row {row}: not valid CSV (a NUL character)", file=name, row=row
-            )
-        reader = csv.reader(io.StringIO(text, newline=""))
-        try:
-            self.header = [cell.strip() for cell in next(reader, [])]
-            self._rows = [(reader.line_num, row) for row in reader if row]
-        except csv.Error as exc:
-            raise EvidenceError(
-                f"{name}: row {reader.line_num}: not valid CSV ({exc})",
-                file=name,
-                row=reader.line_num,
-            ) from exc
-        if not self.header:
+        self.header = header
+        if not any(header):
             raise EvidenceError(f"{name}: the file is empty (expected a header row)", file=name)
         self._columns: dict[str, int] = {}
-        for i, column in enumerate(self.header):
+        for i, column in enumerate(header):
             first = self._columns.setdefault(column, i)
             if first != i and column:  # unnamed columns are never read: only named ones clash
                 raise EvidenceError(
@@ -278,9 +302,6 @@ class CsvFile:
                     row=1,
                     field=column,
                 )
-
-    def __len__(self) -> int:
-        return len(self._rows)
 
     def has(self, column: str) -> bool:
         """Whether the header has ``column``."""
@@ -298,18 +319,107 @@ class CsvFile:
                     field=column,
                 )
 
-    def records(self, required: Sequence[str] = ()) -> Iterator[Record]:
-        """The data rows, after checking the header has every ``required`` column."""
-        self.require(*required)
-        if not self._rows:
-            raise EvidenceError(f"{self.name}: no data rows after the header", file=self.name)
+    def wanted(self, columns: Sequence[str] | None) -> list[str]:
+        """The named columns to read: ``columns`` (checked), or every named one."""
+        if columns is None:
+            return [c for i, c in enumerate(self.header) if c and self._columns[c] == i]
+        self.require(*columns)
+        return list(dict.fromkeys(columns))
+
+
+class CsvFile(Header):
+    """A delimited text file read as a stream of records (Arrow's CSV reader, a block at a time).
+
+    ``names`` is the header of a file that has none (GDELT's); ``quoted`` says whether
+    double quotes enclose cells (GDELT's do not).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        stream: BinaryIO,
+        *,
+        delimiter: str = ",",
+        names: list[str] | None = None,
+        quoted: bool = True,
+    ) -> None:
+        self._stream = stream
+        self._delimiter = delimiter
+        self._quoted = quoted
+        self._first = 1 if names is not None else 2  # the row of the first record
+        super().__init__(name, names if names is not None else self._read_header(name))
+
+    def _read_header(self, name: str) -> list[str]:
+        line = self._stream.readline(MAX_ROW)
+        if len(line) == MAX_ROW and not line.endswith(b"\n"):
+            raise EvidenceError(f"{name}: row 1: longer than {MAX_ROW:,} bytes", file=name, row=1)
+        text = line.decode("utf-8-sig")
+        cells = next(csv.reader([text], delimiter=self._delimiter), [])
+        return [cell.strip() for cell in cells]
+
+    def records(
+        self, columns: Sequence[str] | None = None, bad: Bad | None = None
+    ) -> Iterator[Record]:
+        """The data rows, after checking the header has every one of ``columns`` (None: all).
+
+        A row of the wrong width is an EvidenceError, or, given ``bad``, handed to it and
+        skipped.
+        """
+        wanted = self.wanted(columns)
+        index = {column: i for i, column in enumerate(wanted)}
+        names = [c if c else f"_{i}" for i, c in enumerate(self.header)]
+        names = [c if names.index(c) == i else f"_{i}" for i, c in enumerate(names)]
+        skipped: set[int] = set()
         width = len(self.header)
-        for row, values in self._rows:
-            if len(values) != width:
-                raise EvidenceError(
-                    f"{self.name}: row {row}: {len(values)} fields, the header has {width}",
-                    file=self.name,
-                    row=row,
-                    field="",
-                )
-            yield Record(self.name, row, self._columns, values)
+
+        def invalid(found: pa_csv.InvalidRow) -> str:
+            at = found.number + self._first - 1  # numbered, reading on one thread
+            error = EvidenceError(
+                f"{self.name}: row {at}: {found.actual_columns} fields, the header has {width}",
+                file=self.name,
+                row=at,
+                field="",
+            )
+            if bad is None:
+                raise error
+            bad(error)
+            skipped.add(at)
+            return "skip"
+
+        row = self._first
+        empty = True
+        try:
+            reader = pa_csv.open_csv(
+                self._stream,
+                read_options=pa_csv.ReadOptions(
+                    column_names=names, block_size=MAX_ROW, use_threads=False
+                ),
+                parse_options=pa_csv.ParseOptions(
+                    delimiter=self._delimiter,
+                    quote_char='"' if self._quoted else False,
+                    newlines_in_values=self._quoted,
+                    invalid_row_handler=invalid,
+                ),
+                convert_options=pa_csv.ConvertOptions(
+                    column_types={c: pa.string() for c in wanted},
+                    include_columns=wanted,
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+            for batch in reader:
+                for values in zip(*(batch.column(c).to_pylist() for c in wanted), strict=True):
+                    while row in skipped:
+                        row += 1
+                    empty = False
+                    yield Record(self.name, row, index, values)
+                    row += 1
+        except pa.ArrowInvalid as exc:
+            problem = str(exc).removeprefix("CSV parse error: ")
+            if "straddling" in problem or "block" in problem:
+                problem = f"a row longer than {MAX_ROW:,} bytes"
+            raise EvidenceError(
+                f"{self.name}: row {row}: not valid CSV ({problem})", file=self.name, row=row
+            ) from None
+        if empty and not skipped:
+            raise EvidenceError(f"{self.name}: no data rows after the header", file=self.name)

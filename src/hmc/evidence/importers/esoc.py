@@ -22,8 +22,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from hmc.evidence.gazetteer import load_gazetteer
-from hmc.evidence.importers.base import Format, ObservationRow, Parsed, SourceInfo
-from hmc.evidence.importers.csvfile import CsvFile, Record
+from hmc.evidence.importers.base import Format, ObservationRow, RowReader, Rows, SourceInfo
+from hmc.evidence.importers.csvfile import Record, Table
 
 SOURCE = SourceInfo(
     key="esoc",
@@ -62,14 +62,15 @@ def stata_week_end(record: Record, field: str) -> tuple[date, date]:
     return start, start + timedelta(days=6)
 
 
-def parse(file: CsvFile) -> Parsed:
+def start(table: Table, out: Rows) -> RowReader:
     """Observations of every count column, per governorate (or nationwide) and week."""
-    national = file.has("country") and not file.has("governorate")
+    national = table.has("country") and not table.has("governorate")
     place = "country" if national else "governorate"
     suffix = "_national" if national else ""
+    table.require(place, "week_start", *SERIES)
     gazetteer = load_gazetteer("iraq")
-    parsed = Parsed(rows_read=len(file))
-    for record in file.records([place, "week_start", *SERIES]):
+
+    def read(record: Record) -> None:
         start, end = stata_week_end(record, "week_start")
         governorate: str | None = None
         name = record.text(place)
@@ -86,17 +87,15 @@ def parse(file: CsvFile) -> Parsed:
                 "value": float(record.parse_int(column)),
                 "note": "",
             }
-            parsed.observe(record, observation, field=place)
-    return parsed
+            out.observe(record, observation, field=place)
+
+    return read
 
 
 FORMAT = Format(
     name="esoc-weekly",
     description="ESOC weekly SIGACT counts for Iraq, per governorate (or nationwide), 2004-2009",
     source=SOURCE,
-    parse=parse,
-    # Measured 99 to 105 (runs vary) on the bundled governorate file (208,898 bytes, 30,096
-    # observations, 21-22 MB), and 73.7 on a 15.7 MB file of the same columns with wider
-    # counts (1.15 GB): 3.9 to 4.4 kB a row of six observations.
-    memory_factor=105,
+    header=("week_start", "SIGACT", "df", "idf", "suicide", "ied_attack", "ied_clear"),
+    start=start,
 )

@@ -1,0 +1,212 @@
+"""Evidence commands: import, imports, formats, sources, events (with exports), links."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Literal, TextIO
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import typer
+from rich.markup import escape
+
+from hmc.accounts import Actor
+from hmc.cli import render
+from hmc.cli.base import UserOption, as_member, console, progress, sub_app
+from hmc.domain.days import parse_day
+from hmc.errors import InvalidInput
+from hmc.evidence.linking import undo_link
+from hmc.evidence.schemas import EventRead
+from hmc.evidence.service import OnError, import_file
+from hmc.evidence.views import (
+    EXPORTED,
+    EventFilter,
+    event_detail,
+    find_events,
+    list_batches,
+    list_formats,
+    list_sources,
+    stream_events,
+)
+from hmc.storage import open_database, session_scope
+
+Export = Literal["csv", "parquet", "json"]
+PARQUET_ROWS = 50_000  # rows a Parquet row group holds
+_TYPES = {"id": pa.int64(), "duplicate_of": pa.int64(), "occurred_on": pa.date32()}
+_NUMBERS = ("latitude", "longitude", "deaths", "deaths_low", "deaths_high")
+SCHEMA = pa.schema(
+    [(n, _TYPES.get(n, pa.float64() if n in _NUMBERS else pa.string())) for n in EXPORTED]
+)
+
+
+def import_one(
+    file: Path,
+    *,
+    format: str | None,
+    mapping: Path | None,
+    source: str | None,
+    on_error: OnError,
+    actor: Actor,
+) -> None:
+    """Import one file in one transaction, with a progress bar, and print what it did."""
+    engine = open_database(write=True)
+    with progress() as bar, session_scope(engine) as session:
+        task = bar.add_task(f"importing {escape(file.name)}", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = import_file(
+            session,
+            path=file,
+            format=format,
+            mapping=mapping,
+            source=source,
+            on_error=on_error,
+            actor=actor,
+            progress=advance,
+        )
+    render.import_report(console, report)
+
+
+def imports() -> None:
+    """List the files imported so far: format, source, what each added, the dates it covers."""
+    with session_scope(open_database(write=False)) as session:
+        render.batches(console, list_batches(session))
+
+
+def formats() -> None:
+    """List the evidence formats 'hmc import' reads (or detects)."""
+    render.formats(console, list_formats())
+
+
+def sources() -> None:
+    """List the sources of evidence, with their reliability grade (A-F) and events."""
+    with session_scope(open_database(write=False)) as session:
+        render.sources(console, list_sources(session))
+
+
+def _day(text: str | None, option: str) -> object:
+    if text is None:
+        return None
+    try:
+        return parse_day(text)
+    except ValueError as exc:
+        raise InvalidInput(f"{option}: {exc}", option=option) from None
+
+
+def events(
+    since: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
+    governorate: Annotated[
+        list[str] | None, typer.Option("--governorate", "-g", help="Governorate id (repeatable).")
+    ] = None,
+    category: Annotated[str | None, typer.Option(help="The commission's category.")] = None,
+    source: Annotated[str | None, typer.Option(help="Source key (see 'hmc sources').")] = None,
+    reliability: Annotated[
+        str | None, typer.Option(help="Source reliability letters, e.g. AB.")
+    ] = None,
+    credibility: Annotated[
+        int | None, typer.Option(min=1, max=6, help="Credibility at most this (1 best).")
+    ] = None,
+    account: Annotated[
+        str | None, typer.Option(help="Only events this party has given its account of.")
+    ] = None,
+    export: Annotated[
+        Export | None, typer.Option(help="Write every matching event: csv, parquet or json.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write the export here (default: standard output).")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="Events listed.")] = 50,
+) -> None:
+    """List events (newest first) with their source and grade, or export them, one per line."""
+    where = EventFilter(
+        start=_day(since, "--from"),  # type: ignore[arg-type]
+        end=_day(until, "--to"),  # type: ignore[arg-type]
+        governorates=tuple(governorate) if governorate else None,
+        category=category,
+        source=source,
+        reliability=reliability,
+        credibility=credibility,
+        account=account,
+    )
+    with session_scope(open_database(write=False)) as session:
+        if export is None:
+            total, found = find_events(session, where=where, limit=limit)
+            render.events(console, total, found)
+            return
+        write_export(stream_events(session, where=where), export, out)
+
+
+def write_export(found: Iterator[EventRead], export: Export, out: Path | None) -> None:
+    """Write ``found`` as CSV (a header, then a line an event), JSON lines, or Parquet."""
+    if export == "parquet":
+        if out is None and sys.stdout.isatty():
+            raise InvalidInput("--export parquet is binary: give --out FILE, or redirect")
+        with pq.ParquetWriter(out or sys.stdout.buffer, SCHEMA) as writer:
+            for chunk in _chunks(found, PARQUET_ROWS):
+                writer.write_table(pa.Table.from_pylist([_row(e) for e in chunk], SCHEMA))
+        return
+    with _text_out(out) as stream:
+        if export == "csv":
+            lines = csv.writer(stream)
+            lines.writerow(EXPORTED)
+            for event in found:
+                lines.writerow(["" if v is None else v for v in _row(event).values()])
+        else:
+            for event in found:
+                stream.write(json.dumps(_row(event), ensure_ascii=False, default=str) + "\n")
+
+
+def _row(event: EventRead) -> dict[str, object]:
+    data = event.model_dump()
+    return {name: data[name] for name in EXPORTED}
+
+
+def _chunks(found: Iterator[EventRead], size: int) -> Iterator[list[EventRead]]:
+    chunk: list[EventRead] = []
+    for event in found:
+        chunk.append(event)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+@contextlib.contextmanager
+def _text_out(out: Path | None) -> Iterator[TextIO]:
+    if out is None:
+        yield sys.stdout
+        return
+    try:
+        with out.open("w", encoding="utf-8", newline="") as stream:
+            yield stream
+    except OSError as exc:
+        raise InvalidInput(f"--out: {out} cannot be written ({exc.strerror})") from None
+
+
+def event(event_id: Annotated[int, typer.Argument(min=1, max=2**31 - 1)]) -> None:
+    """One event: its grade and why, the reports linked to it, the parties' accounts."""
+    with session_scope(open_database(write=False)) as session:
+        render.event(console, event_detail(session, event_id=event_id))
+
+
+links = sub_app("links", "Links between reports of one event by two sources.")
+
+
+@links.command("undo")
+def undo(link_id: Annotated[int, typer.Argument(min=1, max=2**31 - 1)], user: UserOption) -> None:
+    """Undo a link: both reports count again (a co-chair, member or analyst; audited)."""
+    with as_member(user, write=True) as (session, actor):
+        undone = undo_link(session, actor=actor, link_id=link_id)
+    console.print(
+        f"link {undone.id} undone: event {undone.event_id} is no longer counted as a "
+        f"duplicate of event {undone.original_id}"
+    )

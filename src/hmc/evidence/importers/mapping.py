@@ -1,0 +1,186 @@
+"""Any other CSV file or spreadsheet, read through a mapping file (TOML) its user writes.
+
+The mapping names the source, which column holds each field of an event, how dates are
+written, and which category each value of the category column stands for. A worked example
+is in docs/evidence.md. Fields: ``external_key`` (else the row's content and occurrence),
+``occurred_on`` (required), ``category`` (required), ``event_type``, ``actor1``,
+``actor2``, ``governorate``, ``location``, ``latitude``, ``longitude``, ``deaths``,
+``deaths_low``, ``deaths_high``, ``description``, ``url``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from collections import Counter
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, BinaryIO, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from hmc.domain.days import day_problem
+from hmc.errors import EvidenceError
+from hmc.evidence.categories import OTHER
+from hmc.evidence.gazetteer import gazetteer_of
+from hmc.evidence.importers.base import (
+    Format,
+    RowReader,
+    Rows,
+    SourceInfo,
+    csv_table,
+    new_event,
+)
+from hmc.evidence.importers.csvfile import Record, Table
+from hmc.evidence.importers.excel import ExcelFile
+
+Column = Annotated[str, Field(min_length=1, max_length=200)]
+TEXT_FIELDS = ("event_type", "actor1", "actor2", "location", "description", "url")
+NUMBER_FIELDS = ("deaths", "deaths_low", "deaths_high")
+SPREADSHEETS = (".xlsx", ".xlsm")
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MappedSource(_Part):
+    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$", max_length=64)]
+    name: Annotated[str, Field(max_length=300)]
+    reliability: Literal["A", "B", "C", "D", "E", "F"]
+    url: str = ""
+    licence: str = ""
+
+
+class MappedFile(_Part):
+    date_format: str = "%Y-%m-%d"  # as Python's strptime reads it
+    country: str = ""  # when every row is in one country; else the "country" column
+    sheet: str | None = None  # of a spreadsheet; default the first
+
+
+class MappedColumns(_Part):
+    external_key: Column | None = None
+    occurred_on: Column
+    category: Column
+    event_type: Column | None = None
+    actor1: Column | None = None
+    actor2: Column | None = None
+    country: Column | None = None
+    governorate: Column | None = None
+    location: Column | None = None
+    latitude: Column | None = None
+    longitude: Column | None = None
+    deaths: Column | None = None
+    deaths_low: Column | None = None
+    deaths_high: Column | None = None
+    description: Column | None = None
+    url: Column | None = None
+
+
+class Mapping(_Part):
+    source: MappedSource
+    file: MappedFile = MappedFile()
+    columns: MappedColumns
+    categories: dict[str, Annotated[str, Field(max_length=64)]] = Field(default_factory=dict)
+
+
+def load_mapping(path: Path) -> tuple[Mapping, str]:
+    """The mapping at ``path`` and the SHA-256 of its text, or an EvidenceError naming it."""
+    try:
+        data = path.read_bytes()
+        mapping = Mapping.model_validate(tomllib.loads(data.decode("utf-8")))
+    except OSError as exc:
+        raise EvidenceError(f"{path}: cannot be read ({exc.strerror})", file=str(path)) from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise EvidenceError(f"{path.name}: not a TOML file ({exc})", file=path.name) from None
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"])
+        raise EvidenceError(
+            f"{path.name}: {where}: {problem['msg']}", file=path.name, field=where
+        ) from None
+    return mapping, hashlib.sha256(data).hexdigest()
+
+
+def mapped_format(mapping: Mapping, file: Path) -> Format:
+    """The format a mapping makes of ``file`` (a spreadsheet by its extension, else CSV)."""
+    given = mapping.columns.model_dump(exclude_none=True)
+    spreadsheet = file.suffix.lower() in SPREADSHEETS
+
+    def table(name: str, stream: BinaryIO) -> Table:
+        if spreadsheet:
+            return ExcelFile(name, stream, sheet=mapping.file.sheet)
+        return csv_table(name, stream)
+
+    source = mapping.source
+    return Format(
+        name="mapping",
+        description=f"a file read through a mapping ({source.name})",
+        source=SourceInfo(source.key, source.name, source.url, source.licence, source.reliability),
+        header=tuple(given.values()),
+        start=lambda table, out: _reader(mapping, table, out),
+        reads=tuple(dict.fromkeys(given.values())),
+        table=table,
+        text=not spreadsheet,
+    )
+
+
+def _reader(mapping: Mapping, table: Table, out: Rows) -> RowReader:
+    columns = mapping.columns
+    table.require(*mapping.columns.model_dump(exclude_none=True).values())
+    fixed = gazetteer_of(mapping.file.country) if mapping.file.country else None
+    seen: Counter[tuple[str, ...]] = Counter()
+
+    def cell(record: Record, column: str | None) -> str:
+        return record.text(column) if column else ""
+
+    def read(record: Record) -> None:
+        raw = cell(record, columns.category)
+        category = mapping.categories.get(raw) or mapping.categories.get("*", OTHER)
+        key = cell(record, columns.external_key)
+        if not key:
+            cells = tuple(record.raw())
+            seen[cells] += 1
+            digest = hashlib.sha256("\x1f".join(cells).encode()).hexdigest()[:32]
+            key = f"{digest}:{seen[cells]}"
+        country = cell(record, columns.country) or mapping.file.country
+        gazetteer = gazetteer_of(country) if columns.country and country else fixed
+        place = cell(record, columns.governorate)
+        numbers = {
+            name: record.parse_optional_int(column)
+            for name in NUMBER_FIELDS
+            if (column := getattr(columns, name))
+        }
+        texts = {name: cell(record, getattr(columns, name)) for name in TEXT_FIELDS}
+        texts["event_type"] = (texts["event_type"] or raw)[:64]
+        out.event(
+            new_event(
+                external_key=key[:128],
+                occurred_on=_date(record, columns.occurred_on, mapping.file.date_format),
+                category=category,
+                country=country[:64],
+                governorate=gazetteer.governorate(place) if gazetteer and place else None,
+                latitude=record.parse_coordinate(columns.latitude, 90)
+                if columns.latitude
+                else None,
+                longitude=(
+                    record.parse_coordinate(columns.longitude, 180) if columns.longitude else None
+                ),
+                **numbers,
+                **texts,
+            )
+        )
+
+    return read
+
+
+def _date(record: Record, column: str, form: str) -> date:
+    """The cell as a date written as the mapping says."""
+    text = record.digits(column, "dates")
+    try:
+        day = datetime.strptime(text, form).date()
+    except ValueError:
+        record.fail(column, f'"{record.shown(column)}" is not a date written "{form}"')
+    if problem := day_problem(day):
+        record.fail(column, problem)
+    return day

@@ -1,0 +1,110 @@
+"""Pages of evidence: the events with filters, and one event with its sources, grade, linked
+reports and the parties' accounts (and the form for the viewer's party's own)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from hmc.deps import DatabaseDep, ViewerDep, read_day
+from hmc.errors import InvalidInput
+from hmc.evidence.accounts import RECORDERS, record_account
+from hmc.evidence.schemas import AccountWrite
+from hmc.evidence.views import EventFilter, event_detail, find_events, list_sources
+from hmc.framework.service import list_commissions
+from hmc.web.render import frame, page
+from hmc.web.rounds import Id, Lang, Short, Text, here
+
+router = APIRouter(include_in_schema=False)
+Filter = Annotated[str, Query(max_length=64)]
+PAGE = 100  # events a page lists
+
+
+@router.api_route("/evidence", methods=["GET", "HEAD"], response_class=HTMLResponse)
+def evidence_page(
+    database: DatabaseDep,
+    viewer: ViewerDep,
+    lang: str | None = None,
+    start: Annotated[str, Query(alias="from", max_length=10)] = "",
+    end: Annotated[str, Query(alias="to", max_length=10)] = "",
+    governorate: Filter = "",
+    category: Filter = "",
+    source: Filter = "",
+    reliability: Annotated[str, Query(pattern="^[A-Fa-f]{0,6}$")] = "",
+    credibility: Annotated[str, Query(pattern="^[1-6]?$")] = "",
+    account: Filter = "",
+) -> HTMLResponse:
+    """The events matching the filters, newest first, with source, grade and place."""
+    where = EventFilter(
+        start=read_day(start, field="from") if start else None,
+        end=read_day(end, field="to") if end else None,
+        governorates=(governorate,) if governorate else None,
+        category=category or None,
+        source=source or None,
+        reliability=reliability or None,
+        credibility=int(credibility) if credibility else None,
+        account=account or None,
+    )
+    with database.read() as session:
+        total, found = find_events(session, where=where, limit=PAGE)
+        known = list_sources(session)
+        commissions = list_commissions(session)
+    base = frame(lang, None, commissions, viewer)
+    typed = {"from": start, "to": end, "governorate": governorate, "category": category,
+             "source": source, "reliability": reliability, "credibility": credibility,
+             "account": account}  # fmt: skip
+    return page(
+        "evidence.html",
+        200,
+        base,
+        current=viewer.member.commission_id,
+        switch=here("/evidence", base["other_lang"]),
+        total=total,
+        events=found,
+        sources=known,
+        typed=typed,
+    )
+
+
+@router.api_route("/events/{event_id}", methods=["GET", "HEAD"], response_class=HTMLResponse)
+def event_page(
+    event_id: Id, database: DatabaseDep, viewer: ViewerDep, lang: str | None = None
+) -> HTMLResponse:
+    """One event: its source and grade (and why), linked reports, the parties' accounts."""
+    with database.read() as session:
+        detail = event_detail(session, event_id=event_id)
+        commissions = list_commissions(session)
+    base = frame(lang, None, commissions, viewer)
+    member = viewer.member
+    return page(
+        "event.html",
+        200,
+        base,
+        current=member.commission_id,
+        switch=here(f"/events/{event_id}", base["other_lang"]),
+        detail=detail,
+        may_record=member.role in RECORDERS and member.party is not None,
+    )
+
+
+@router.post("/events/{event_id}/account")
+def account_form(
+    event_id: Id,
+    database: DatabaseDep,
+    viewer: ViewerDep,
+    category: Short,
+    text: Text,
+    deaths: Annotated[str, Form(max_length=20)] = "",
+    lang: Lang = None,
+) -> RedirectResponse:
+    """Record the viewer's party's account of the event, then show the event again."""
+    try:
+        figure = float(deaths) if deaths.strip() else None
+        account = AccountWrite(category=category.strip(), deaths=figure, text=text.strip())
+    except ValueError as exc:  # a pydantic ValidationError is a ValueError
+        raise InvalidInput(f"the account cannot be recorded: {exc}") from None
+    with database.write() as session:
+        record_account(session, actor=viewer.actor, event_id=event_id, account=account)
+    return RedirectResponse(here(f"/events/{event_id}", lang, "accounts"), status_code=303)
