@@ -12,7 +12,7 @@ import pytest
 from hmc.cli.weekly_csv import read_weekly
 from hmc.domain.gates import parse_gate
 from hmc.forecast.backtest import FALLBACK, MIN_HISTORY, SELECTED, backtest, choose
-from hmc.forecast.models import MODELS, run
+from hmc.forecast.methods import MODELS, run
 from hmc.forecast.rated import rated_paths
 from hmc.forecast.service import Forecast, Track
 from hmc.framework.records import (

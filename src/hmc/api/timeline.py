@@ -29,7 +29,14 @@ from hmc.framework.schemas import ID_LENGTH, Day
 from hmc.framework.service import framework, resolve_as_of
 from hmc.indicators.service import series
 from hmc.storage import Session
-from hmc.timeline.service import StoredRun, compute, custom_scenario, project, stored
+from hmc.timeline.service import (
+    StoredRun,
+    area_pairs,
+    compute,
+    custom_scenario,
+    project,
+    stored,
+)
 
 router = APIRouter(prefix="/api", tags=["timeline"])
 FEWEST, MOST = 100, 10_000  # sample paths a forecast may be asked for
@@ -48,23 +55,6 @@ def check_compute(actor: Actor, commission_id: str) -> None:
     """Refuse (Forbidden) anyone who does not compute timelines: observers, administrators."""
     if not may_compute(actor, commission_id):
         raise Forbidden("only co-chairs, members and analysts of a party compute timelines")
-
-
-def pairs(texts: list[str], name: str) -> dict[str, str]:
-    """``AREA:VALUE`` texts as {area: value}; InvalidInput naming ``name`` when malformed.
-
-    >>> pairs(["federal-iraq:date", " kurdistan-region : gate "], "by")
-    {'federal-iraq': 'date', 'kurdistan-region': 'gate'}
-    """
-    found: dict[str, str] = {}
-    for text in texts:
-        area, colon, value = (part.strip() for part in text.partition(":"))
-        if not (area and colon and value):
-            raise InvalidInput(f'{name}: "{text}" is not written AREA:VALUE', field=name)
-        if area in found:
-            raise InvalidInput(f"{name}: area {area} is given more than once", field=name)
-        found[area] = value
-    return found
 
 
 def _day(text: str, area: str) -> date:
@@ -89,8 +79,8 @@ def custom(
     ``by`` holds ``AREA:RULE`` (conditions, date or gate), ``dates`` ``AREA:YYYY-MM-DD``.
     """
     current = framework(session, commission_id=commission_id)
-    rules = {current.area(a).key: r for a, r in pairs(by, "by").items()}
-    days = {current.area(a).key: _day(d, a) for a, d in pairs(dates, "date").items()}
+    rules = {current.area(a).key: r for a, r in area_pairs(by, "by").items()}
+    days = {current.area(a).key: _day(d, a) for a, d in area_pairs(dates, "date").items()}
     scenario = custom_scenario(current, phase, rules, days)
     made = forecast(session, commission_id=commission_id, as_of=as_of, paths=paths)
     return project(made, [scenario])
@@ -251,7 +241,7 @@ def compute_timeline(
     """Forecast, project every scenario and store the run (a co-chair, member or analyst)."""
     asked = body or ComputeWrite()
     check_compute(viewer.actor, commission_id)
-    with database.write() as session:
+    with database.write(lock=False) as session:  # compute locks the chain once it has the run
         run = compute(
             session,
             commission_id=commission_id,

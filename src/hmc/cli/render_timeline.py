@@ -11,7 +11,7 @@ from rich.table import Table
 
 from hmc.cli.render import number
 from hmc.forecast.backtest import SELECTED, Backtest
-from hmc.forecast.models import BASELINES, MODELS
+from hmc.forecast.methods import BASELINES, MODELS
 from hmc.timeline.service import StoredRun
 
 AHEAD = (4, 12, 52)  # weeks ahead shown by ``hmc forecast``

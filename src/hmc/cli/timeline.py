@@ -13,12 +13,12 @@ import typer
 
 from hmc.accounts import Actor
 from hmc.cli import render_timeline as show
-from hmc.cli.base import AsOfOption, CommissionOption, console, parse_as_of, progress, writing
+from hmc.cli.base import AsOfOption, CommissionOption, console, parse_as_of, progress
 from hmc.cli.weekly_csv import read_weekly
 from hmc.domain.days import parse_day
 from hmc.errors import InvalidInput
 from hmc.forecast.backtest import HORIZONS, MIN_HISTORY, Backtest, backtest
-from hmc.forecast.models import Array
+from hmc.forecast.methods import Array
 from hmc.forecast.service import PATHS, forecast
 from hmc.framework.service import framework, resolve_as_of
 from hmc.indicators.service import series
@@ -45,7 +45,8 @@ def _run(commission_id: str, as_of: date | None, paths: int, fresh: bool) -> ser
             found = service.stored(session, commission_id=commission_id, as_of=as_of)
         if found is not None and found.current and found.paths == paths:
             return found
-    with progress() as bar, writing() as session:
+    # the audit chain is locked only once the run is made, not while forecasting
+    with progress() as bar, session_scope(open_database(write=True)) as session:
         current = framework(session, commission_id=commission_id)
         tracks = sum(
             1 + (len(current.areas) if i.scope == "area" else 0) for i in current.indicators
@@ -95,16 +96,6 @@ def timeline(
     show.timeline(console, run)
 
 
-def _pairs(values: list[str], option: str) -> dict[str, str]:
-    found = {}
-    for value in values:
-        area, sep, rule = value.partition(":")
-        if not sep or not area or not rule:
-            raise InvalidInput(f'{option} "{value}": write AREA:VALUE', option=option)
-        found[area] = rule
-    return found
-
-
 def scenario(
     commission: CommissionOption = None,
     as_of: AsOfOption = None,
@@ -127,9 +118,9 @@ def scenario(
     --by kurdistan-region:conditions``)."""
     day = parse_as_of(as_of)
     commission_id = commission or get_settings().default_commission
-    rules = _pairs(by or [], "--by")
+    rules = service.area_pairs(by or [], "--by")
     try:
-        dates = {a: parse_day(d) for a, d in _pairs(on or [], "--date").items()}
+        dates = {a: parse_day(d) for a, d in service.area_pairs(on or [], "--date").items()}
     except ValueError as exc:
         raise InvalidInput(f"--date: {exc}", option="--date") from None
     if (phase is None) != (not rules):

@@ -11,7 +11,7 @@ import numpy as np
 from hmc.domain.days import parse_day
 from hmc.errors import InvalidInput
 from hmc.forecast.backtest import HORIZONS, MIN_HISTORY
-from hmc.forecast.models import Array
+from hmc.forecast.methods import Array
 
 MAX_BYTES = 50_000_000
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import scoringrules as sr
 
-from hmc.forecast.models import MODELS, Array, run_all
+from hmc.forecast.methods import MODELS, Array, run_all
 
 HORIZONS = 12
 MIN_HISTORY = 52  # weeks before the first origin

@@ -14,7 +14,7 @@ from datetime import date
 
 import numpy as np
 
-from hmc.forecast.models import Array
+from hmc.forecast.methods import Array
 from hmc.framework.records import MilestoneInfo
 
 

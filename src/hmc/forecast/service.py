@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from hmc.assessment.values import rated_series
 from hmc.domain.gates import MAX_WINDOW, parse_gate
 from hmc.forecast.backtest import select
-from hmc.forecast.models import Array, run
+from hmc.forecast.methods import Array, run
 from hmc.forecast.rated import rated_paths
 from hmc.framework.records import AreaInfo, Framework, IndicatorInfo
 from hmc.framework.service import framework, resolve_as_of

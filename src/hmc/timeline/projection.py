@@ -22,7 +22,7 @@ from functools import lru_cache
 import numpy as np
 
 from hmc.domain.gates import Gate, parse_gate
-from hmc.forecast.models import Array
+from hmc.forecast.methods import Array
 from hmc.forecast.service import Forecast
 from hmc.framework.records import AreaInfo, GateInfo, PhaseInfo
 

@@ -92,6 +92,23 @@ def custom_scenario(current: Framework, phase: str, by: dict[str, str], dates: d
     return ScenarioInfo("custom", "Custom", "", phase, by, dates)
 
 
+def area_pairs(texts: list[str], name: str) -> dict[str, str]:
+    """``AREA:VALUE`` texts as {area: value}; InvalidInput naming ``name`` when malformed.
+
+    >>> area_pairs(["federal-iraq:date", " kurdistan-region : gate "], "by")
+    {'federal-iraq': 'date', 'kurdistan-region': 'gate'}
+    """
+    found: dict[str, str] = {}
+    for text in texts:
+        area, colon, value = (part.strip() for part in text.partition(":"))
+        if not (area and colon and value):
+            raise InvalidInput(f'{name}: "{text}" is not written AREA:VALUE', field=name)
+        if area in found:
+            raise InvalidInput(f"{name}: area {area} is given more than once", field=name)
+        found[area] = value
+    return found
+
+
 def project(forecast_: Forecast, chosen: list[ScenarioInfo]) -> dict[str, Any]:
     """The summary a run stores: tracks' fans, each scenario's timeline, sensitivity."""
     current = forecast_.framework
@@ -134,11 +151,9 @@ def _phase(found: PhaseTimeline) -> dict[str, Any]:
 
 def _track(forecast_: Forecast, key: tuple[str, str | None]) -> dict[str, Any]:
     track = forecast_.tracks[key]
-    known = ~np.isnan(track.paths).all(axis=0)
+    known = ~np.isnan(track.paths).any(axis=0)  # a week some paths do not know: unknown
     low, mid, high = (
-        np.where(
-            known, np.nanquantile(np.where(np.isnan(track.paths), 0, track.paths), q, 0), np.nan
-        )
+        np.where(known, np.quantile(np.where(known, track.paths, 0.0), q, axis=0), np.nan)
         for q in (0.1, 0.5, 0.9)
     )
     return {
