@@ -634,12 +634,15 @@ def test_a_bad_import_is_one_error_line_and_writes_nothing(
     assert _counts(engine) == NOTHING
 
 
-def test_an_import_without_a_format_is_a_usage_error(engine: Engine, tmp_path: Path) -> None:
+def test_an_import_without_a_format_detects_it(engine: Engine, tmp_path: Path) -> None:
     path = _write(tmp_path / "good.csv", f"{ESOC_HEADER}\n{ESOC_ROW}\n")
     result = runner.invoke(app, ["import", str(path)])
-    assert result.exit_code == 2
-    assert "Missing option '--format'" in result.stderr and "Traceback" not in result.output
-    assert _counts(engine) == NOTHING
+    assert result.exit_code == 0, result.output
+    assert "imported good.csv as esoc-weekly: 1 rows" in result.stdout
+    unknown = _write(tmp_path / "unknown.csv", "colour,size\nred,3\n")
+    result = runner.invoke(app, ["import", str(unknown)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "esoc-weekly" in result.stderr and "ucdp-ged" in result.stderr  # each format tried
 
 
 def test_a_good_import_twice_adds_once(engine: Engine, tmp_path: Path) -> None:

@@ -28,6 +28,8 @@ from hmc.framework.service import framework, resolve_as_of
 from hmc.timeline.models import ForecastRun
 from hmc.timeline.projection import PhaseTimeline, Rule, sensitivity, timeline
 
+KNOWN_SHARE = 0.5  # a fan chart shows a week that at least this share of paths know
+
 BUILT_IN = (
     ScenarioInfo("configured", "As configured", "Each gate as written: dates and conditions.",
                  "", {}, {}),
@@ -151,10 +153,12 @@ def _phase(found: PhaseTimeline) -> dict[str, Any]:
 
 def _track(forecast_: Forecast, key: tuple[str, str | None]) -> dict[str, Any]:
     track = forecast_.tracks[key]
-    known = ~np.isnan(track.paths).any(axis=0)  # a week some paths do not know: unknown
+    # over the paths that know a value (a rating before its planned milestone is unknown),
+    # shown where at least half of them do
+    shown = (~np.isnan(track.paths)).mean(axis=0) >= KNOWN_SHARE
+    values = np.where(shown[None, :], track.paths, 0.0)
     low, mid, high = (
-        np.where(known, np.quantile(np.where(known, track.paths, 0.0), q, axis=0), np.nan)
-        for q in (0.1, 0.5, 0.9)
+        np.where(shown, np.nanquantile(values, q, axis=0), np.nan) for q in (0.1, 0.5, 0.9)
     )
     return {
         "indicator": track.indicator.key,

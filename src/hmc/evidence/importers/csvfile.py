@@ -69,7 +69,7 @@ def open_binary(path: Path) -> Iterator[BinaryIO]:
         raise EvidenceError(f"{path}: is a directory, not a file", file=str(path)) from None
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise EvidenceError(
-            f"{path.name}: not a readable compressed file ({exc})", file=path.name
+            f"{path.name}: not a readable gzip file ({exc})", file=path.name
         ) from exc
     except OSError as exc:
         raise EvidenceError(f"{path}: cannot be read ({exc.strerror})", file=str(path)) from exc
@@ -370,6 +370,7 @@ class CsvFile(Header):
         names = [c if c else f"_{i}" for i, c in enumerate(self.header)]
         names = [c if names.index(c) == i else f"_{i}" for i, c in enumerate(names)]
         skipped: set[int] = set()
+        refused: list[EvidenceError] = []  # raised after the reader stops: not in its callback
         width = len(self.header)
 
         def invalid(found: pa_csv.InvalidRow) -> str:
@@ -381,7 +382,8 @@ class CsvFile(Header):
                 field="",
             )
             if bad is None:
-                raise error
+                refused.append(error)
+                return "error"
             bad(error)
             skipped.add(at)
             return "skip"
@@ -415,7 +417,13 @@ class CsvFile(Header):
                     yield Record(self.name, row, index, values)
                     row += 1
         except pa.ArrowInvalid as exc:
+            if refused:
+                raise refused[0] from None
             problem = str(exc).removeprefix("CSV parse error: ")
+            if problem == "Empty CSV file":
+                raise EvidenceError(
+                    f"{self.name}: no data rows after the header", file=self.name
+                ) from None
             if "straddling" in problem or "block" in problem:
                 problem = f"a row longer than {MAX_ROW:,} bytes"
             raise EvidenceError(
