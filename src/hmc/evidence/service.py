@@ -147,7 +147,7 @@ def _import(
     categories = configured_categories(session)
     writer = BulkWriter(session, batch_id=batch.id, source_id=batch.source.id)
     size = max(path.stat().st_size, 1)
-    with _Rejected(path, on_error) as rejected, open_binary(path) as stream:
+    with _Rejected(path, on_error) as rejected, open_binary(path, unpack=fmt.text) as stream:
         where = _position(stream)
 
         def flush(events: list[EventRow], observations: list[ObservationRow]) -> None:
