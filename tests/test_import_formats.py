@@ -14,6 +14,7 @@ import re
 import sqlite3
 import zipfile
 from contextlib import closing
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -208,13 +209,23 @@ def test_geocausal_attacks_and_airstrikes(database: Path) -> None:
 
 
 def write_sheet(csv_file: Path, path: Path) -> Path:
-    """The rows of ``csv_file`` as the sheet "Log" of a workbook (after an empty sheet)."""
+    """The rows of ``csv_file`` as the sheet "Log" of a workbook (after an empty sheet).
+
+    Numbers are number cells; the dates of all rows but the last are date cells shown
+    as Excel shows them (23/01/2024), the last is text, as a user may type it.
+    """
     book = Workbook()
     book.active.title = "Notes"
     sheet = book.create_sheet("Log")
     with csv_file.open(newline="", encoding="utf-8") as handle:
-        for row in csv.reader(handle):
-            sheet.append([int(cell) if cell.isdigit() else cell for cell in row])
+        rows = list(csv.reader(handle))
+    for n, row in enumerate(rows):
+        cells: list[object] = [int(cell) if cell.isdigit() else cell for cell in row]
+        if 0 < n < len(rows) - 1:
+            cells[1] = datetime.strptime(row[1], "%d/%m/%Y")
+        sheet.append(cells)
+        if 0 < n < len(rows) - 1:
+            sheet.cell(row=n + 1, column=2).number_format = "DD/MM/YYYY"
     book.save(path)
     return path
 
