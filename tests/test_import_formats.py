@@ -274,43 +274,54 @@ def test_a_spreadsheet_without_a_mapping_is_told_to_give_one(
     assert "incidents.xlsx: not in a format hmc knows (give --format, or --mapping" in message
 
 
-def with_bad_rows(folder: Path) -> Path:
-    """The ACLED fixture with two bad rows: a time precision of 7, a date that is none."""
+def with_bad_rows(folder: Path, *, cut: bool = True) -> Path:
+    """The ACLED fixture with bad rows: a time precision of 7, a date that is none, and
+    (``cut``) a row cut short (6 cells)."""
     lines = ACLED.read_text(encoding="utf-8").splitlines(keepends=True)
     bad_precision = lines[2].replace("2024,1,Political", "2024,7,Political", 1)
     bad_date = lines[4].replace("2024-02-10", "31 Febtember 2024", 1)
     assert bad_precision != lines[2] and bad_date != lines[4]
+    cut_short = ",".join(lines[3].split(",")[:6]) + "\n"
     path = folder / "acled-bad.csv"
-    path.write_text("".join([lines[0], lines[1], bad_precision, lines[3], bad_date]), "utf-8")
+    rows = [lines[0], lines[1], bad_precision, lines[3], bad_date, *([cut_short] if cut else [])]
+    path.write_text("".join(rows), "utf-8")
     return path
 
 
 def test_on_error_skip_keeps_good_rows_and_reports_the_bad(database: Path, tmp_path: Path) -> None:
     file = with_bad_rows(tmp_path)
     done = ok(database, "import", file, "--on-error", "skip")
-    assert "as acled: 4 rows, 2 events" in done
+    assert "as acled: 5 rows, 2 events" in done  # every row is counted, bad or good
     report = tmp_path / "acled-bad.csv.rejected.csv"
-    assert f"2 bad rows skipped: listed in {report}" in done
+    assert f"3 bad rows skipped: listed in {report}" in done
     with report.open(newline="", encoding="utf-8") as handle:
         rejected = list(csv.DictReader(handle))
+    rejected.sort(key=lambda r: int(r["row"]))
     assert [(r["file"], r["row"], r["field"]) for r in rejected] == [
         ("acled-bad.csv", "3", "time_precision"),
         ("acled-bad.csv", "5", "event_date"),
+        ("acled-bad.csv", "6", ""),  # not a row of the file's columns: no one field
     ]
+    assert "6 fields, the header has 31" in rejected[2]["problem"]
     assert '"7" is not 1, 2 or 3' in rejected[0]["problem"]
     assert sorted(by_key(exported(database))) == ["IRQ90001", "IRQ90003"]
 
 
 def test_on_error_stop_writes_nothing(database: Path, tmp_path: Path) -> None:
-    file = with_bad_rows(tmp_path)
+    file = with_bad_rows(tmp_path, cut=False)
     before = counts(database)
     for args in ((), ("--on-error", "stop")):
         done = hmc(database, "import", str(file), *args)
         assert done.returncode == 1, done.stdout
         message = " ".join(done.stderr.split())
-        assert "acled-bad.csv" in message and "row 3" in message, message
-        assert "time_precision" in message, message
+        assert message.startswith('Error: acled-bad.csv: row 3, field "time_precision"'), message
         assert counts(database) == before
+    file = with_bad_rows(tmp_path)  # and a row cut short, which the CSV reader finds first
+    done = hmc(database, "import", str(file))
+    assert done.returncode == 1, done.stdout
+    message = " ".join(done.stderr.split())
+    assert message == "Error: acled-bad.csv: row 6: 6 fields, the header has 31", message
+    assert counts(database) == before
     assert not (tmp_path / "acled-bad.csv.rejected.csv").exists()
 
 

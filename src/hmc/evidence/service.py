@@ -160,7 +160,12 @@ def _import(
             progress(0, size)
         table = fmt.table(path.name, stream)
         read = fmt.start(table, rows)
-        for record in table.records(fmt.reads, rejected.add if on_error == "skip" else None):
+
+        def unreadable(error: EvidenceError) -> None:  # a row that is not one (its cells)
+            rejected.add(error)
+            rows.drop()
+
+        for record in table.records(fmt.reads, unreadable if on_error == "skip" else None):
             try:
                 read(record)
             except EvidenceError as exc:

@@ -375,6 +375,7 @@ class CsvFile(Header):
         names = [c if c else f"_{i}" for i, c in enumerate(self.header)]
         names = [c if names.index(c) == i else f"_{i}" for i, c in enumerate(names)]
         skipped: set[int] = set()
+        failed: list[EvidenceError] = []  # raised once Arrow stops (not from its callback)
         width = len(self.header)
 
         def invalid(found: pa_csv.InvalidRow) -> str:
@@ -386,7 +387,8 @@ class CsvFile(Header):
                 field="",
             )
             if bad is None:
-                raise error
+                failed.append(error)
+                return "error"
             bad(error)
             skipped.add(at)
             return "skip"
@@ -420,6 +422,8 @@ class CsvFile(Header):
                     yield Record(self.name, row, index, values)
                     row += 1
         except pa.ArrowInvalid as exc:
+            if failed:
+                raise failed[0] from None
             problem = str(exc).removeprefix("CSV parse error: ")
             if "straddling" in problem or "block" in problem:
                 problem = f"a row longer than {MAX_ROW:,} bytes"
