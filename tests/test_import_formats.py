@@ -371,3 +371,27 @@ def test_one_event_from_two_sources_is_linked_and_can_be_unlinked(
     again = hmc(database, "links", "undo", link.group(1), "--user", "iq-analyst",
                 stdin=f"{PASSWORD}\n")  # fmt: skip
     assert again.returncode == 1 and "already undone" in again.stderr
+
+
+def test_two_reports_of_one_source_family_confirm_once(database: Path, tmp_path: Path) -> None:
+    with CANDIDATE.open(newline="", encoding="utf-8") as handle:
+        mosul = next(csv.DictReader(handle))  # the Mosul attack, as UCDP GED also has it
+    ged = tmp_path / "ged.csv"
+    with ged.open("w", newline="", encoding="utf-8") as out:
+        del mosul["code_status"]
+        writer = csv.DictWriter(out, fieldnames=list(mosul))
+        writer.writeheader()
+        writer.writerow(mosul | {"id": "7000001"})
+    ok(database, "import", ACLED)
+    ok(database, "import", CANDIDATE)
+    assert "1 linked" in ok(database, "import", ged, "--format", "ucdp-ged")
+    day = exported(database, "--from", "2024-01-15", "--to", "2024-01-15")
+    acled = next(e for e in day if e["source"] == "acled")
+    assert {e["source"]: e["duplicate_of"] for e in day} == {
+        "acled": None,
+        "ucdp-candidate": acled["id"],
+        "ucdp-ged": acled["id"],
+    }
+    shown = ok(database, "event", str(acled["id"]))
+    assert "grade B2" in shown and "confirmed by 1 independent source (ucdp)" in shown
+    assert "ucdp-candidate 9000001" in shown and "ucdp-ged 7000001" in shown
