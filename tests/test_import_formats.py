@@ -307,6 +307,24 @@ def test_on_error_skip_keeps_good_rows_and_reports_the_bad(database: Path, tmp_p
     assert sorted(by_key(exported(database))) == ["IRQ90001", "IRQ90003"]
 
 
+def test_on_error_skip_with_every_row_bad_says_where_they_are(
+    database: Path, tmp_path: Path
+) -> None:
+    lines = with_bad_rows(tmp_path).read_text(encoding="utf-8").splitlines(keepends=True)
+    file = tmp_path / "all-bad.csv"
+    file.write_text("".join([lines[0], lines[2], lines[4]]), encoding="utf-8")
+    before = counts(database)
+    done = hmc(database, "import", str(file), "--on-error", "skip")
+    assert done.returncode == 1, done.stdout
+    report = tmp_path / "all-bad.csv.rejected.csv"
+    message = " ".join(done.stderr.split())
+    assert message == (
+        f"Error: all-bad.csv: no events or counts in the file; 2 bad rows, listed in {report}"
+    )
+    assert len(report.read_text(encoding="utf-8").splitlines()) == 3  # header, 2 rows
+    assert counts(database) == before
+
+
 def test_on_error_stop_writes_nothing(database: Path, tmp_path: Path) -> None:
     file = with_bad_rows(tmp_path, cut=False)
     before = counts(database)

@@ -178,7 +178,8 @@ def _import(
         rows.finish()
     writer.close()
     if rows.start is None or rows.end is None:
-        raise EvidenceError(f"{path.name}: no events or counts in the file", file=path.name)
+        why = f"; {rejected.count:,} bad rows, listed in {rejected.path}" if rejected.count else ""
+        raise EvidenceError(f"{path.name}: no events or counts in the file{why}", file=path.name)
     batch.rows, batch.rows_rejected = rows.rows_read, rejected.count
     batch.coverage_start, batch.coverage_end = rows.start, rows.end
     linked = link_batch(session, batch=batch, categories=categories)
