@@ -147,7 +147,7 @@ def _import(
     categories = configured_categories(session)
     writer = BulkWriter(session, batch_id=batch.id, source_id=batch.source.id)
     size = max(path.stat().st_size, 1)
-    with _Rejected(path, on_error) as rejected, open_binary(path) as stream:
+    with _Rejected(path, on_error) as rejected, open_binary(path, unpack=fmt.text) as stream:
         where = _position(stream)
 
         def flush(events: list[EventRow], observations: list[ObservationRow]) -> None:
@@ -160,7 +160,12 @@ def _import(
             progress(0, size)
         table = fmt.table(path.name, stream)
         read = fmt.start(table, rows)
-        for record in table.records(fmt.reads, rejected.add if on_error == "skip" else None):
+
+        def unreadable(error: EvidenceError) -> None:  # a row that is not one (its cells)
+            rejected.add(error)
+            rows.drop()
+
+        for record in table.records(fmt.reads, unreadable if on_error == "skip" else None):
             try:
                 read(record)
             except EvidenceError as exc:
@@ -173,7 +178,8 @@ def _import(
         rows.finish()
     writer.close()
     if rows.start is None or rows.end is None:
-        raise EvidenceError(f"{path.name}: no events or counts in the file", file=path.name)
+        why = f"; {rejected.count:,} bad rows, listed in {rejected.path}" if rejected.count else ""
+        raise EvidenceError(f"{path.name}: no events or counts in the file{why}", file=path.name)
     batch.rows, batch.rows_rejected = rows.rows_read, rejected.count
     batch.coverage_start, batch.coverage_end = rows.start, rows.end
     linked = link_batch(session, batch=batch, categories=categories)

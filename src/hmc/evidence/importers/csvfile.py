@@ -49,11 +49,15 @@ _SHOWN = 40  # a longer cell is cut in messages
 
 
 @contextlib.contextmanager
-def open_binary(path: Path) -> Iterator[BinaryIO]:
-    """The bytes of ``path`` as a stream, decompressed if it is gzip or zip."""
+def open_binary(path: Path, *, unpack: bool = True) -> Iterator[BinaryIO]:
+    """The bytes of ``path`` as a stream, decompressed if it is gzip or zip.
+
+    ``unpack`` False: the bytes as they are (a spreadsheet is a zip archive that its reader
+    opens itself).
+    """
     try:
         with path.open("rb") as raw:
-            magic = raw.read(4)
+            magic = raw.read(4) if unpack else b""
             raw.seek(0)
             if magic.startswith(_GZIP_MAGIC):
                 with gzip.GzipFile(fileobj=raw) as stream:
@@ -99,11 +103,12 @@ def digest(path: Path, *, text: bool) -> str:
 
     With ``text``, the content is checked on the way: UTF-8 (not UTF-16), and no NUL
     character (PostgreSQL text holds none), each refused naming the file (and the row).
+    Without, the file is a spreadsheet: the SHA-256 of its bytes as they are.
     """
     sha = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
     offset = rows = 0
-    with open_binary(path) as stream:
+    with open_binary(path, unpack=text) as stream:
         while block := stream.read(_CHUNK):
             sha.update(block)
             if text:
@@ -370,7 +375,7 @@ class CsvFile(Header):
         names = [c if c else f"_{i}" for i, c in enumerate(self.header)]
         names = [c if names.index(c) == i else f"_{i}" for i, c in enumerate(names)]
         skipped: set[int] = set()
-        refused: list[EvidenceError] = []  # raised after the reader stops: not in its callback
+        failed: list[EvidenceError] = []  # raised once Arrow stops (not from its callback)
         width = len(self.header)
 
         def invalid(found: pa_csv.InvalidRow) -> str:
@@ -382,7 +387,7 @@ class CsvFile(Header):
                 field="",
             )
             if bad is None:
-                refused.append(error)
+                failed.append(error)
                 return "error"
             bad(error)
             skipped.add(at)
@@ -417,8 +422,8 @@ class CsvFile(Header):
                     yield Record(self.name, row, index, values)
                     row += 1
         except pa.ArrowInvalid as exc:
-            if refused:
-                raise refused[0] from None
+            if failed:
+                raise failed[0] from None
             problem = str(exc).removeprefix("CSV parse error: ")
             if problem == "Empty CSV file":
                 raise EvidenceError(

@@ -37,9 +37,10 @@ def detect(path: Path, formats: Iterable[Format]) -> Format:
 
 def _first_lines(path: Path) -> list[str]:
     """The first two lines of the file, as text ("" where there is none)."""
-    with open_binary(path) as stream:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            return ["", ""]
+    spreadsheet = path.suffix.lower() in (".xlsx", ".xlsm")
+    with open_binary(path, unpack=not spreadsheet) as stream:
+        if spreadsheet:
+            return ["", ""]  # a spreadsheet is read through a mapping only
         raw = [stream.readline(MAX_ROW), stream.readline(MAX_ROW)]
     return [line.decode("utf-8-sig", errors="replace").rstrip("\r\n") for line in raw]
 

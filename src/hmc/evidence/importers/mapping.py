@@ -38,6 +38,7 @@ Column = Annotated[str, Field(min_length=1, max_length=200)]
 TEXT_FIELDS = ("event_type", "actor1", "actor2", "location", "description", "url")
 NUMBER_FIELDS = ("deaths", "deaths_low", "deaths_high")
 SPREADSHEETS = (".xlsx", ".xlsm")
+SHEET_DATES = ("%Y-%m-%d", "%Y-%m-%d %H:%M")  # a date cell, as excel.cell_text writes it
 
 
 class _Part(BaseModel):
@@ -118,14 +119,14 @@ def mapped_format(mapping: Mapping, file: Path) -> Format:
         description=f"a file read through a mapping ({source.name})",
         source=SourceInfo(source.key, source.name, source.url, source.licence, source.reliability),
         header=tuple(given.values()),
-        start=lambda table, out: _reader(mapping, table, out),
+        start=lambda table, out: _reader(mapping, table, out, spreadsheet=spreadsheet),
         reads=tuple(dict.fromkeys(given.values())),
         table=table,
         text=not spreadsheet,
     )
 
 
-def _reader(mapping: Mapping, table: Table, out: Rows) -> RowReader:
+def _reader(mapping: Mapping, table: Table, out: Rows, *, spreadsheet: bool) -> RowReader:
     columns = mapping.columns
     table.require(*mapping.columns.model_dump(exclude_none=True).values())
     fixed = gazetteer_of(mapping.file.country) if mapping.file.country else None
@@ -156,7 +157,9 @@ def _reader(mapping: Mapping, table: Table, out: Rows) -> RowReader:
         out.event(
             new_event(
                 external_key=key[:128],
-                occurred_on=_date(record, columns.occurred_on, mapping.file.date_format),
+                occurred_on=_date(
+                    record, columns.occurred_on, mapping.file.date_format, spreadsheet=spreadsheet
+                ),
                 category=category,
                 country=country[:64],
                 governorate=gazetteer.governorate(place) if gazetteer and place else None,
@@ -174,13 +177,23 @@ def _reader(mapping: Mapping, table: Table, out: Rows) -> RowReader:
     return read
 
 
-def _date(record: Record, column: str, form: str) -> date:
-    """The cell as a date written as the mapping says."""
+def _date(record: Record, column: str, form: str, *, spreadsheet: bool) -> date:
+    """The cell as a date written as the mapping says (or, in a spreadsheet, a date cell).
+
+    A spreadsheet's date cell is a date whatever the sheet shows it as: it is read as
+    ``YYYY-MM-DD`` (``YYYY-MM-DD HH:MM`` with a time, see :func:`excel.cell_text`).
+    """
     text = record.digits(column, "dates")
-    try:
-        day = datetime.strptime(text, form).date()
-    except ValueError:
-        record.fail(column, f'"{record.shown(column)}" is not a date written "{form}"')
+    forms = (form, *SHEET_DATES) if spreadsheet else (form,)
+    for each in forms:
+        try:
+            day = datetime.strptime(text, each).date()
+            break
+        except ValueError:
+            continue
+    else:
+        cell = " or a date cell" if spreadsheet else ""
+        record.fail(column, f'"{record.shown(column)}" is not a date written "{form}"{cell}')
     if problem := day_problem(day):
         record.fail(column, problem)
     return day
