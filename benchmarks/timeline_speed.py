@@ -50,7 +50,8 @@ def main() -> None:
             start = time.perf_counter()
             made = forecast(session, commission_id=COMMISSION, paths=PATHS)
             fit = time.perf_counter() - start
-        seconds = min(_timed(lambda: starts(made)) for _ in range(REPEATS))
+        # each run on a copy without the gates' conditions computed by the one before
+        seconds = min(_timed(lambda: starts(replace(made))) for _ in range(REPEATS))
         start = time.perf_counter()
         for path in range(LOOPED):
             one = {

@@ -15,6 +15,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from hmc.errors import GateError
 
-__all__ = ["MAX_NESTING", "MAX_TERMS", "MAX_WINDOW", "Gate", "parse_gate"]
+__all__ = ["MAX_NESTING", "MAX_TERMS", "MAX_WINDOW", "Gate", "parse_gate", "stored_gate"]
 
 MAX_WINDOW = 520
 """The longest window a gate may use, in weeks (ten years)."""
@@ -423,6 +424,12 @@ class Gate:
         given = arrays or {name: np.asarray(x) for name, x in list(series.items())[:1]}
         shape = _shape(given, weeks)
         return np.asarray(_eval(self._root, arrays, shape, relieve), dtype=float)
+
+
+@lru_cache(maxsize=4096)
+def stored_gate(expression: str) -> Gate:
+    """A gate of a loaded framework (checked when loaded), parsed once per process."""
+    return parse_gate(expression)
 
 
 def parse_gate(text: str, *, source: str = "gate") -> Gate:

@@ -17,7 +17,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from hmc.assessment.values import rated_series
-from hmc.domain.gates import MAX_WINDOW, parse_gate
+from hmc.domain.gates import MAX_WINDOW, stored_gate
 from hmc.forecast.backtest import select
 from hmc.forecast.methods import Array, run
 from hmc.forecast.rated import rated_paths
@@ -56,6 +56,10 @@ class Forecast:
     paths: int
     lookback: int
     tracks: dict[tuple[str, str | None], Track] = field(hash=False)
+    # each gate's conditions over the paths, per (expression, area), once computed
+    conditions: dict[tuple[str, str], Array] = field(
+        default_factory=dict, init=False, hash=False, compare=False, repr=False
+    )
 
     @property
     def week_ends(self) -> list[date]:
@@ -70,7 +74,10 @@ class Forecast:
 def lookback(current: Framework) -> int:
     """Weeks of history the gates of ``current`` read back from any one week."""
     windows = [
-        parse_gate(g.expression).lookback() for p in current.phases for g in p.gates if g.expression
+        stored_gate(g.expression).lookback()
+        for p in current.phases
+        for g in p.gates
+        if g.expression
     ]
     return min(max(windows, default=1), MAX_WINDOW)
 

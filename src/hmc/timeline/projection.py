@@ -17,11 +17,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
 import numpy as np
 
-from hmc.domain.gates import Gate, parse_gate
+from hmc.domain.gates import stored_gate
 from hmc.forecast.methods import Array
 from hmc.forecast.service import Forecast
 from hmc.framework.records import AreaInfo, GateInfo, PhaseInfo
@@ -45,11 +44,6 @@ class PhaseTimeline:
     held_back: dict[str, float] = field(hash=False)  # share of waiting path-weeks, per indicator
     not_met_on_date: float | None = None  # a date rule: P(conditions not met on the date)
     resurgence: float | None = None  # a date rule: P(threat above threshold soon after)
-
-
-@lru_cache(maxsize=1024)
-def _gate(expression: str) -> Gate:
-    return parse_gate(expression)
 
 
 def starts(
@@ -100,7 +94,11 @@ def conditions(
 ) -> Array:
     """The gate's expression over the future weeks: ``(paths, horizon)``, 1/0/NaN."""
     assert gate.expression is not None
-    parsed = _gate(gate.expression)
+    plain = shift is None and not relieve
+    cached = (gate.expression, area.key)
+    if plain and cached in forecast.conditions:
+        return forecast.conditions[cached]
+    parsed = stored_gate(gate.expression)
     arrays = {}
     for key in parsed.indicators():
         track = forecast.track(key, area)
@@ -108,7 +106,10 @@ def conditions(
         if shift is not None and shift[0] == key:
             full = _improved(full, track.indicator.better, track.indicator.kind, shift[1])
         arrays[key] = full
-    return parsed.evaluate(arrays, relieve=relieve)[:, forecast.lookback :]
+    found = parsed.evaluate(arrays, relieve=relieve)[:, forecast.lookback :]
+    if plain:  # read again by every scenario, the binding constraint and the date rules
+        forecast.conditions[cached] = found
+    return found
 
 
 def _improved(values: Array, better: str, kind: str, step: float) -> Array:
@@ -233,7 +234,7 @@ def _held_back(
     if total == 0:
         return {}
     shares = {}
-    for key in sorted(_gate(gate.expression).indicators()):
+    for key in sorted(stored_gate(gate.expression).indicators()):
         relieved = conditions(forecast, gate, area, relieve=frozenset({key}))
         shares[key] = round(float(((relieved == 1.0) & waiting).sum() / total), 4)
     return shares
@@ -251,7 +252,7 @@ def _on_date(
     met = conditions(forecast, gate, area)[:, index]
     not_met = round(float((met != 1.0).mean()), 4)
     risky = []
-    for key in sorted(_gate(gate.expression or "").indicators()):
+    for key in sorted(stored_gate(gate.expression or "").indicators()):
         track = forecast.track(key, area)
         indicator = track.indicator
         if indicator.kind != "measured" or indicator.threshold is None:
@@ -279,7 +280,7 @@ def sensitivity(
     found: dict[tuple[str, str], dict[str, int | None]] = {}
     keys = sorted({
         k for p in forecast.framework.phases for g in p.gates if g.expression
-        for k in _gate(g.expression).indicators()
+        for k in stored_gate(g.expression).indicators()
     })  # fmt: skip
     moved = {
         key: starts(forecast, rules, shift=(key, 1.0 if _rated(forecast, key) else STEP))
@@ -292,7 +293,7 @@ def sensitivity(
             at = (phase.key, gate.area.key)
             base = _median(begun[at])
             found[at] = {}
-            for key in sorted(_gate(gate.expression).indicators()):
+            for key in sorted(stored_gate(gate.expression).indicators()):
                 better = _median(moved[key][at])
                 found[at][key] = None if base is None or better is None else base - better
     return found

@@ -6,13 +6,12 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 
 import numpy as np
 from sqlalchemy.orm import Session
 
 from hmc.assessment.values import SignedRound, latest_signed, rated_series
-from hmc.domain.gates import Gate, parse_gate
+from hmc.domain.gates import stored_gate
 from hmc.domain.series import week_start
 from hmc.framework.records import (
     AreaInfo,
@@ -204,18 +203,12 @@ def _by_party(
     return replace(found, by_party=by_party)
 
 
-@lru_cache(maxsize=4096)
-def _parsed(expression: str) -> Gate:
-    """A gate parsed once per process (a parsed gate is immutable)."""
-    return parse_gate(expression)
-
-
 def _condition(
     gate: GateInfo, as_of: date, weekly: Weekly
 ) -> tuple[bool | None, dict[str, float | None]]:
     if gate.expression is None:
         return None, {}
-    parsed = _parsed(gate.expression)
+    parsed = stored_gate(gate.expression)
     last = week_start(as_of) - timedelta(weeks=0 if as_of.weekday() == 6 else 1)
     found = {key: weekly(key, gate.area) for key in sorted(parsed.indicators())}
     starts = [s.period_starts[0] for s in found.values() if s.period_starts]
