@@ -17,6 +17,10 @@ class Settings(BaseSettings):
     database_url: str = f"sqlite:///{Path.cwd() / 'hmc.db'}"
     """SQLAlchemy URL of the app database; a SQLite file in the working directory by default."""
 
+    analytics_url: str = "app"
+    """Where indicators are computed: ``app`` (the app database), ``duckdb``, ``spark``, or
+    ``duckdb:FILE`` / ``spark:FILE`` over an events file (see docs/indicators.md)."""
+
     default_commission: str = "hmc-iraq-2024"
     """The commission shown when none is named."""
 

@@ -23,7 +23,7 @@ from pydantic_core import ErrorDetails
 from hmc.domain.gates import parse_gate
 from hmc.errors import ConfigError, GateError
 from hmc.evidence.gazetteer import Gazetteer, load_gazetteer
-from hmc.framework.schemas import IDENT, SLUG, CommissionConfig, GateConfig
+from hmc.framework.schemas import IDENT, SLUG, CommissionConfig, GateConfig, IndicatorConfig
 
 Loc = tuple[str | int, ...]
 _HEADER = re.compile(r"\s*(\[\[?)([^\]]*)\]")  # no backtracking on a long line
@@ -374,6 +374,7 @@ def _check_references(source: _Source, config: CommissionConfig) -> None:
             raise source.error(("indicator", n, "factor"), f'unknown factor "{ind.factor}"')
         if ind.scale is not None and ind.scale not in scales:
             raise source.error(("indicator", n, "scale"), f'unknown scale "{ind.scale}"')
+        _check_measured(source, config, n, ind)
     _check_phases(source, config)
     for n, phase in enumerate(config.phase):
         gates: list[tuple[Loc, GateConfig]] = [
@@ -384,6 +385,21 @@ def _check_references(source: _Source, config: CommissionConfig) -> None:
         for loc, gate in gates:
             _check_gate(source, config, loc, gate)
     _check_planning(source, config)
+
+
+def _check_measured(
+    source: _Source, config: CommissionConfig, n: int, ind: IndicatorConfig
+) -> None:
+    """A party's account names a party; a derived indicator derives from events indicators."""
+    parties = [p.id for p in config.commission.parties]
+    if ind.account is not None and ind.account not in parties:
+        what = f'"{_short(ind.account)}" is not a party (parties: {", ".join(parties)})'
+        raise source.error(("indicator", n, "account"), what)
+    events = {i.id for i in config.indicator if i.source == "events"}
+    for name in ind.of or ():
+        if name not in events:
+            what = f'"{_short(name)}" is not an indicator "from = events" of this commission'
+            raise source.error(("indicator", n, "of"), what)
 
 
 def _check_planning(source: _Source, config: CommissionConfig) -> None:

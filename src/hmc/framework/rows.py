@@ -21,7 +21,7 @@ from hmc.framework.models import (
     ScaleLevel,
     Versioned,
 )
-from hmc.framework.schemas import CommissionConfig
+from hmc.framework.schemas import CommissionConfig, IndicatorConfig
 
 Row = Factor | Scale | Indicator | Area | Phase | Gate
 KINDS: tuple[tuple[str, type[Row]], ...] = (
@@ -33,7 +33,21 @@ KINDS: tuple[tuple[str, type[Row]], ...] = (
     ("gate", Gate),
 )
 _OWN = frozenset({"id", "commission_id", "position", "added_in", "replaced_in"})
-DEFINITION = frozenset({"source", "where", "series", "measure", "field"})
+DEFINITION = frozenset(
+    {"source", "where", "series", "measure", "field", "base", "account", "window", "derive"}
+)
+
+
+def definition(config: CommissionConfig, indicator: IndicatorConfig) -> dict[str, Any]:
+    """What a measured indicator computes, whole: a derived one holds its inputs' definitions,
+    one counted by a party's account names the commission whose accounts it reads."""
+    found = indicator.model_dump(include=set(DEFINITION), exclude_none=True)
+    if indicator.account is not None:
+        found["commission"] = config.commission.id
+    if indicator.of:
+        by_id = {i.id: i for i in config.indicator}
+        found["of"] = [definition(config, by_id[name]) for name in indicator.of]
+    return found
 
 
 def content(row: Versioned) -> tuple[Any, ...]:
@@ -87,7 +101,7 @@ def build_rows(config: CommissionConfig) -> dict[str, list[Row]]:
             better=i.better,
             threshold=i.threshold,
             rationale=i.rationale,
-            definition=i.model_dump(include=set(DEFINITION), exclude_none=True),
+            definition=definition(config, i),
         )
         for i in config.indicator
     ]

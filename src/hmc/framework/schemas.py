@@ -16,7 +16,6 @@ from hmc.domain.days import day_problem, parse_day
 
 SLUG = r"^[a-z][a-z0-9-]*$"
 IDENT = r"^[a-z][a-z0-9_]*$"
-EVENT_FIELDS = frozenset({"category", "event_type", "target", "source"})
 
 # The longest text each kind of value may be, as long as the database column that keeps it.
 ID_LENGTH = 64
@@ -104,18 +103,35 @@ class AreaConfig(Section):
     governorates: list[Governorate] = Field(min_length=1)
 
 
+MAX_WINDOW = 520  # periods a rolling window or a trend spans at most (ten years of weeks)
+EVENT_FIELDS = frozenset({"category", "event_type", "target", "source", "governorate"})
+# The keys that belong to one kind of measured indicator only.
+ONLY_FOR = ("where", "series", "field", "base", "account", "window", "derive", "of")
+EVENT_KEYS = frozenset({"where", "field", "base", "account", "window"})
+COUNT_KEYS = frozenset({"series"})
+DERIVED_KEYS = frozenset({"derive", "of", "window"})
+
+
 class IndicatorConfig(Section):
-    """Measured (``from`` events or counts) or rated (``scale``)."""
+    """Measured (``from`` events, counts or indicators) or rated (``scale``).
+
+    docs/indicators.md describes each key; :meth:`_one_kind` says which go together.
+    """
 
     id: Ident
     name: Name
     factor: Key
-    source: Literal["events", "counts"] | None = Field(default=None, alias="from")
+    source: Literal["events", "counts", "indicators"] | None = Field(default=None, alias="from")
     scale: Key | None = None
     where: dict[Key, Name | list[Name]] = Field(default_factory=dict)
     series: Name | None = None
-    measure: Literal["count", "sum"] = "count"
-    field: Literal["deaths"] | None = None
+    measure: Literal["count", "sum", "distinct", "share"] = "count"
+    field: Literal["deaths", "location"] | None = None
+    base: dict[Key, Name | list[Name]] | None = None
+    account: Annotated[str, Field(pattern=SLUG, max_length=PARTY_ID_LENGTH)] | None = None
+    window: int | None = Field(default=None, ge=2, le=MAX_WINDOW)
+    derive: Literal["ratio", "difference", "trend"] | None = None
+    of: list[Ident] | None = Field(default=None, min_length=1, max_length=2)
     scope: Literal["national", "area"] = "national"
     better: Literal["lower", "higher"]
     threshold: float | None = None
@@ -126,18 +142,46 @@ class IndicatorConfig(Section):
     def _one_kind(self) -> IndicatorConfig:
         if (self.source is None) == (self.scale is None):
             raise ValueError('an indicator is either measured (give "from") or rated ("scale")')
+        given = {k for k in ONLY_FOR if getattr(self, k) not in (None, {})}
+        allowed = {"events": EVENT_KEYS, "counts": COUNT_KEYS, "indicators": DERIVED_KEYS}
+        wrong = sorted(given - allowed.get(self.source or "", frozenset()))
+        if wrong:
+            shown = f'"from = {self.source}"' if self.source else "a rated indicator"
+            raise ValueError(f"{wrong[0]}: not a key of {shown} (see docs/indicators.md)")
         if self.source == "counts" and not self.series:
-            raise ValueError('an indicator "from = counts" needs "series"')
+            raise ValueError('series: an indicator "from = counts" needs "series"')
+        if self.source == "counts" and self.measure != "count":
+            raise ValueError('measure: an indicator "from = counts" sums what the source counted')
         if self.source == "events":
-            unknown = set(self.where) - EVENT_FIELDS
+            self._events()
+        if self.source == "indicators":
+            self._derived()
+        return self
+
+    def _events(self) -> None:
+        for key, where in (("where", self.where), ("base", self.base or {})):
+            unknown = set(where) - EVENT_FIELDS
             if unknown:
                 raise ValueError(
-                    f"unknown event field(s) in where: {', '.join(sorted(unknown))}"
+                    f"{key}: unknown event field(s): {', '.join(sorted(unknown))}"
                     f" (known: {', '.join(sorted(EVENT_FIELDS))})"
                 )
-            if self.measure == "sum" and not self.field:
-                raise ValueError('"measure = sum" needs "field"')
-        return self
+        needs = {"sum": "deaths", "distinct": "location"}.get(self.measure)
+        if needs is None and self.field is not None:
+            raise ValueError(f'field: "measure = {self.measure}" takes no field')
+        if needs is not None and self.field not in (needs, None):
+            raise ValueError(f'field: "measure = {self.measure}" counts "{needs}"')
+        if self.measure == "sum" and not self.field:
+            raise ValueError('field: "measure = sum" needs "field" (write field = "deaths")')
+        if self.measure != "share" and self.base is not None:
+            raise ValueError('base: only "measure = share" has a base')
+
+    def _derived(self) -> None:
+        if self.derive is None or not self.of:
+            raise ValueError('derive: an indicator "from = indicators" needs "derive" and "of"')
+        wanted = 1 if self.derive == "trend" else 2
+        if len(self.of) != wanted:
+            raise ValueError(f'of: "derive = {self.derive}" takes {wanted} indicator(s)')
 
 
 class GateConfig(Section):

@@ -15,18 +15,22 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import delete, exists, func, insert, select, text
+from sqlalchemy import delete, exists, insert, select
 from sqlalchemy.orm import Session
 
 from hmc.accounts import Actor
-from hmc.domain.series import fill_zeros, from_counts, period_end, week_start
+from hmc.domain.series import from_counts
+from hmc.errors import InvalidInput
 from hmc.evidence.models import Event, ImportBatch, Observation, Source
 from hmc.framework.records import AreaInfo, Framework, IndicatorInfo
 from hmc.framework.service import framework
-from hmc.indicators.compile import counts_expr, events_expr, matching_events, to_sql
+from hmc.indicators.compile import counts_expr, indicator_expr
+from hmc.indicators.engines import Analytics, Choice, open_engine
 from hmc.indicators.models import IndicatorSeries, IndicatorValue
+from hmc.indicators.tables import next_start, period_start
+from hmc.settings import get_settings
 
-PERIODS = ("week", "month")
+COUNTS_PERIODS = ("week", "month")  # published counts: no quarters (see docs/indicators.md)
 Geography = tuple[str, ...] | None  # the governorates of an area; None: nationwide
 
 
@@ -107,6 +111,8 @@ def batches(session: Session) -> list[Batch]:
 
 def reads(definition: dict[str, Any], batch: Batch) -> bool:
     """Whether an indicator of ``definition`` reads evidence of ``batch``."""
+    if definition["source"] == "indicators":
+        return any(reads(d, batch) for d in definition["of"])
     if definition["source"] == "counts":
         return definition["series"] in batch.series
     wanted = definition.get("where", {}).get("source")
@@ -118,18 +124,28 @@ def _data_version(definition: dict[str, Any], known: Iterable[Batch]) -> int:
     return max((b.id for b in known if reads(definition, b)), default=0)
 
 
+@dataclass(frozen=True)
+class _Due:
+    """The series of one indicator to compute: digest -> geography."""
+
+    indicator: IndicatorInfo
+    series: dict[str, Geography]
+    version: int
+
+
 def compute(
     session: Session,
     *,
     actor: Actor,
     commission_id: str,
     progress: Callable[[str], None] | None = None,
+    engine: Choice | None = None,
 ) -> ComputeReport:
     """Compute the series of a commission's measured indicators that are missing or stale."""
     current = framework(session, commission_id=commission_id)
     known = batches(session)
     measured = [i for i in current.indicators if i.kind == "measured"]
-    computed = written = 0
+    due = []
     for indicator in measured:
         wanted = {
             digest(indicator.definition, g): g
@@ -137,80 +153,87 @@ def compute(
         }
         version = _data_version(indicator.definition, known)
         stored = {
-            s.digest: s
-            for s in session.scalars(
-                select(IndicatorSeries).where(IndicatorSeries.digest.in_(wanted))
+            d: v
+            for d, v in session.execute(
+                select(IndicatorSeries.digest, IndicatorSeries.data_version).where(
+                    IndicatorSeries.digest.in_(wanted)
+                )
             )
         }
-        due = {
-            d: g for d, g in wanted.items() if d not in stored or stored[d].data_version < version
-        }
-        if due:
-            written += _compute(session, indicator, due, stored, version, str(actor))
-            computed += len(due)
-        if progress:
-            progress(indicator.key)
+        late = {d: g for d, g in wanted.items() if d not in stored or stored[d] < version}
+        if late:
+            due.append(_Due(indicator, late, version))
+    written = 0
+    if due:
+        rows = [(k, g) for d in due for k, geo in d.series.items() for g in _governorates(geo)]
+        with open_engine(engine or chosen_engine(), session, rows) as analytics:
+            if analytics.over_files:
+                raise InvalidInput("an engine over an events file can only --export")
+            for item in due:
+                values = indicator_values(analytics, item.indicator.definition, item.series)
+                written += _store(session, item, values, str(actor))
+                if progress:
+                    progress(item.indicator.key)
+    computed = sum(len(d.series) for d in due)
     return ComputeReport(current.commission.id, len(measured), computed, written)
 
 
-def _compute(
-    session: Session,
-    indicator: IndicatorInfo,
-    due: dict[str, Geography],
-    stored: dict[str, IndicatorSeries],
-    version: int,
-    actor: str,
-) -> int:
-    """Compute the ``due`` series of one indicator and store them in place of the old ones."""
+def chosen_engine() -> Choice:
+    """The engine ``HMC_ANALYTICS_URL`` names (``app`` when unset)."""
+    return Choice.parse(get_settings().analytics_url, where="HMC_ANALYTICS_URL")
+
+
+def _governorates(geo: Geography) -> list[str | None]:
+    return [None] if geo is None else list(geo)
+
+
+def indicator_values(
+    analytics: Analytics, definition: dict[str, Any], series: dict[str, Geography]
+) -> pd.DataFrame:
+    """The values of ``definition`` for each of ``series``, computed by ``analytics``."""
+    if definition["source"] != "counts":
+        return analytics.execute(indicator_expr(definition, list(series)))
+    observed = analytics.execute(counts_expr(definition))
+    frames = []
+    for period in COUNTS_PERIODS:
+        frame = from_counts(observed, period=period)
+        for key, geo in series.items():
+            part = _total(frame if geo is None else frame[frame["governorate"].isin(geo)])
+            frames.append(part.assign(series=key, period=period))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _store(session: Session, due: _Due, values: pd.DataFrame, actor: str) -> int:
+    """Store the values of the ``due`` series in place of the old ones."""
     now = datetime.now(UTC).replace(tzinfo=None)
-    frames = {period: _by_governorate(session, indicator, period) for period in PERIODS}
-    coverage = _coverage(session, indicator)
-    written = 0
-    for key, geo in due.items():
+    stored = {
+        s.digest: s
+        for s in session.scalars(
+            select(IndicatorSeries).where(IndicatorSeries.digest.in_(due.series))
+        )
+    }
+    ids = {}
+    for key, geo in due.series.items():
         row = stored.get(key)
         if row is None:
-            row = IndicatorSeries(digest=key, definition=indicator.definition, governorates=geo)
+            row = IndicatorSeries(digest=key, definition=due.indicator.definition, governorates=geo)
             session.add(row)
         else:
             session.execute(delete(IndicatorValue).where(IndicatorValue.series_id == row.id))
-        row.data_version, row.computed_at, row.computed_by = version, now, actor
+        row.data_version, row.computed_at, row.computed_by = due.version, now, actor
         session.flush()
-        values = []
-        for period, frame in frames.items():
-            part = _total(frame if geo is None else frame[frame["governorate"].isin(geo)])
-            if coverage is not None:
-                part = fill_zeros(part, start=coverage[0], end=coverage[1], period=period)
-            values += [
-                {"series_id": row.id, "period": period, "period_start": start,
-                 "value": float(value), "known_on": known_on}
-                for start, value, known_on in zip(
-                    part["period_start"], part["value"], part["known_on"], strict=True
-                )
-            ]  # fmt: skip
-        if values:
-            session.execute(insert(IndicatorValue), values)
-        written += len(values)
-    return written
-
-
-def _by_governorate(session: Session, indicator: IndicatorInfo, period: str) -> pd.DataFrame:
-    dialect = session.get_bind().dialect.name
-    definition = indicator.definition
-    if definition["source"] == "events":
-        sql = to_sql(events_expr(definition, period=period), dialect)
-        frame = _frame(session, sql)
-        frame["known_on"] = [period_end(d, period) for d in frame["period_start"]]
-        return frame
-    return from_counts(_frame(session, to_sql(counts_expr(definition), dialect)), period=period)
-
-
-def _frame(session: Session, sql: str) -> pd.DataFrame:
-    result = session.execute(text(sql))
-    frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-    for column in ("period_start", "period_end"):
-        if column in frame:
-            frame[column] = [date.fromisoformat(str(v)[:10]) for v in frame[column]]
-    return frame
+        ids[key] = row.id
+    rows = [
+        {"series_id": ids[key], "period": period, "period_start": start,
+         "value": float(value), "known_on": known_on}
+        for key, period, start, value, known_on in zip(
+            values["series"], values["period"], values["period_start"], values["value"],
+            values["known_on"], strict=True,
+        )
+    ] if len(values) else []  # fmt: skip
+    if rows:
+        session.execute(insert(IndicatorValue), rows)
+    return len(rows)
 
 
 def _total(part: pd.DataFrame) -> pd.DataFrame:
@@ -221,22 +244,6 @@ def _total(part: pd.DataFrame) -> pd.DataFrame:
     )
     out["known_on"] = out["known_on"].dt.date
     return out
-
-
-def _coverage(session: Session, indicator: IndicatorInfo) -> tuple[date, date] | None:
-    """The dates covered by the sources of an events indicator (within them, none is zero)."""
-    if indicator.definition["source"] != "events":
-        return None
-    sources = to_sql(
-        matching_events(indicator.definition).select("source_id").distinct(),
-        session.get_bind().dialect.name,
-    )
-    start, end = session.execute(
-        select(func.min(ImportBatch.coverage_start), func.max(ImportBatch.coverage_end)).where(
-            ImportBatch.source_id.in_(text(sources))
-        )
-    ).one()
-    return None if start is None else (start, end)
 
 
 def freshness(session: Session, current: Framework, *, as_of: date) -> Freshness:
@@ -312,6 +319,12 @@ def first_incomplete(as_of: date, period: str) -> date:
     (datetime.date(2007, 6, 25), datetime.date(2007, 7, 2))
     >>> first_incomplete(date(2007, 6, 29), "month"), first_incomplete(date(2007, 6, 30), "month")
     (datetime.date(2007, 6, 1), datetime.date(2007, 7, 1))
+    >>> first_incomplete(date(2007, 9, 30), "quarter")
+    datetime.date(2007, 10, 1)
     """
-    following = as_of + timedelta(days=1)
-    return week_start(following) if period == "week" else following.replace(day=1)
+    start = period_start(as_of, period)
+    return (
+        next_start(start, period)
+        if next_start(start, period) == as_of + timedelta(days=1)
+        else start
+    )

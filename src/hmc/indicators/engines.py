@@ -1,0 +1,321 @@
+"""Where an indicator expression runs: the app database, DuckDB or Spark.
+
+An engine runs an expression of :mod:`hmc.indicators.compile` and returns its rows. It
+reads either the app's tables (the app database itself, or a copy of them that DuckDB or
+Spark reads) or a file of events a user names (Parquet or CSV, as ``hmc events --export``
+writes it). It is chosen by ``HMC_ANALYTICS_URL`` or ``--engine``: ``app``, ``duckdb``,
+``duckdb:FILE``, ``spark`` or ``spark:FILE`` (see docs/indicators.md).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import ibis
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import sqlalchemy as sa
+from ibis.expr.types import Table
+from sqlalchemy.orm import Session
+
+from hmc.errors import InvalidInput
+from hmc.indicators.tables import EVIDENCE_TABLES, GEOGRAPHY, PERIOD, calendar
+
+KINDS = ("app", "duckdb", "spark")
+GeographyRows = Sequence[tuple[str, str | None]]  # (series, governorate); None: nationwide
+_DATES = ("period_start", "period_end", "known_on")
+# An events file as 'hmc events --export' writes it (the columns indicators read).
+EVENTS_FILE = ibis.table(
+    {
+        "id": "int64",
+        "source": "string",
+        "occurred_on": "date",
+        "category": "string",
+        "event_type": "string",
+        "target": "string",
+        "governorate": "string",
+        "location": "string",
+        "deaths": "float64",
+        "duplicate_of": "int64",
+    },
+    name="events_file",
+)
+
+
+class Analytics(Protocol):
+    """An engine that runs indicator expressions over one set of tables."""
+
+    kind: str
+    over_files: bool
+
+    def execute(self, expr: Table) -> pd.DataFrame:
+        """The rows of ``expr``, dates as :class:`datetime.date`."""
+        ...
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An engine (``app``, ``duckdb``, ``spark``) and the events file it reads, if any."""
+
+    kind: str
+    file: Path | None = None
+
+    @classmethod
+    def parse(cls, text: str, *, where: str) -> Choice:
+        """``app``, ``duckdb``, ``duckdb:FILE``, ``spark`` or ``spark:FILE``.
+
+        >>> Choice.parse("duckdb:events.parquet", where="--engine")
+        Choice(kind='duckdb', file=PosixPath('events.parquet'))
+        """
+        kind, _, file = text.strip().partition(":")
+        if kind not in KINDS or (kind == "app" and file):
+            raise InvalidInput(
+                f'{where}: "{text}" is not an engine (write app, duckdb, duckdb:FILE, spark'
+                " or spark:FILE)"
+            )
+        return cls(kind, Path(file) if file else None)
+
+
+def _dated(frame: pd.DataFrame) -> pd.DataFrame:
+    for column in _DATES:
+        if column in frame:
+            frame[column] = [date.fromisoformat(str(v)[:10]) for v in frame[column]]
+    return frame
+
+
+class AppDatabase:
+    """The app database (SQLite or PostgreSQL), on the session's own connection."""
+
+    kind = "app"
+    over_files = False
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.dialect = {"postgresql": "postgres"}.get(session.get_bind().dialect.name, "sqlite")
+
+    def execute(self, expr: Table) -> pd.DataFrame:
+        result = self.session.execute(sa.text(str(ibis.to_sql(expr, dialect=self.dialect))))
+        return _dated(pd.DataFrame(result.fetchall(), columns=list(result.keys())))
+
+    @contextmanager
+    def with_tables(self, aux: dict[str, pa.Table]) -> Iterator[AppDatabase]:
+        """The computation's own tables as temporary tables, dropped afterwards."""
+        metadata = sa.MetaData()
+        tables = [_temporary(metadata, name, data) for name, data in aux.items()]
+        connection = self.session.connection()
+        for table, (_, data) in zip(tables, aux.items(), strict=True):
+            table.create(connection)
+            rows = data.to_pylist()
+            if rows:
+                connection.execute(table.insert(), rows)
+        try:
+            yield self
+        finally:
+            for table in tables:
+                table.drop(connection)
+
+
+_SA_TYPES: dict[str, sa.types.TypeEngine[Any]] = {"string": sa.String(64), "date": sa.Date()}
+
+
+def _temporary(metadata: sa.MetaData, name: str, data: pa.Table) -> sa.Table:
+    schema = {"hmc_geography": GEOGRAPHY, "hmc_period": PERIOD}[name].schema()
+    columns = [sa.Column(c, _SA_TYPES[str(t).lower().rstrip("!")]) for c, t in schema.items()]
+    return sa.Table(name, metadata, *columns, prefixes=["TEMPORARY"])
+
+
+class DuckDB:
+    """DuckDB in memory, over Arrow copies of the app's tables or over an events file."""
+
+    kind = "duckdb"
+
+    def __init__(self, tables: dict[str, pa.Table], file: Path | None) -> None:
+        import duckdb
+
+        self.over_files = file is not None
+        self.connection = duckdb.connect()
+        for name, data in tables.items():
+            self.connection.register(name, data)
+        if file is not None:
+            reader = "read_csv" if file.suffix.lower() == ".csv" else "read_parquet"
+            self.connection.execute(
+                f"CREATE VIEW events_file AS SELECT * FROM {reader}(?)", [str(file)]
+            )
+            for name, view in file_views().items():
+                sql = ibis.to_sql(view, dialect="duckdb")
+                self.connection.execute(f'CREATE VIEW "{name}" AS {sql}')
+
+    def execute(self, expr: Table) -> pd.DataFrame:
+        return _dated(self.connection.sql(str(ibis.to_sql(expr, dialect="duckdb"))).df())
+
+
+class Spark:
+    """PySpark (local unless Spark's own settings name a cluster) over Parquet copies or a file."""
+
+    kind = "spark"
+
+    def __init__(self, tables: dict[str, pa.Table], file: Path | None, folder: Path) -> None:
+        self.over_files = file is not None
+        self.spark = spark_session()
+        for name, data in tables.items():
+            path = folder / f"{name}.parquet"
+            pq.write_table(data, path)
+            self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
+        if file is not None:
+            read = self.spark.read
+            found = (
+                read.csv(str(file), header=True, schema=_spark_schema(EVENTS_FILE))
+                if file.suffix.lower() == ".csv"
+                else read.parquet(str(file))
+            )
+            found.createOrReplaceTempView("events_file")
+            for name, view in file_views().items():
+                self.spark.sql(f"CREATE OR REPLACE TEMPORARY VIEW `{name}` AS {_spark_sql(view)}")
+
+    def execute(self, expr: Table) -> pd.DataFrame:
+        return _dated(self.spark.sql(_spark_sql(expr)).toPandas())
+
+
+def _spark_sql(expr: Table) -> str:
+    ibis.pyspark  # noqa: B018  (registers the options the Spark SQL compiler reads)
+    return str(ibis.to_sql(expr, dialect="pyspark"))
+
+
+def _spark_schema(table: Table) -> str:
+    names = {"int64": "BIGINT", "float64": "DOUBLE", "string": "STRING", "date": "DATE"}
+    return ", ".join(
+        f"`{c}` {names[str(t).lower().rstrip('!')]}" for c, t in table.schema().items()
+    )
+
+
+@cache
+def spark_session() -> Any:
+    """One Spark session a process: local mode by default, times in UTC, no web UI."""
+    from pyspark.sql import SparkSession
+
+    warehouse = tempfile.mkdtemp(prefix="hmc-spark-")
+    return (
+        SparkSession.builder.appName("hmc")
+        .config("spark.sql.warehouse.dir", warehouse)
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .getOrCreate()
+    )
+
+
+def file_views() -> dict[str, Table]:
+    """The evidence tables over an events file: each source covers its events' dates."""
+    events = EVENTS_FILE
+    keys = events.select(key=events.source).distinct()
+    sources = keys.mutate(id=ibis.row_number().over(order_by=keys.key).cast("int64"))
+    event = events.join(sources, events.source == sources.key).select(
+        "id", source_id=sources.id, occurred_on=events.occurred_on, category=events.category,
+        event_type=events.event_type, target=events.target, governorate=events.governorate,
+        location=events.location, deaths=events.deaths, duplicate_of=events.duplicate_of,
+    )  # fmt: skip
+    batches = event.group_by("source_id").agg(
+        coverage_start=event.occurred_on.min(), coverage_end=event.occurred_on.max()
+    )
+    nothing = ibis.literal(False)
+    account = event.filter(nothing).select(
+        event_id=event.id, commission_id=event.category, party=event.category,
+        category=event.category, deaths=event.deaths,
+    )  # fmt: skip
+    return {"source": sources, "event": event, "import_batch": batches, "event_account": account}
+
+
+def aux_tables(geography: GeographyRows, span: tuple[date, date] | None) -> dict[str, pa.Table]:
+    """``hmc_geography`` and ``hmc_period`` as Arrow tables."""
+    series, governorates = zip(*geography, strict=True) if geography else ((), ())
+    periods = calendar(*span) if span else []
+    return {
+        "hmc_geography": pa.table(
+            {
+                "series": pa.array(series, pa.string()),
+                "governorate": pa.array(governorates, pa.string()),
+            }
+        ),
+        "hmc_period": pa.table(
+            {
+                "period": pa.array([p for p, _, _ in periods], pa.string()),
+                "period_start": pa.array([s for _, s, _ in periods], pa.date32()),
+                "period_end": pa.array([e for _, _, e in periods], pa.date32()),
+            }
+        ),
+    }
+
+
+def app_tables(session: Session) -> dict[str, pa.Table]:
+    """The app's evidence tables as Arrow tables (the columns indicators read)."""
+    out = {}
+    for table in EVIDENCE_TABLES:
+        schema = table.schema().to_pyarrow()
+        skipped = {"description", "text", "note", "url", "external_key"}
+        fields = [f for f in schema if f.name not in skipped]
+        columns = ", ".join(f'"{f.name}"' for f in fields)
+        rows = session.execute(sa.text(f"SELECT {columns} FROM {table.get_name()}")).fetchall()
+        out[table.get_name()] = pa.Table.from_pylist(
+            [dict(zip([f.name for f in fields], r, strict=True)) for r in rows],
+            schema=pa.schema(fields),
+        )
+    return out
+
+
+def span(session: Session | None, file: Path | None) -> tuple[date, date] | None:
+    """The first and last day of the evidence: of its imports, or of an events file."""
+    if file is None:
+        assert session is not None
+        found = session.execute(
+            sa.text("SELECT MIN(coverage_start), MAX(coverage_end) FROM import_batch")
+        ).one()
+        if found[0] is None:
+            return None
+        return date.fromisoformat(str(found[0])[:10]), date.fromisoformat(str(found[1])[:10])
+    column = pq.read_table(file, columns=["occurred_on"]) if file.suffix != ".csv" else None
+    if column is None:
+        import duckdb
+
+        low, high = duckdb.sql(
+            "SELECT MIN(occurred_on), MAX(occurred_on) FROM read_csv(?)", params=[str(file)]
+        ).fetchone() or (None, None)
+    else:
+        low, high = pa.compute.min_max(column["occurred_on"]).values()
+        low, high = low.as_py(), high.as_py()
+    return None if low is None else (low, high)
+
+
+@contextmanager
+def open_engine(
+    choice: Choice, session: Session | None, geography: GeographyRows
+) -> Iterator[Analytics]:
+    """The engine ``choice`` names, with every table an indicator expression reads."""
+    if choice.file is not None and not choice.file.is_file():
+        raise InvalidInput(f"{choice.kind}:{choice.file}: no such file")
+    aux = aux_tables(geography, span(session, choice.file))
+    if choice.kind == "app":
+        assert session is not None
+        with AppDatabase(session).with_tables(aux) as app:
+            yield app
+        return
+    tables = aux if choice.file is not None else {**app_tables(session), **aux}  # type: ignore[arg-type]
+    if choice.kind == "duckdb":
+        yield DuckDB(tables, choice.file)
+        return
+    folder = Path(tempfile.mkdtemp(prefix="hmc-spark-tables-"))
+    try:
+        yield Spark(tables, choice.file, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
