@@ -28,7 +28,17 @@ from hmc.cli.base import (
     progress,
     writing,
 )
-from hmc.cli.evidence import event, events, formats, import_one, imports, links, sources
+from hmc.cli.evidence import (
+    Export,
+    event,
+    events,
+    formats,
+    import_one,
+    imports,
+    links,
+    sources,
+    write_values,
+)
 from hmc.cli.members import member, token
 from hmc.cli.rounds import round_
 from hmc.cli.timeline import register as register_timeline
@@ -43,7 +53,8 @@ from hmc.framework.service import (
     load_commission,
     shipped_commissions,
 )
-from hmc.indicators.service import ComputeReport, compute
+from hmc.indicators.engines import Choice
+from hmc.indicators.service import ComputeReport, chosen_engine, compute, computed
 from hmc.settings import get_settings
 from hmc.storage import database_name, open_database, session_scope
 from hmc.timeline.status import CommissionStatus
@@ -93,7 +104,7 @@ def _load(configs: list[Path], actor: Actor) -> list[LoadReport]:
     return reports
 
 
-def _compute(ids: list[str], actor: Actor) -> list[ComputeReport]:
+def _compute(ids: list[str], actor: Actor, analytics: Choice | None = None) -> list[ComputeReport]:
     """Compute what is missing or stale, one commission (one transaction) at a time."""
     engine = open_database(write=True)
     done = []
@@ -107,6 +118,7 @@ def _compute(ids: list[str], actor: Actor) -> list[ComputeReport]:
                         actor=actor,
                         commission_id=commission_id,
                         progress=lambda _: bar.advance(task),
+                        engine=analytics,
                     )
                 )
     return done
@@ -182,20 +194,41 @@ def indicators(
         ),
     ] = None,
     as_of: AsOfOption = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            help="Where to compute: app, duckdb, spark, or duckdb:FILE / spark:FILE over an"
+            " events file (default: HMC_ANALYTICS_URL, else app)."
+        ),
+    ] = None,
+    export: Annotated[
+        Export | None,
+        typer.Option(help="Compute every value now and write it: csv, parquet or json."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write the export here (default: standard output).")
+    ] = None,
 ) -> None:
     """Compute what is missing or stale, then list the latest values.
 
     Every loaded commission is computed unless one is named; the list is of the one named
-    (default: HMC_DEFAULT_COMMISSION if it is loaded).
+    (default: HMC_DEFAULT_COMMISSION if it is loaded). With --export, every value of the
+    commission is computed by the engine and written, one line a value; nothing is stored.
     """
     day = parse_as_of(as_of)  # every argument is checked before anything is written
+    chosen = Choice.parse(engine, where="--engine") if engine else chosen_engine()
     ids = _all_commissions()
     default = get_settings().default_commission
     shown = commission or (default if default in ids or not ids else ids[0])
     if shown not in ids:
         raise not_found("commission", shown, ids, "this database")
+    if export is not None:
+        with session_scope(open_database(write=False)) as session:
+            found = computed(session, commission_id=shown, engine=chosen)
+        write_values(found, export, out)
+        return
     actor = Actor.system("hmc indicators")
-    reports = _compute([commission] if commission else ids, actor)
+    reports = _compute([commission] if commission else ids, actor, chosen)
     _show(shown, day, render.indicators)
     for report in reports:
         render.compute_report(console, report)

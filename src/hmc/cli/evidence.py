@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Literal, TextIO
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import typer
@@ -162,6 +163,24 @@ def write_export(found: Iterator[EventRead], export: Export, out: Path | None) -
         else:
             for event in found:
                 stream.write(json.dumps(_row(event), ensure_ascii=False, default=str) + "\n")
+
+
+def write_values(found: pd.DataFrame, export: Export, out: Path | None) -> None:
+    """Write indicator values as CSV (a header, then a line a value), JSON lines, or Parquet."""
+    table = pa.Table.from_pandas(found, preserve_index=False)
+    if export == "parquet":
+        if out is None and sys.stdout.isatty():
+            raise InvalidInput("--export parquet is binary: give --out FILE, or redirect")
+        pq.write_table(table, out or sys.stdout.buffer)
+        return
+    with _text_out(out) as stream:
+        if export == "csv":
+            lines = csv.writer(stream)
+            lines.writerow(found.columns)
+            lines.writerows(row.values() for row in table.to_pylist())
+        else:
+            for row in table.to_pylist():
+                stream.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
 
 
 def _row(event: EventRead) -> dict[str, object]:

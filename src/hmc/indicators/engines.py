@@ -29,8 +29,10 @@ from sqlalchemy.orm import Session
 
 from hmc.errors import InvalidInput
 from hmc.indicators.tables import EVIDENCE_TABLES, GEOGRAPHY, PERIOD, calendar
+from hmc.storage.base import Base
 
 KINDS = ("app", "duckdb", "spark")
+_UNREAD = frozenset({"description", "text", "note", "url", "external_key", "actor1", "actor2"})
 GeographyRows = Sequence[tuple[str, str | None]]  # (series, governorate); None: nationwide
 _DATES = ("period_start", "period_end", "known_on")
 # An events file as 'hmc events --export' writes it (the columns indicators read).
@@ -147,8 +149,9 @@ class DuckDB:
             self.connection.register(name, data)
         if file is not None:
             reader = "read_csv" if file.suffix.lower() == ".csv" else "read_parquet"
+            quoted = str(file).replace("'", "''")
             self.connection.execute(
-                f"CREATE VIEW events_file AS SELECT * FROM {reader}(?)", [str(file)]
+                f"CREATE VIEW events_file AS SELECT * FROM {reader}('{quoted}')"
             )
             for name, view in file_views().items():
                 sql = ibis.to_sql(view, dialect="duckdb")
@@ -203,10 +206,11 @@ def spark_session() -> Any:
     from pyspark.sql import SparkSession
 
     warehouse = tempfile.mkdtemp(prefix="hmc-spark-")
-    return (
+    session = (
         SparkSession.builder.appName("hmc")
         .config("spark.sql.warehouse.dir", warehouse)
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.session.timeZone", "UTC")
@@ -214,6 +218,8 @@ def spark_session() -> Any:
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .getOrCreate()
     )
+    session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
 def file_views() -> dict[str, Table]:
@@ -234,7 +240,18 @@ def file_views() -> dict[str, Table]:
         event_id=event.id, commission_id=event.category, party=event.category,
         category=event.category, deaths=event.deaths,
     )  # fmt: skip
-    return {"source": sources, "event": event, "import_batch": batches, "event_account": account}
+    counted = event.filter(nothing).select(  # a file of events holds no published counts
+        "source_id", series=event.category, governorate=event.governorate,
+        period_start=event.occurred_on, period_end=event.occurred_on, basis=event.category,
+        value=event.deaths,
+    )  # fmt: skip
+    return {
+        "source": sources,
+        "event": event,
+        "import_batch": batches,
+        "event_account": account,
+        "observation": counted,
+    }
 
 
 def aux_tables(geography: GeographyRows, span: tuple[date, date] | None) -> dict[str, pa.Table]:
@@ -262,13 +279,13 @@ def app_tables(session: Session) -> dict[str, pa.Table]:
     """The app's evidence tables as Arrow tables (the columns indicators read)."""
     out = {}
     for table in EVIDENCE_TABLES:
-        schema = table.schema().to_pyarrow()
-        skipped = {"description", "text", "note", "url", "external_key"}
-        fields = [f for f in schema if f.name not in skipped]
-        columns = ", ".join(f'"{f.name}"' for f in fields)
-        rows = session.execute(sa.text(f"SELECT {columns} FROM {table.get_name()}")).fetchall()
-        out[table.get_name()] = pa.Table.from_pylist(
-            [dict(zip([f.name for f in fields], r, strict=True)) for r in rows],
+        name = table.get_name()
+        stored = Base.metadata.tables[name]
+        fields = [f for f in table.schema().to_pyarrow() if f.name not in _UNREAD]
+        rows = session.execute(sa.select(*(stored.c[f.name] for f in fields))).all()
+        columns = list(zip(*rows, strict=True)) if rows else [()] * len(fields)
+        out[name] = pa.table(
+            [pa.array(c, f.type) for c, f in zip(columns, fields, strict=True)],
             schema=pa.schema(fields),
         )
     return out

@@ -24,6 +24,7 @@ from hmc.errors import InvalidInput
 from hmc.evidence.models import Event, ImportBatch, Observation, Source
 from hmc.framework.records import AreaInfo, Framework, IndicatorInfo
 from hmc.framework.service import framework
+from hmc.indicators.compile import VALUE_COLUMNS as VALUES
 from hmc.indicators.compile import counts_expr, indicator_expr
 from hmc.indicators.engines import Analytics, Choice, open_engine
 from hmc.indicators.models import IndicatorSeries, IndicatorValue
@@ -176,6 +177,39 @@ def compute(
                     progress(item.indicator.key)
     computed = sum(len(d.series) for d in due)
     return ComputeReport(current.commission.id, len(measured), computed, written)
+
+
+EXPORTED = ("indicator", "area", "period", "period_start", "value", "known_on")
+
+
+def computed(session: Session, *, commission_id: str, engine: Choice) -> pd.DataFrame:
+    """Every value of a commission's measured indicators, computed now by ``engine`` (nothing
+    is stored): one row a value, ``area`` empty for nationwide, sorted as ``EXPORTED``."""
+    current = framework(session, commission_id=commission_id)
+    measured = [i for i in current.indicators if i.kind == "measured"]
+    labels: list[tuple[str, str, str]] = []  # digest, indicator, area
+    wanted: dict[str, dict[str, Geography]] = {}
+    for indicator in measured:
+        areas = (None, *current.areas) if indicator.scope == "area" else (None,)
+        for area in areas:
+            geo = geography(indicator, area)
+            key = digest(indicator.definition, geo)
+            wanted.setdefault(indicator.key, {})[key] = geo
+            labels.append((key, indicator.key, "" if area is None else area.key))
+    rows = [
+        (k, g)
+        for series in wanted.values()
+        for k, geo in series.items()
+        for g in _governorates(geo)
+    ]
+    frames = []
+    with open_engine(engine, session, rows) as analytics:
+        for indicator in measured:
+            frames.append(indicator_values(analytics, indicator.definition, wanted[indicator.key]))
+    found = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(VALUES))
+    names = pd.DataFrame(labels, columns=["series", "indicator", "area"])
+    out = names.merge(found, on="series")[list(EXPORTED)]
+    return out.sort_values(list(EXPORTED[:4]), ignore_index=True)
 
 
 def chosen_engine() -> Choice:
