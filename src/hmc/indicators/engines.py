@@ -185,7 +185,7 @@ class Spark:
                 self.spark.sql(f"CREATE OR REPLACE TEMPORARY VIEW `{name}` AS {_spark_sql(view)}")
 
     def execute(self, expr: Table) -> pd.DataFrame:
-        return _dated(self.spark.sql(_spark_sql(expr)).toPandas())
+        return _dated(self.spark.sql(_spark_sql(expr)).toArrow().to_pandas())
 
 
 def _spark_sql(expr: Table) -> str:
