@@ -46,8 +46,9 @@ def counted_events(definition: dict[str, Any]) -> Table:
     account of the event in the definition's commission, else the source's.
     """
     events = EVENT.filter(EVENT.duplicate_of.isnull()).select(*EVENT_COLUMNS)
-    sources = SOURCE.select(source_key=SOURCE.key, sid=SOURCE.id)
-    events = events.join(sources, events.source_id == sources.sid).drop("sid")
+    if "source" in {*definition.get("where", {}), *definition.get("base", {})}:
+        sources = SOURCE.select(source_key=SOURCE.key, sid=SOURCE.id)
+        events = events.join(sources, events.source_id == sources.sid).drop("sid")
     party = definition.get("account")
     if party is None:
         return events
@@ -78,28 +79,31 @@ def _keep(events: Table, where: dict[str, str | list[str]]) -> Table:
 
 
 def _daily(definition: dict[str, Any]) -> Table:
-    """Per day and governorate (and place, for ``distinct``): ``n`` and the share's base ``b``."""
+    """The one pass over the events: per day, governorate and source (and place, for
+    ``distinct``), ``n`` (what is measured), ``b`` (a share's base) and ``w`` (the events
+    matching ``where``, whose sources' coverage gets zeros)."""
     events = counted_events(definition)
     measure = definition.get("measure", "count")
     where = definition.get("where", {})
     events = _keep(events, definition.get("base", {}) if measure == "share" else where)
-    keys = ["occurred_on", "governorate"]
+    keys = ["occurred_on", "governorate", "source_id"]
     if measure == "distinct":
         place = events.location
-        events = events.filter(place.notnull() & (place != ""))
-        return events.group_by([*keys, "location"]).agg(b=events.count().cast("float64"))
+        events = events.mutate(location=(place == "").ifelse(ibis.null("string"), place))
+        count = events.count().cast("float64")
+        return events.group_by([*keys, "location"]).agg(b=count, w=count)
+    count = events.count().cast("float64")
     if measure == "sum":
-        n = events[definition["field"]].sum()
+        n = events[definition["field"]].sum().cast("float64")
     elif measure == "share" and where:
-        n = ibis.and_(*matches(events, where)).ifelse(1, 0).sum()
+        n = ibis.and_(*matches(events, where)).ifelse(1, 0).sum().cast("float64")
     else:
-        n = events.count()
-    return events.group_by(keys).agg(n=n.cast("float64"), b=events.count().cast("float64"))
+        n = count
+    return events.group_by(keys).agg(n=n, b=count, w=n if measure == "share" else count)
 
 
-def _buckets(definition: dict[str, Any]) -> Table:
+def _buckets(daily: Table, distinct: bool) -> Table:
     """``n`` and ``b`` per period and governorate."""
-    daily = _daily(definition)
     day = daily.occurred_on.cast("timestamp")
     parts = []
     for period in PERIODS:
@@ -107,7 +111,7 @@ def _buckets(definition: dict[str, Any]) -> Table:
             period=ibis.literal(period), period_start=day.truncate(_TRUNCATE[period]).cast("date")
         )
         keys = ["period", "period_start", "governorate"]
-        if definition.get("measure") == "distinct":
+        if distinct:
             agg = {"n": rows.location.nunique().cast("float64"), "b": rows.b.sum()}
         else:
             agg = {"n": rows.n.sum(), "b": rows.b.sum()}
@@ -115,10 +119,9 @@ def _buckets(definition: dict[str, Any]) -> Table:
     return ibis.union(*parts)
 
 
-def _coverage(definition: dict[str, Any]) -> Table:
+def _coverage(daily: Table) -> Table:
     """One row: the first and last day the sources of the matching events cover."""
-    events = counted_events(definition)
-    sources = _keep(events, definition.get("where", {})).source_id
+    sources = daily.filter(daily.w > 0).source_id
     batches = IMPORT_BATCH.filter(IMPORT_BATCH.source_id.isin(sources))
     return batches.agg(
         coverage_start=batches.coverage_start.min(), coverage_end=batches.coverage_end.max()
@@ -143,29 +146,33 @@ def events_expr(definition: dict[str, Any], keys: list[str]) -> Table:
     >>> expr.columns
     ('series', 'period', 'period_start', 'value', 'known_on')
     """
-    sums = _rolled_up(_buckets(definition), keys)
-    coverage = _coverage(definition)
+    daily = _daily(definition)
+    sums = _rolled_up(_buckets(daily, definition.get("measure") == "distinct"), keys)
+    coverage = _coverage(daily)
     periods = PERIOD.cross_join(coverage)
     periods = periods.filter(
         (periods.period_start >= periods.coverage_start)
         & (periods.period_end <= periods.coverage_end)
     )
+    periods = periods.select("period", "period_start", "period_end")
     series = GEOGRAPHY.filter(GEOGRAPHY.series.isin(keys)).select("series").distinct()
-    grid = periods.cross_join(series)
-    filled = grid.left_join(
-        sums,
-        (grid.series == sums.series)
-        & (grid.period == sums.period)
-        & (grid.period_start == sums.period_start),
+    zeros = periods.cross_join(series).mutate(n=ibis.literal(0.0), b=ibis.literal(0.0))
+    # what was counted, in the periods within coverage (a join on the periods' key) ...
+    seen = sums.join(periods, ["period", "period_start"])
+    seen = seen.select("period", "period_start", "period_end", "series", "n", "b")
+    # ... and every other period of the coverage a zero: the sum of the two
+    filled = ibis.union(zeros.select(*seen.columns), seen)
+    filled = filled.group_by(["series", "period", "period_start", "period_end"]).agg(
+        n=filled.n.sum(), b=filled.b.sum()
     )
-    n, b = filled.n.coalesce(0.0), filled.b.coalesce(0.0)
+    n, b = filled.n, filled.b
     value = (b == 0).ifelse(0.0, n / b) if definition.get("measure") == "share" else n
     out = filled.select(
-        series=grid.series,
-        period=grid.period,
-        period_start=grid.period_start,
+        series=filled.series,
+        period=filled.period,
+        period_start=filled.period_start,
         value=value.cast("float64"),
-        known_on=grid.period_end,
+        known_on=filled.period_end,
     )
     return rolling(out, definition.get("window"))
 

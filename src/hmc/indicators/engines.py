@@ -129,10 +129,16 @@ class AppDatabase:
 _SA_TYPES: dict[str, sa.types.TypeEngine[Any]] = {"string": sa.String(64), "date": sa.Date()}
 
 
+_KEYS = {"hmc_geography": ("governorate", "series"), "hmc_period": ("period", "period_start")}
+
+
 def _temporary(metadata: sa.MetaData, name: str, data: pa.Table) -> sa.Table:
+    """A temporary table, indexed on what the expressions join it on."""
     schema = {"hmc_geography": GEOGRAPHY, "hmc_period": PERIOD}[name].schema()
     columns = [sa.Column(c, _SA_TYPES[str(t).lower().rstrip("!")]) for c, t in schema.items()]
-    return sa.Table(name, metadata, *columns, prefixes=["TEMPORARY"])
+    table = sa.Table(name, metadata, *columns, prefixes=["TEMPORARY"])
+    sa.Index(f"{name}_key", *(table.c[k] for k in _KEYS[name]))
+    return table
 
 
 class DuckDB:
@@ -153,7 +159,11 @@ class DuckDB:
             self.connection.execute(
                 f"CREATE VIEW events_file AS SELECT * FROM {reader}('{quoted}')"
             )
-            for name, view in file_views().items():
+            spans = self.connection.sql(SPANS).arrow()
+            spans = spans.read_all() if isinstance(spans, pa.RecordBatchReader) else spans
+            for name, data in file_tables(spans).items():
+                self.connection.register(name, data)
+            for name, view in file_views(spans["source"].to_pylist()).items():
                 sql = ibis.to_sql(view, dialect="duckdb")
                 self.connection.execute(f'CREATE VIEW "{name}" AS {sql}')
 
@@ -181,8 +191,15 @@ class Spark:
                 else read.parquet(str(file))
             )
             found.createOrReplaceTempView("events_file")
-            for name, view in file_views().items():
-                self.spark.sql(f"CREATE OR REPLACE TEMPORARY VIEW `{name}` AS {_spark_sql(view)}")
+            spans = self.spark.sql(SPANS).toArrow()
+            for name, data in file_tables(spans).items():
+                path = folder / f"{name}.parquet"
+                pq.write_table(data, path)
+                self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
+            for name, view in file_views(spans["source"].to_pylist()).items():
+                sql = _spark_sql(view)
+                self.spark.sql(f"CREATE OR REPLACE TEMPORARY VIEW `{name}` AS {sql}")
+            self.spark.catalog.cacheTable("event")
 
     def execute(self, expr: Table) -> pd.DataFrame:
         return _dated(self.spark.sql(_spark_sql(expr)).toArrow().to_pandas())
@@ -222,19 +239,28 @@ def spark_session() -> Any:
     return session
 
 
-def file_views() -> dict[str, Table]:
-    """The evidence tables over an events file: each source covers its events' dates."""
+def file_tables(spans: pa.Table) -> dict[str, pa.Table]:
+    """``source`` and ``import_batch`` of an events file, from each source's first and last
+    day in it (``spans``: source, first, last): each source covers its events' dates."""
+    ids = pa.array(range(1, spans.num_rows + 1), pa.int64())
+    return {
+        "source": pa.table({"id": ids, "key": spans["source"]}),
+        "import_batch": pa.table(
+            {"source_id": ids, "coverage_start": spans["first"], "coverage_end": spans["last"]}
+        ),
+    }
+
+
+def file_views(keys: list[str]) -> dict[str, Table]:
+    """``event``, ``event_account`` (none) and ``observation`` (none) over an events file."""
     events = EVENTS_FILE
-    keys = events.select(key=events.source).distinct()
-    sources = keys.mutate(id=ibis.row_number().over(order_by=keys.key).cast("int64"))
-    event = events.join(sources, events.source == sources.key).select(
-        "id", source_id=sources.id, occurred_on=events.occurred_on, category=events.category,
-        event_type=events.event_type, target=events.target, governorate=events.governorate,
-        location=events.location, deaths=events.deaths, duplicate_of=events.duplicate_of,
+    source_id = ibis.cases(*[(events.source == k, n) for n, k in enumerate(keys, start=1)])
+    event = events.select(
+        "id", source_id=source_id.cast("int64"), occurred_on=events.occurred_on,
+        category=events.category, event_type=events.event_type, target=events.target,
+        governorate=events.governorate, location=events.location, deaths=events.deaths,
+        duplicate_of=events.duplicate_of,
     )  # fmt: skip
-    batches = event.group_by("source_id").agg(
-        coverage_start=event.occurred_on.min(), coverage_end=event.occurred_on.max()
-    )
     nothing = ibis.literal(False)
     account = event.filter(nothing).select(
         event_id=event.id, commission_id=event.category, party=event.category,
@@ -245,13 +271,11 @@ def file_views() -> dict[str, Table]:
         period_start=event.occurred_on, period_end=event.occurred_on, basis=event.category,
         value=event.deaths,
     )  # fmt: skip
-    return {
-        "source": sources,
-        "event": event,
-        "import_batch": batches,
-        "event_account": account,
-        "observation": counted,
-    }
+    return {"event": event, "event_account": account, "observation": counted}
+
+
+SPANS = "SELECT source, MIN(occurred_on) AS first, MAX(occurred_on) AS last FROM events_file"
+SPANS += " GROUP BY source ORDER BY source"
 
 
 def aux_tables(geography: GeographyRows, span: tuple[date, date] | None) -> dict[str, pa.Table]:
