@@ -25,10 +25,10 @@ from hmc.evidence.accounts import record_account
 from hmc.evidence.models import Event
 from hmc.evidence.schemas import AccountWrite
 from hmc.evidence.service import bundled_files, import_file
-from hmc.framework.service import load_commission, shipped_commissions
+from hmc.framework.service import framework, load_commission, shipped_commissions
 from hmc.indicators.engines import Choice
 from hmc.indicators.models import IndicatorSeries
-from hmc.indicators.service import compute, computed
+from hmc.indicators.service import compute, computed, series
 from hmc.storage import get_engine, migrate, session_scope
 from postgres import Cluster
 
@@ -275,3 +275,36 @@ def test_an_unknown_engine_is_refused(databases: dict[str, Engine]) -> None:
     result = CliRunner().invoke(app, ["indicators", "--engine", "presto", "--export", "csv"])
     assert result.exit_code == 1
     assert '--engine: "presto" is not an engine' in result.output
+
+
+def _stored_week(engine: Engine, indicator: str, week: date) -> float:
+    """The value kept for ``week`` nationwide, as the pages and gates read it."""
+    with session_scope(engine) as session:
+        current = framework(session, commission_id="engines-test")
+        found = series(
+            session, indicator=current.indicator(indicator), area=None, period="week",
+            as_of=date(2025, 1, 1),
+        )  # fmt: skip
+    return dict(zip(found.period_starts, found.values, strict=True))[week]
+
+
+def test_a_new_account_makes_its_indicators_stale(tmp_path: Path) -> None:
+    engine = build(get_engine.__wrapped__(f"sqlite:///{tmp_path / 'hmc.db'}"))
+    rows = {r["Ref"]: r for r in _incidents()}
+    week = _monday(rows["SYN-010"]["Date"])  # an IED
+    try:
+        with session_scope(engine) as session:
+            compute(session, actor=TESTER, commission_id="engines-test")
+        before = _stored_week(engine, "attacks_by_iq", week)
+        by_source = _stored_week(engine, "attacks", week)
+        with session_scope(engine) as session:
+            event_id = session.scalar(select(Event.id).where(Event.external_key == "SYN-010"))
+            told = AccountWrite(category="other", deaths=None, text="a criminal act")
+            record_account(session, actor=IRAQ_ANALYST, event_id=event_id, account=told)
+        with session_scope(engine) as session:
+            report = compute(session, actor=TESTER, commission_id="engines-test")
+        assert report.computed > 0
+        assert _stored_week(engine, "attacks_by_iq", week) == before - 1
+        assert _stored_week(engine, "attacks", week) == by_source  # the source's, unchanged
+    finally:
+        engine.dispose()

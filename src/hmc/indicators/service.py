@@ -15,13 +15,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import delete, exists, insert, select
+from sqlalchemy import delete, exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from hmc.accounts import Actor
 from hmc.domain.series import from_counts
 from hmc.errors import InvalidInput
-from hmc.evidence.models import Event, ImportBatch, Observation, Source
+from hmc.evidence.models import Event, EventAccount, EventLink, ImportBatch, Observation, Source
 from hmc.framework.records import AreaInfo, Framework, IndicatorInfo
 from hmc.framework.service import framework
 from hmc.indicators.compile import VALUE_COLUMNS as VALUES
@@ -121,6 +121,29 @@ def reads(definition: dict[str, Any], batch: Batch) -> bool:
     return batch.has_events and (sources is None or batch.source_key in sources)
 
 
+def _changed_at(session: Session, definition: dict[str, Any]) -> datetime | None:
+    """When the events an indicator counts last changed other than by an import: a link made
+    or undone, or (counted by a party's account) an account recorded or revised."""
+    if definition["source"] == "indicators":
+        return max((t for d in definition["of"] if (t := _changed_at(session, d))), default=None)
+    if definition["source"] != "events":
+        return None
+    times = [
+        session.scalar(select(func.max(EventLink.linked_at))),
+        session.scalar(select(func.max(EventLink.undone_at))),
+    ]
+    if "account" in definition:
+        times.append(
+            session.scalar(
+                select(func.max(EventAccount.recorded_at)).where(
+                    EventAccount.commission_id == definition["commission"],
+                    EventAccount.party == definition["account"],
+                )
+            )
+        )
+    return max((t for t in times if t is not None), default=None)
+
+
 def _data_version(definition: dict[str, Any], known: Iterable[Batch]) -> int:
     return max((b.id for b in known if reads(definition, b)), default=0)
 
@@ -153,15 +176,24 @@ def compute(
             for g in dict.fromkeys(geography(indicator, a) for a in (None, *current.areas))
         }
         version = _data_version(indicator.definition, known)
+        changed = _changed_at(session, indicator.definition)
         stored = {
-            d: v
-            for d, v in session.execute(
-                select(IndicatorSeries.digest, IndicatorSeries.data_version).where(
-                    IndicatorSeries.digest.in_(wanted)
-                )
+            d: (v, at)
+            for d, v, at in session.execute(
+                select(
+                    IndicatorSeries.digest,
+                    IndicatorSeries.data_version,
+                    IndicatorSeries.computed_at,
+                ).where(IndicatorSeries.digest.in_(wanted))
             )
         }
-        late = {d: g for d, g in wanted.items() if d not in stored or stored[d] < version}
+        late = {
+            d: g
+            for d, g in wanted.items()
+            if d not in stored
+            or stored[d][0] < version
+            or (changed is not None and stored[d][1] < changed)
+        }
         if late:
             due.append(_Due(indicator, late, version))
     written = 0
