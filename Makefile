@@ -6,7 +6,7 @@ DEV    := $(VENV)/.installed-dev
 SUDO   := $(if $(filter 0,$(shell id -u)),,sudo)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install dev demo test lint typecheck bench chromium postgresql clean
+.PHONY: install dev demo test lint typecheck bench chromium postgresql java clean
 
 # Running hmc needs only its own dependencies; the tests and linters are installed for
 # `make test` and the contributor targets.
@@ -33,10 +33,15 @@ postgresql:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
 
+# Spark (the indicator engine tests) runs on a Java 17 runtime: Debian's, when none is there.
+java:
+	@java -version >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+
 demo: install
 	$(VENV)/bin/hmc demo
 
-test: dev chromium postgresql
+test: dev chromium postgresql java
 	$(PY) -m pytest -q
 
 lint: dev
@@ -46,8 +51,8 @@ lint: dev
 typecheck: dev
 	$(VENV)/bin/mypy
 
-bench: dev
-	$(PY) benchmarks/run.py && $(PY) benchmarks/import_speed.py && $(PY) benchmarks/load.py && $(PY) benchmarks/timeline_speed.py
+bench: dev postgresql java
+	$(PY) benchmarks/run.py && $(PY) benchmarks/import_speed.py && $(PY) benchmarks/load.py && $(PY) benchmarks/timeline_speed.py && $(PY) benchmarks/indicators_speed.py
 
 clean:
 	rm -rf $(VENV) hmc.db .pytest_cache .mypy_cache .ruff_cache

@@ -21,10 +21,12 @@ from typer.testing import CliRunner
 
 from hmc.accounts import Actor
 from hmc.cli import app
+from hmc.errors import ConfigError
 from hmc.evidence.accounts import record_account
 from hmc.evidence.models import Event
 from hmc.evidence.schemas import AccountWrite
 from hmc.evidence.service import bundled_files, import_file
+from hmc.framework.config import load_config
 from hmc.framework.service import framework, load_commission, shipped_commissions
 from hmc.indicators.engines import Choice
 from hmc.indicators.models import IndicatorSeries
@@ -308,3 +310,33 @@ def test_a_new_account_makes_its_indicators_stale(tmp_path: Path) -> None:
         assert _stored_week(engine, "attacks", week) == by_source  # the source's, unchanged
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('field = "location"', 'field = "deaths"', 'indicator places: field: "measure = distinct"'
+         ' counts "location"'),
+        ('of = ["attacks", "places"]', 'of = ["attacks", "nothing"]',
+         'indicator attacks_per_place: of: "nothing" is not an indicator "from = events"'),
+        ('account = "iq"', 'account = "iraq"',
+         'indicator attacks_by_iq: account: "iraq" is not a party (parties: us, iq)'),
+        ("window = 4\nbetter", "window = 1\nbetter",
+         "indicator attacks_4w: window: Input should be greater than or equal to 2"),
+        ('measure = "share"', 'measure = "share"\nseries = "x"',
+         'indicator coalition_share: series: not a key of "from = events"'),
+        ('derive = "trend"', 'derive = "ratio"',
+         'indicator attacks_trend: of: "derive = ratio" takes 2 indicator(s)'),
+    ],
+)  # fmt: skip
+def test_a_wrong_definition_names_the_indicator_and_key(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    text = (DATA / "engines.toml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "my.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert message in caught.value.message
+    assert caught.value.message.startswith(f"{path}, line ")
