@@ -30,6 +30,7 @@ from hmc.cli.base import (
 )
 from hmc.cli.evidence import event, events, formats, import_one, imports, links, sources
 from hmc.cli.members import member, token
+from hmc.cli.report import report as joint_report
 from hmc.cli.rounds import round_
 from hmc.cli.timeline import register as register_timeline
 from hmc.cli.timeline import timeline
@@ -244,6 +245,8 @@ def demo(
         _show(commission_id, None, render.status)
     if default in ids:
         timeline(commission=default)
+    if default in ids:
+        joint_report(out=Path("hmc-report.pdf"), commission=default)
     if made is not None:  # last, so that it is on the screen when the server starts
         render.exercise(console, made, PASSWORD)
     if serve_after:
@@ -294,7 +297,7 @@ def _listen(host: str, port: int) -> socket.socket:
     return listening
 
 
-for command in (imports, formats, sources, events, event):
+for command in (imports, formats, sources, events, event, joint_report):
     app.command()(command)
 for group in (member, token, round_, audit, links):
     app.add_typer(group)
