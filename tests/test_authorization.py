@@ -132,6 +132,7 @@ RULES: dict[tuple[str, str], Callable[[Who, str], str]] = {
     ("GET", "/api/rounds/{round_id}/divergence"): divergence,
     ("GET", "/api/commissions/{commission_id}/agreement"): reads,
     ("GET", "/api/commissions/{commission_id}/timeline"): reads,
+    ("GET", "/api/commissions/{commission_id}/report"): reads,
     ("POST", "/api/commissions/{commission_id}/timeline"): delegates,
     ("GET", "/api/commissions/{commission_id}/scenario"): anyone("invalid"),  # no phase given
     ("GET", "/api/commissions/{commission_id}/backtest"): anyone("invalid"),  # no indicator

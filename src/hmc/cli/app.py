@@ -30,6 +30,7 @@ from hmc.cli.base import (
 )
 from hmc.cli.evidence import event, events, formats, import_one, imports, links, sources
 from hmc.cli.members import member, token
+from hmc.cli.report import beside_database
 from hmc.cli.report import report as joint_report
 from hmc.cli.rounds import round_
 from hmc.cli.timeline import register as register_timeline
@@ -246,7 +247,7 @@ def demo(
     if default in ids:
         timeline(commission=default)
     if default in ids:
-        joint_report(out=Path("hmc-report.pdf"), commission=default)
+        joint_report(out=beside_database("hmc-report.pdf"), commission=default)
     if made is not None:  # last, so that it is on the screen when the server starts
         render.exercise(console, made, PASSWORD)
     if serve_after:

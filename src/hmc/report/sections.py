@@ -88,6 +88,7 @@ def timeline(reading: Reading) -> dict[str, Any]:
     areas = {a.key: a for a in reading.framework.areas}
     configured = result["scenarios"][0]["timeline"] if result["scenarios"] else []
     indicators = {i.key: i for i in reading.framework.indicators}
+    names = {a.key: a.name for a in reading.framework.areas}  # the charts' words are English
     fans = [
         (
             indicators[t["indicator"]],
@@ -98,7 +99,7 @@ def timeline(reading: Reading) -> dict[str, Any]:
         if t["indicator"] in indicators
     ]
     curves = [
-        (p, svg(probability_chart([r for r in configured if r["phase"] == p.key], {})))
+        (p, svg(probability_chart([r for r in configured if r["phase"] == p.key], names)))
         for p in reading.framework.phases
         if any(r["phase"] == p.key for r in configured)
     ]
