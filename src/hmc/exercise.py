@@ -162,7 +162,7 @@ def _meeting(
             actor=by_name[username(party, "analyst")],
             meeting_id=made.id,
             item_id=first.id,
-            text=f"EXERCISE ONLY: {party}'s minutes of this item.",
+            text=f"EXERCISE ONLY: minutes of this item by {party}.",
         )
         meetings.share_minutes(
             session,
