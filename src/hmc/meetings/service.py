@@ -301,7 +301,8 @@ def arrange_item(
     position: int | None = None,
     dropped: bool | None = None,
 ) -> None:
-    """A co-chair moves an item to ``position`` (0: first) or drops it (or takes it back)."""
+    """A co-chair moves an item to ``position`` (0: first; past the end: last) or drops it
+    (or takes it back)."""
     item, meeting = agenda_item(session, meeting_id, item_id)
     access.co_chair(actor, meeting.commission_id)
     before = _item_fields(item)
@@ -315,9 +316,9 @@ def arrange_item(
         gone.append(item)
     else:
         at = position if position is not None else was.index(item) if item in was else len(kept)
-        if not 0 <= at <= len(kept):
-            raise InvalidInput(f"position: 0 to {len(kept)}", field="position")
-        kept.insert(at, item)
+        if at < 0:
+            raise InvalidInput("position: 0 (first) or more", field="position")
+        kept.insert(min(at, len(kept)), item)  # past the end: last
     for index, each in enumerate([*kept, *gone]):
         each.position = index
     session.flush()
