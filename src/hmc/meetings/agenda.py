@@ -186,7 +186,7 @@ def disputed_events(
         query = query.where(Event.occurred_on > since)
     accounts: dict[int, list[EventAccount]] = defaultdict(list)
     events: dict[int, Event] = {}
-    for account, event in session.execute(query).tuples():
+    for account, event in session.execute(query):
         accounts[event.id].append(account)
         events[event.id] = event
     found = []

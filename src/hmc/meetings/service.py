@@ -157,7 +157,7 @@ def name_attendees(
                 Party.key == party,
                 Member.active.is_(True),
             )
-        ).tuples()
+        )
     }
     unknown = [u for u in usernames if u not in members]
     if unknown:
@@ -456,7 +456,7 @@ def add_action(
     ).first()
     if row is None:
         raise InvalidInput(f'owner: "{owner[:64]}" is not a member of a party', field="owner")
-    member, party = row.tuple()
+    member, party = row
     text = text_of(text, "text")
     action = Action(
         meeting_id=meeting.id,

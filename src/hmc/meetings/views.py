@@ -95,7 +95,7 @@ def previous_day(session: Session, meeting: Meeting) -> date | None:
 def usernames(session: Session, ids: set[int]) -> dict[int, str]:
     """Members' usernames by id."""
     query = select(Member.id, Member.username).where(Member.id.in_(ids))
-    return {ident: name for ident, name in session.execute(query).tuples()}
+    return {ident: name for ident, name in session.execute(query)}
 
 
 def _minutes(m: Minutes) -> MinutesInfo:
@@ -147,7 +147,7 @@ def decisions(session: Session, meeting_ids: list[int]) -> list[DecisionInfo]:
         .join(Member, Member.id == Approval.member_id)
         .where(Approval.decision_id.in_([d.id for d in found]))
         .order_by(Approval.approved_at)
-    ).tuples()
+    )
     for a, username in rows:
         approvals[a.decision_id].append(
             ApprovalInfo(a.party_key, username, a.version, a.approved_at)
@@ -219,7 +219,7 @@ def meeting_view(
         .join(Member, Member.id == Attendee.member_id)
         .where(Attendee.meeting_id == meeting.id)
         .order_by(Attendee.party_key, Member.username)
-    ).tuples()
+    )
     return MeetingView(
         meeting=info(meeting),
         parties=tuple(parties(session, meeting.commission_id)),
