@@ -88,8 +88,13 @@ def shipped_commissions() -> list[Path]:
     return sorted(folder.glob("*.toml"), key=lambda p: (not p.stem.startswith("hmc-"), p.stem))
 
 
-def load_commission(session: Session, *, path: Path, actor: Actor) -> LoadReport:
-    """Load the configuration at ``path`` as a new framework version when it changed."""
+def load_commission(
+    session: Session, *, path: Path, actor: Actor, decision: int | None = None
+) -> LoadReport:
+    """Load the configuration at ``path`` as a new framework version when it changed.
+
+    ``decision``: the id of the standing decision the change carries out, kept in each change.
+    """
     config, text = load_config(path)
     digest = hashlib.sha256(text.encode()).hexdigest()
     head = config.commission
@@ -124,7 +129,7 @@ def load_commission(session: Session, *, path: Path, actor: Actor) -> LoadReport
         config_text=text,
         loaded_at=datetime.now(UTC).replace(tzinfo=None),
         loaded_by=str(actor),
-        changes=[vars(c) for c in changes],
+        changes=[{**vars(c), **({"decision": decision} if decision else {})} for c in changes],
     )
     session.add(version)
     session.flush()
