@@ -80,6 +80,25 @@ def test_the_last_page_carries_the_audit_head(client: TestClient, both: bytes) -
     assert "Audit chain head" in last and "رأس سلسلة التدقيق" in last
 
 
+def test_the_decisions_that_stand_and_the_actions_are_in_both_languages(
+    client: TestClient, both: bytes
+) -> None:
+    listed = client.get(f"{IRAQ}/meetings").json()
+    assert isinstance(listed, list), listed
+    (held,) = listed
+    meeting = client.get(f"{IRAQ}/meetings/{held['id']}").json()
+    standing = [d for d in meeting["decisions"] if d["state"] == "stands"]
+    assert standing and meeting["actions"]
+    text = pages(both)
+    arabic_start = next(n for n, t in enumerate(text) if "الشروط حسب العامل" in t)
+    for half, heading in ((text[:arabic_start], "Decisions and actions"),
+                          (text[arabic_start:], "القرارات والإجراءات")):  # fmt: skip
+        joined = " ".join(half)
+        assert heading in joined
+        for written in [d["text"] for d in standing] + [a["text"] for a in meeting["actions"]]:
+            assert " ".join(written.split())[:60] in joined
+
+
 def test_the_same_database_and_date_give_the_same_pdf(client: TestClient, both: bytes) -> None:
     again = client.get(f"{IRAQ}/report", params={"lang": "both", "as_of": "2024-01-27"})
     assert again.content == both

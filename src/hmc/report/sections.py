@@ -20,6 +20,7 @@ from hmc.accounts import Actor
 from hmc.assessment.views import agreement_history
 from hmc.evidence.views import list_sources
 from hmc.framework.records import Framework
+from hmc.meetings import views as meetings
 from hmc.timeline.service import StoredRun, stored
 from hmc.timeline.status import CommissionStatus, status
 from hmc.web.timeline import fan_chart, probability_chart
@@ -128,10 +129,27 @@ def sources(reading: Reading) -> dict[str, Any]:
     return {"sources": list_sources(reading.session)}
 
 
+def decisions(reading: Reading) -> dict[str, Any]:
+    """The meetings held by the date: their decisions that stand (both co-chairs approved
+    them) and their actions, by due date. Minutes are left out: drafts stay their party's."""
+    held = [
+        m.id
+        for m in meetings.list_meetings(
+            reading.session, viewer=reading.observer, commission_id=reading.framework.commission.id
+        )
+        if m.day <= reading.as_of
+    ]
+    return {
+        "decisions": [d for d in meetings.decisions(reading.session, held) if d.state == "stands"],
+        "actions": meetings.actions(reading.session, held),
+    }
+
+
 SECTIONS: tuple[tuple[str, Callable[[Reading], dict[str, Any]]], ...] = (
     ("conditions", conditions),
     ("gates", gates),
     ("timeline", timeline),
     ("divergences", divergences),
+    ("decisions", decisions),
     ("sources", sources),
 )
