@@ -21,6 +21,7 @@ from hmc.domain.days import parse_day
 from hmc.errors import HmcError, InvalidInput
 from hmc.forecast.service import PATHS
 from hmc.framework.service import framework, list_commissions, resolve_as_of
+from hmc.locale import scenario_text
 from hmc.timeline.service import StoredRun, Versions, compute, stored, versions
 from hmc.web import i18n
 from hmc.web.render import frame, page
@@ -77,10 +78,28 @@ def weeks(start: date, before: int) -> list[str]:
     return [(start - timedelta(weeks=before - i)).isoformat() for i in range(before)]
 
 
+def _words(lang: str | None, key: str) -> str | None:
+    """A chart's title ``key`` in ``lang``; None: the chart carries no words, as in the joint
+    report, where WeasyPrint would draw an SVG's Arabic letter by letter and the page around
+    the chart names its axes instead (see :func:`area_colors`)."""
+    return None if lang is None else i18n.translate(lang, key)
+
+
+def _months(lang: str | None) -> str:
+    return "%b %Y" if lang is not None else "%Y-%m"
+
+
+def area_colors(names: list[str]) -> dict[str, str]:
+    """The colour of each area's line in a probability chart, in the order of its names."""
+    ordered = sorted(names)
+    return {name: AREAS[i % len(AREAS)] for i, name in enumerate(ordered)}
+
+
 def fan_chart(
-    track: dict[str, Any], start: date, threshold: float | None, lang: str
+    track: dict[str, Any], start: date, threshold: float | None, lang: str | None
 ) -> dict[str, Any] | None:
-    """History, then the P10–P90 band and the P50 line (None: neither history nor forecast)."""
+    """History, then the P10–P90 band and the P50 line (None: neither history nor forecast),
+    titled in ``lang`` (None: untitled)."""
     past = [
         {"week": w, "value": v}
         for w, v in zip(weeks(start, len(track["history"])), track["history"], strict=True)
@@ -95,9 +114,15 @@ def fan_chart(
     ]
     if not past and not ahead:
         return None
-    x = {"field": "week", "type": "temporal", "title": None, "axis": {"format": "%b %Y"}}
+    x = {
+        "field": "week",
+        "type": "temporal",
+        "title": _words(lang, "chart_weeks"),
+        "axis": {"format": _months(lang)},
+    }
+    y_title = _words(lang, "chart_value")
     tip = [
-        {"field": "week", "type": "temporal", "title": i18n.translate(lang, "week_of")},
+        {"field": "week", "type": "temporal", "title": _words(lang, "week_of")},
         {"field": "low", "type": "quantitative", "title": "P10", "format": ".1f"},
         {"field": "mid", "type": "quantitative", "title": "P50", "format": ".1f"},
         {"field": "high", "type": "quantitative", "title": "P90", "format": ".1f"},
@@ -108,7 +133,7 @@ def fan_chart(
             "mark": {"type": "area", "color": BAND, "opacity": 0.6},
             "encoding": {
                 "x": x,
-                "y": {"field": "low", "type": "quantitative", "title": None},
+                "y": {"field": "low", "type": "quantitative", "title": y_title},
                 "y2": {"field": "high"},
                 "tooltip": tip,
             },
@@ -134,34 +159,42 @@ def fan_chart(
     return _chart(layers, 110)
 
 
-def probability_chart(rows: list[dict[str, Any]], areas: dict[str, str]) -> dict[str, Any]:
-    """The chance a phase has begun by each date, a line per area."""
+def probability_chart(
+    rows: list[dict[str, Any]], areas: dict[str, str], lang: str | None
+) -> dict[str, Any]:
+    """The chance a phase has begun by each date, a line per area (``areas``: their names),
+    titled in ``lang`` (None: untitled, without a legend)."""
     points = [
         {"day": day, "area": areas.get(row["area"], row["area"]), "p": p}
         for row in rows
         for day, p in row["probability_by"].items()
     ]
-    names = sorted({p["area"] for p in points})
+    colors = area_colors(list({p["area"] for p in points}))
     return _chart(
         [
             {
                 "data": {"values": points},
                 "mark": {"type": "line", "interpolate": "step-after"},
                 "encoding": {
-                    "x": {"field": "day", "type": "temporal", "title": None},
+                    "x": {
+                        "field": "day",
+                        "type": "temporal",
+                        "title": _words(lang, "chart_date"),
+                        "axis": {"format": _months(lang)},
+                    },
                     "y": {
                         "field": "p",
                         "type": "quantitative",
-                        "title": None,
+                        "title": _words(lang, "chart_probability"),
                         "scale": {"domain": [0, 1]},
                         "axis": {"format": ".0%"},
                     },
                     "color": {
                         "field": "area",
                         "type": "nominal",
-                        "title": None,
-                        "scale": {"domain": names, "range": AREAS[: len(names)] or AREAS},
-                        "legend": {"orient": "bottom"},
+                        "title": _words(lang, "area"),
+                        "scale": {"domain": list(colors), "range": list(colors.values())},
+                        "legend": {"orient": "bottom"} if lang is not None else None,
                     },
                     "tooltip": [
                         {"field": "area", "type": "nominal", "title": None},
@@ -241,7 +274,16 @@ def show(
     chosen = _custom(database, commission_id, as_of, phase, asked or {}) if phase else None
     result = run.result if run else {"scenarios": [], "tracks": [], "sensitivity": []}
     start = date.fromisoformat(result["start"]) if run else day
-    areas = {a.key: a.name for a in current.areas}
+    lang = base["lang"]
+    areas = {a.key: i18n.configured(a, "name", lang) for a in current.areas}
+    scenarios = [
+        {
+            **s,
+            "name": scenario_text(s, "name", lang, current.scenarios),
+            "description": scenario_text(s, "description", lang, current.scenarios),
+        }
+        for s in result["scenarios"]
+    ]
     thresholds = {i.key: i.threshold for i in current.indicators}
     configured = result["scenarios"][0]["timeline"] if result["scenarios"] else []
     return page(
@@ -261,20 +303,22 @@ def show(
         paths=PATHS,
         fewest=FEWEST,
         most=MOST,
-        phases={p.key: p.name for p in current.phases},
+        phases={p.key: i18n.configured(p, "name", lang) for p in current.phases},
         areas=areas,
-        indicators={i.key: i.name for i in current.indicators},
+        indicators={i.key: i18n.configured(i, "name", lang) for i in current.indicators},
         fans=[
-            (t, fan_chart(t, start, thresholds.get(t["indicator"]), base["lang"]))
-            for t in result["tracks"]
+            (t, fan_chart(t, start, thresholds.get(t["indicator"]), lang)) for t in result["tracks"]
         ],
         curves=[
-            (p.key, probability_chart([r for r in configured if r["phase"] == p.key], areas))
+            (
+                p.key,
+                probability_chart([r for r in configured if r["phase"] == p.key], areas, lang),
+            )
             for p in current.phases
             if any(r["phase"] == p.key for r in configured)
         ],
-        scenarios=result["scenarios"],
-        compared=comparison(result["scenarios"]),
+        scenarios=scenarios,
+        compared=comparison(scenarios),
         configured=configured,
         sensitivity=result["sensitivity"],
         custom=chosen,
