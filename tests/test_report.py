@@ -94,6 +94,10 @@ def test_the_same_database_and_date_give_the_same_pdf(client: TestClient, both: 
 def test_arabic_alone_and_a_bad_language(client: TestClient) -> None:
     arabic = pages(client.get(f"{IRAQ}/report", params={"lang": "ar"}).content)
     assert "التقرير المشترك" in arabic[0] and "Joint report" not in "".join(arabic)
+    text = " ".join(arabic)
+    for words in ("وحدها", "القيمة الأسبوعية", "المنطقة: "):
+        assert words in text, words  # "Conditions only" (its header wraps), the charts' words
+    assert "Conditions only" not in text and "Chance the phase has begun" not in text
     wrong = client.get(f"{IRAQ}/report", params={"lang": "fr"})
     assert wrong.status_code == 422
 
