@@ -59,7 +59,7 @@ SPEAKERS = [  # what names messages: the pages' and the report's templates, the 
     *TEMPLATES.glob("*.html"),
     *(SRC / "report" / "templates").glob("*.html"),
     *(SRC / "cli").glob("*.py"),
-    SRC / "web" / "timeline.py",
+    SRC / "report" / "charts.py",
 ]
 
 

@@ -20,9 +20,9 @@ from hmc.accounts import Actor
 from hmc.assessment.views import agreement_history
 from hmc.evidence.views import list_sources
 from hmc.framework.records import Framework
+from hmc.report.charts import area_colors, fan_chart, probability_chart
 from hmc.timeline.service import StoredRun, stored
 from hmc.timeline.status import CommissionStatus, status
-from hmc.web.timeline import area_colors, fan_chart, probability_chart
 
 
 @dataclass(frozen=True)
