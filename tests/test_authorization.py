@@ -268,8 +268,12 @@ def database(
     cluster = request.getfixturevalue("postgres_cluster")
     url = cluster.create_database()
     engine = use_database(url)
-    built = CliRunner().invoke(app, ["demo", "--no-serve"])
+    here = tmp_path_factory.mktemp("matrix-demo")
+    with pytest.MonkeyPatch.context() as patch:  # not on a file, the demo writes its report
+        patch.chdir(here)  # in the working directory
+        built = CliRunner().invoke(app, ["demo", "--no-serve"])
     assert built.exit_code == 0, built.output
+    assert (here / "hmc-report.pdf").is_file()
     yield engine
     for used in (engine, get_engine()):  # the tests' engine, and the app's and commands'
         used.dispose()

@@ -3,21 +3,26 @@ plural forms from CLDR; and the Arabic of the shipped Iraq configuration."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.plurals import get_plural
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 from sqlalchemy import Engine
+from typer.testing import CliRunner
 
 from conftest import sign_in
 from hmc.app import create_app
+from hmc.cli import app as cli
 from hmc.framework.config import load_config
 from hmc.framework.schemas import CommissionConfig
 from hmc.locale import LANGUAGES, catalog, counted, translate
+from hmc.settings import get_settings
 from hmc.storage import get_engine
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "hmc"
@@ -50,13 +55,22 @@ def _texts(lang: str) -> dict[str, tuple[str, ...]]:
     return found
 
 
+SPEAKERS = [  # what names messages: the pages' and the report's templates, the commands
+    *TEMPLATES.glob("*.html"),
+    *(SRC / "report" / "templates").glob("*.html"),
+    *(SRC / "cli").glob("*.py"),
+    SRC / "report" / "charts.py",
+]
+
+
 def _used_keys() -> set[str]:
-    """Every message key the templates name literally, and the composed ones."""
+    """Every message key the templates and commands name literally, and the composed ones."""
     keys = set(COMPOSED)
-    for template in TEMPLATES.glob("*.html"):
-        text = template.read_text(encoding="utf-8")
-        keys |= set(re.findall(r"\bt\([\"']([a-z_]+)[\"']\)", text))
-        keys |= set(re.findall(r"\btn\([\"']([a-z_]+)[\"']", text))
+    for speaker in SPEAKERS:
+        text = speaker.read_text(encoding="utf-8")
+        named = r"[\"']([a-z_]+)[\"']\s*[,)]"  # a whole key, not the start of a composed one
+        keys |= set(re.findall(rf"\b(?:t|tn|_words)\(\s*(?:lang,\s*)?{named}", text))
+        keys |= set(re.findall(rf"\btranslate\([a-z_\[\]0-9]+, {named}", text))
     return keys
 
 
@@ -149,3 +163,55 @@ def test_the_dashboard_shows_the_configuration_in_arabic(client: TestClient) -> 
     assert "Kurdistan Region" not in html
     english = client.get("/commissions/hmc-iraq-2024").text
     assert "Kurdistan Region" in english and "إقليم كوردستان" not in english
+
+
+def test_the_commands_speak_arabic(demo_copy: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["--lang", "ar", "timeline"])
+    assert shown.exit_code == 0, shown.output
+    assert "متى يمكن أن تبدأ كل مرحلة" in shown.output and "الحساسية" in shown.output
+    assert "When each phase can begin" not in shown.output
+    scenarios = runner.invoke(cli, ["--lang", "ar", "scenario"]).output
+    assert "كما هو مُعدّ" in scenarios and "الشروط وحدها" in scenarios
+    assert "Conditions only" not in scenarios
+    monkeypatch.setenv("HMC_LANG", "ar")
+    get_settings.cache_clear()
+    status = runner.invoke(cli, ["status"])
+    assert status.exit_code == 0, status.output
+    assert "المؤشرات على المستوى الوطني" in status.output and "إقليم كوردستان" in status.output
+    assert "Indicators, nationwide" not in status.output
+    english = runner.invoke(cli, ["--lang", "en", "status"]).output
+    assert "Indicators, nationwide" in english and "المؤشرات" not in english
+    monkeypatch.setenv("HMC_LANG", "fr")
+    get_settings.cache_clear()
+    wrong = runner.invoke(cli, ["status"])
+    assert wrong.exit_code == 1 and 'HMC_LANG: "fr" is not one of en, ar' in wrong.output
+    get_settings.cache_clear()
+
+
+def _chart(html: str, chart_id: str) -> dict[str, Any]:
+    found = re.search(rf'<script type="application/json" id="{chart_id}">(.*?)</script>', html)
+    assert found, chart_id
+    spec: dict[str, Any] = json.loads(found.group(1))
+    return spec
+
+
+def test_the_timeline_page_in_arabic(client: TestClient) -> None:
+    html = client.get("/commissions/hmc-iraq-2024/timeline", params={"lang": "ar"}).text
+    start = html.index('id="scenarios"')
+    scenarios = html[start : html.index("</table>", start)]
+    assert "كما هو مُعدّ" in scenarios and "الشروط وحدها" in scenarios
+    assert "As configured" not in html and "Conditions only" not in html
+    binding = html[html.index('class="binding"') :]
+    assert "إقليم كوردستان" in binding and "الاستخبارات والاستطلاع" in binding
+    assert "Kurdistan Region" not in html
+    curve = _chart(html, "curve-1")["layer"][0]["encoding"]
+    assert curve["y"]["title"] == "احتمال بدء المرحلة" and curve["x"]["title"] == "التاريخ"
+    assert curve["color"]["title"] == "المنطقة"
+    assert {"العراق الاتحادي", "إقليم كوردستان"} <= set(curve["color"]["scale"]["domain"])
+    fan = _chart(html, "fan-1")["layer"][0]["encoding"]
+    assert fan["x"]["title"] == "الأسبوع" and fan["y"]["title"] == "القيمة الأسبوعية"
+    english = client.get("/commissions/hmc-iraq-2024/timeline").text
+    assert _chart(english, "curve-1")["layer"][0]["encoding"]["y"]["title"] == (
+        "Chance the phase has begun"
+    )

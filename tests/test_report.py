@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,13 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from conftest import sign_in
+from hmc.accounts import get_member
 from hmc.app import create_app
+from hmc.assessment import service
+from hmc.assessment.views import round_view
 from hmc.cli import app
 from hmc.locale.formats import number
-from hmc.storage import get_engine
+from hmc.storage import get_engine, session_scope
 
 IRAQ = "/api/commissions/hmc-iraq-2024"
 
@@ -109,6 +113,10 @@ def test_the_same_database_and_date_give_the_same_pdf(client: TestClient, both: 
 def test_arabic_alone_and_a_bad_language(client: TestClient) -> None:
     arabic = pages(client.get(f"{IRAQ}/report", params={"lang": "ar"}).content)
     assert "التقرير المشترك" in arabic[0] and "Joint report" not in "".join(arabic)
+    text = " ".join(arabic)
+    for words in ("وحدها", "القيمة الأسبوعية", "المنطقة: "):
+        assert words in text, words  # "Conditions only" (its header wraps), the charts' words
+    assert "Conditions only" not in text and "Chance the phase has begun" not in text
     wrong = client.get(f"{IRAQ}/report", params={"lang": "fr"})
     assert wrong.status_code == 422
 
@@ -130,3 +138,50 @@ def test_the_command_writes_the_report(demo_copy: Engine, tmp_path: Path) -> Non
     assert "Conditions by factor" in pages(out.read_bytes())[0]
     bad = runner.invoke(app, ["report", "--lang", "de", "--out", str(out)])
     assert bad.exit_code == 1 and '--lang: "de" is not one of en, ar, both' in bad.output
+
+
+MEMBERS = [f"{p}-{r}" for p in ("us", "iq") for r in ("co-chair", "analyst", "member", "observer")]
+ROUNDS_ON = "2024-02-04"  # a date with rounds and no stored timeline: a quick report
+
+
+def rate_round(engine: Engine, name: str, levels: dict[str, int], mark: str) -> int:
+    """A round of the demo's commission rated by both parties, each rationale marked ``mark``."""
+    with session_scope(engine) as session:
+        chair = get_member(session, username="us-co-chair").actor
+        opened = service.open_round(
+            session,
+            actor=chair,
+            commission_id="hmc-iraq-2024",
+            name=name,
+            as_of=date.fromisoformat(ROUNDS_ON),
+        )
+        for party, level in levels.items():
+            analyst = get_member(session, username=f"{party}-analyst").actor
+            for item in round_view(session, viewer=analyst, round_id=opened.id).items:
+                rationale = f"{party}{mark}{item.id}"
+                service.save_rating(session, actor=analyst, item_id=item.id, level=level,
+                                    confidence="low", rationale=rationale)  # fmt: skip
+    return opened.id
+
+
+def test_the_report_never_shows_a_partys_drafts(demo_copy: Engine) -> None:
+    drafting = rate_round(demo_copy, "drafting", {"us": 1, "iq": 5}, "draftmark")
+    released = rate_round(demo_copy, "released", {"us": 2, "iq": 4}, "releasedmark")
+    with session_scope(demo_copy) as session:
+        for party in ("us", "iq"):
+            chair = get_member(session, username=f"{party}-co-chair").actor
+            service.submit(session, actor=chair, round_id=released)
+        chair = get_member(session, username="us-co-chair").actor
+        items = round_view(session, viewer=chair, round_id=released).items
+        service.reconcile(session, actor=chair, item_id=items[0].id, level=3, note="jointmark")
+    for username in [*MEMBERS, "admin"]:
+        with TestClient(create_app(), raise_server_exceptions=False) as client:
+            sign_in(client, username)
+            answer = client.get(f"{IRAQ}/report", params={"as_of": ROUNDS_ON, "lang": "en"})
+        assert answer.status_code == 200, (username, answer.text[:300])
+        text = "\n".join(pages(answer.content))
+        assert "draftmark" not in text and f"drafting ({ROUNDS_ON})" not in text, username
+        assert f"Round {released}: released" in text and f"Round {drafting}:" not in text
+        for party in ("us", "iq"):
+            assert f"{party}releasedmark{items[0].id}" in text, (username, party)
+        assert "jointmark" in text, username

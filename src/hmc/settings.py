@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     """A meeting's agenda lists a gate whose projected P50 date moved more than this many weeks
     since the previous meeting."""
 
+    lang: str = "en"
+    """The language commands print in: en or ar (a command's ``hmc --lang`` wins)."""
+
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
     """How long a sign-in lasts before the member signs in again."""
 

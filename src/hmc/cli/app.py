@@ -23,9 +23,11 @@ from hmc.cli.base import (
     AsOfOption,
     CommissionOption,
     HmcGroup,
+    LangOption,
     console,
     parse_as_of,
     progress,
+    speak,
     writing,
 )
 from hmc.cli.evidence import event, events, formats, import_one, imports, links, sources
@@ -84,8 +86,10 @@ def main_options(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    lang: LangOption = None,
 ) -> None:
     """Workspace of a bilateral military commission: evidence, indicators, gates, timeline."""
+    speak(lang)
 
 
 def _load(configs: list[Path], actor: Actor) -> list[LoadReport]:

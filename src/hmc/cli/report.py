@@ -7,19 +7,17 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from sqlalchemy import make_url
 
-from hmc.cli.base import AsOfOption, CommissionOption, console, parse_as_of
+from hmc.cli.base import AsOfOption, CommissionOption, console, parse_as_of, t
 from hmc.errors import InvalidInput
-from hmc.locale import translate
 from hmc.report import CHOICES, report_pdf
 from hmc.settings import get_settings
-from hmc.storage import open_database, session_scope
+from hmc.storage import get_engine, open_database, session_scope
 
 
 def beside_database(name: str) -> Path:
     """Where the demonstration writes a file: beside its SQLite database, else here."""
-    url = make_url(get_settings().database_url)
+    url = get_engine().url
     folder = (
         Path(url.database).parent if url.get_backend_name() == "sqlite" and url.database else None
     )
@@ -46,4 +44,4 @@ def report(
     except OSError as exc:
         raise InvalidInput(f"--out: cannot write {out} ({exc.strerror})", option="--out") from None
     shown = escape(str(out))
-    console.print(f"{translate('en', 'report_title')}: {shown}", highlight=False, soft_wrap=True)
+    console.print(f"{t('report_title')}: {shown}", highlight=False, soft_wrap=True)

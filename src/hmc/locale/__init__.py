@@ -10,6 +10,7 @@ Numbers and dates are written per language with Babel (see :mod:`hmc.locale.form
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from functools import cache
 from gettext import GNUTranslations
 from importlib.resources import files
@@ -31,6 +32,7 @@ __all__ = [
     "counted",
     "direction",
     "language",
+    "scenario_text",
     "translate",
 ]
 
@@ -101,3 +103,22 @@ def configured(item: object, name: str, lang: str) -> str:
     """
     own = str(getattr(item, name))
     return own if lang == DEFAULT else str(getattr(item, f"{name}_{lang}", "") or own)
+
+
+def scenario_text(
+    scenario: Mapping[str, object], name: str, lang: str, configured_ones: Iterable[object] = ()
+) -> str:
+    """The ``name`` or ``description`` of a scenario of a stored run in ``lang``: a built-in
+    one's from the catalogue (``scenario_configured_name``), a configured one's from its
+    configuration (``configured_ones``, each with a ``key``), any other's as stored.
+
+    >>> built_in = {"id": "conditions", "name": "Conditions only"}
+    >>> scenario_text(built_in, "name", "ar"), scenario_text({"id": "x", "name": "X"}, "name", "ar")
+    ('الشروط وحدها', 'X')
+    """
+    key = f"scenario_{scenario['id']}_{name}"
+    text = translate(lang, key)
+    if text != key:
+        return text
+    own = next((s for s in configured_ones if getattr(s, "key", None) == scenario["id"]), None)
+    return configured(own, name, lang) if own is not None else str(scenario[name])

@@ -24,6 +24,7 @@ def add(key: str, texts: dict[str, list[str]]) -> None:
             raise SystemExit(
                 f"--{lang}: 1 text or {found.num_plurals} (a plural form each), not {len(given)}"
             )
+        found.delete(key)  # Babel's add would keep an existing message's texts
         found.add(
             key if len(given) == 1 else (key, key), given[0] if len(given) == 1 else tuple(given)
         )

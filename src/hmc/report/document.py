@@ -17,7 +17,7 @@ from weasyprint import HTML
 
 from hmc.audit.service import head
 from hmc.errors import InvalidInput
-from hmc.locale import LANGUAGES, configured, direction, translate
+from hmc.locale import LANGUAGES, configured, direction, scenario_text, translate
 from hmc.locale.formats import day, number
 from hmc.report.sections import SECTIONS, read
 
@@ -32,7 +32,9 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(translate=translate, configured=configured, direction=direction)
+    env.globals.update(
+        translate=translate, configured=configured, direction=direction, scenario=scenario_text
+    )
     env.filters["number"] = lambda value, lang: number(lang, value)
     env.filters["day"] = lambda value, lang: day(lang, value)
     return env

@@ -21,9 +21,9 @@ from hmc.assessment.views import agreement_history
 from hmc.evidence.views import list_sources
 from hmc.framework.records import Framework
 from hmc.meetings import views as meetings
+from hmc.report.charts import area_colors, fan_chart, probability_chart
 from hmc.timeline.service import StoredRun, stored
 from hmc.timeline.status import CommissionStatus, status
-from hmc.web.timeline import fan_chart, probability_chart
 
 
 @dataclass(frozen=True)
@@ -89,27 +89,29 @@ def timeline(reading: Reading) -> dict[str, Any]:
     areas = {a.key: a for a in reading.framework.areas}
     configured = result["scenarios"][0]["timeline"] if result["scenarios"] else []
     indicators = {i.key: i for i in reading.framework.indicators}
-    names = {a.key: a.name for a in reading.framework.areas}  # the charts' words are English
     fans = [
         (
             indicators[t["indicator"]],
             areas.get(t["area"]),
-            svg(fan_chart(t, start, indicators[t["indicator"]].threshold, "en")),
+            svg(fan_chart(t, start, indicators[t["indicator"]].threshold, None)),
         )
         for t in result["tracks"]
         if t["indicator"] in indicators
     ]
-    curves = [
-        (p, svg(probability_chart([r for r in configured if r["phase"] == p.key], names)))
-        for p in reading.framework.phases
-        if any(r["phase"] == p.key for r in configured)
-    ]
+    curves = []  # the charts carry no words: the template names their axes and areas
+    for phase in reading.framework.phases:
+        rows = [r for r in configured if r["phase"] == phase.key]
+        if rows:
+            colors = area_colors([r["area"] for r in rows])
+            legend = [(areas[key], color) for key, color in colors.items()]
+            curves.append((phase, svg(probability_chart(rows, {}, None)), legend))
     return {
         "run": reading.run,
         "rows": configured,
         "areas": areas,
         "phases": {p.key: p for p in reading.framework.phases},
         "scenarios": result["scenarios"],
+        "own": reading.framework.scenarios,  # the configuration's scenarios, for their Arabic
         "fans": fans,
         "curves": curves,
     }
