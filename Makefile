@@ -6,7 +6,7 @@ DEV    := $(VENV)/.installed-dev
 SUDO   := $(if $(filter 0,$(shell id -u)),,sudo)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install dev demo test lint typecheck bench chromium postgresql java clean
+.PHONY: install dev demo test lint typecheck bench chromium postgresql java fonts clean
 
 # Running hmc needs only its own dependencies; the tests and linters are installed for
 # `make test` and the contributor targets.
@@ -38,10 +38,16 @@ java:
 	@java -version >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
 
-demo: install
+# The joint report sets Arabic in Noto Naskh Arabic and Latin text in Noto Sans, from Debian's
+# fonts-noto-core (SIL Open Font License 1.1: /usr/share/doc/fonts-noto-core/copyright).
+fonts:
+	@fc-list 2>/dev/null | grep -q "Noto Naskh Arabic" || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-noto-core >/dev/null; }
+
+demo: install fonts
 	$(VENV)/bin/hmc demo
 
-test: dev chromium postgresql java
+test: dev chromium postgresql java fonts
 	$(PY) -m pytest -q
 
 lint: dev

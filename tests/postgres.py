@@ -12,6 +12,7 @@ server runs as the ``postgres`` user the package creates (or, without one, a sys
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import pwd
@@ -206,13 +207,16 @@ def postgres_url(postgres_cluster: Cluster) -> Iterator[str]:
 
 @pytest.fixture
 def hmc_on_postgres(postgres_url: str) -> Iterator[str]:
-    """HMC_DATABASE_URL set to a fresh PostgreSQL database; the process restored afterwards."""
+    """HMC_DATABASE_URL set to a fresh PostgreSQL database, in a temporary working directory
+    (where ``hmc demo`` writes its report when the database is no file); the process restored
+    afterwards."""
     before = os.environ.get("HMC_DATABASE_URL")
     os.environ["HMC_DATABASE_URL"] = postgres_url
     get_settings.cache_clear()
     get_engine.cache_clear()
     try:
-        yield postgres_url
+        with tempfile.TemporaryDirectory() as folder, contextlib.chdir(folder):
+            yield postgres_url
     finally:
         get_engine().dispose()
         get_engine.cache_clear()

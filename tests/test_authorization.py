@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,8 @@ from hmc.app import create_app
 from hmc.assessment import service
 from hmc.assessment.views import round_view
 from hmc.cli import app
+from hmc.meetings import decisions
+from hmc.meetings import service as meetings
 from hmc.storage import get_engine, session_scope
 
 IRAQ = "hmc-iraq-2024"
@@ -37,6 +39,8 @@ MEMBERS = [f"{p}-{r.replace('_', '-')}" for p in PARTIES for r in ROLES] + ["adm
 STATES = ("drafting", "released", "signed")
 DRAFTERS = ("co_chair", "analyst", "member")
 MARK = "private-draft-"  # in every drafting round's rationales: "us-private-draft-12"
+MEETINGS = "/api/commissions/{commission_id}/meetings"
+MEETING = MEETINGS + "/{meeting_id}"
 PUBLIC = {
     ("GET", "/api/health"),
     ("GET", "/docs/{name}"),
@@ -110,6 +114,31 @@ def divergence(who: Who, state: str) -> str:
     return "refused" if state == "drafting" else "ok"
 
 
+# A meeting made per state: its decision proposed (drafting), approved by the US co-chair
+# (released) or standing (signed); each party's draft minutes of its item, never shared.
+
+
+def approves(who: Who, state: str) -> str:
+    if who.role != "co_chair":
+        return "forbidden"
+    if state == "signed" or (state == "released" and who.party == "us"):
+        return "refused"
+    return "ok"
+
+
+def revises(who: Who, state: str) -> str:
+    if who.role != "co_chair":
+        return "forbidden"
+    return "refused" if state == "signed" else "ok"
+
+
+def owners(who: Who, state: str) -> str:
+    """An action owned by an Iraqi analyst: co-chairs, and Iraq's delegates."""
+    if who.role == "co_chair" or (who.party == "iq" and who.role in DRAFTERS):
+        return "ok"
+    return "forbidden"
+
+
 # (method, path) → who may do it, by role and round state. Reads are open to every member;
 # what they show is what the privacy check below searches.
 RULES: dict[tuple[str, str], Callable[[Who, str], str]] = {
@@ -132,6 +161,7 @@ RULES: dict[tuple[str, str], Callable[[Who, str], str]] = {
     ("GET", "/api/rounds/{round_id}/divergence"): divergence,
     ("GET", "/api/commissions/{commission_id}/agreement"): reads,
     ("GET", "/api/commissions/{commission_id}/timeline"): reads,
+    ("GET", "/api/commissions/{commission_id}/report"): reads,
     ("POST", "/api/commissions/{commission_id}/timeline"): delegates,
     ("GET", "/api/commissions/{commission_id}/scenario"): anyone("invalid"),  # no phase given
     ("GET", "/api/commissions/{commission_id}/backtest"): anyone("invalid"),  # no indicator
@@ -166,9 +196,38 @@ RULES: dict[tuple[str, str], Callable[[Who, str], str]] = {
     ("GET", "/audit"): reads,
     ("GET", "/commissions/{commission_id}/timeline"): reads,
     ("POST", "/commissions/{commission_id}/timeline"): delegates,
+    ("GET", f"{MEETINGS}"): reads,
+    ("POST", f"{MEETINGS}"): co_chair,
+    ("GET", "/api/commissions/{commission_id}/meetings.ics"): reads,
+    ("GET", f"{MEETING}"): reads,
+    ("PUT", f"{MEETING}/attendees"): co_chair,
+    ("POST", f"{MEETING}/agenda"): co_chair,
+    ("POST", f"{MEETING}/agenda/refresh"): co_chair,
+    ("PUT", f"{MEETING}/agenda/{{item_id}}"): co_chair,
+    ("PUT", f"{MEETING}/agenda/{{item_id}}/minutes"): recorders,
+    ("POST", f"{MEETING}/agenda/{{item_id}}/minutes/share"): co_chair,
+    ("POST", f"{MEETING}/decisions"): co_chair,
+    ("PUT", f"{MEETING}/decisions/{{decision_id}}"): revises,
+    ("POST", f"{MEETING}/decisions/{{decision_id}}/approve"): approves,
+    ("POST", f"{MEETING}/actions"): co_chair,
+    ("PUT", f"{MEETING}/actions/{{action_id}}"): owners,
+    ("GET", "/meetings"): reads,
+    ("GET", "/commissions/{commission_id}/meetings"): reads,
+    ("POST", "/commissions/{commission_id}/meetings"): co_chair,
+    ("GET", "/commissions/{commission_id}/meetings.ics"): reads,
+    ("GET", "/meetings/{meeting_id}"): reads,
+    ("POST", "/meetings/{meeting_id}/attendees"): co_chair,
+    ("POST", "/meetings/{meeting_id}/agenda"): co_chair,
+    ("POST", "/meetings/{meeting_id}/agenda/refresh"): co_chair,
+    ("POST", "/meetings/{meeting_id}/agenda/{item_id}"): co_chair,
+    ("POST", "/meetings/{meeting_id}/agenda/{item_id}/minutes"): recorders,
+    ("POST", "/meetings/{meeting_id}/decisions"): co_chair,
+    ("POST", "/meetings/{meeting_id}/decisions/{decision_id}/approve"): approves,
+    ("POST", "/meetings/{meeting_id}/actions"): co_chair,
+    ("POST", "/meetings/{meeting_id}/actions/{action_id}"): owners,
 }
 OUTCOMES = {  # what each outcome looks like: the API's statuses, then the pages'
-    "ok": ({200, 201}, {200, 303}),
+    "ok": ({200, 201, 204}, {200, 303}),
     "refused": ({409}, {409}),
     "forbidden": ({403}, {403}),
     "invalid": ({422}, {422}),
@@ -209,8 +268,12 @@ def database(
     cluster = request.getfixturevalue("postgres_cluster")
     url = cluster.create_database()
     engine = use_database(url)
-    built = CliRunner().invoke(app, ["demo", "--no-serve"])
+    here = tmp_path_factory.mktemp("matrix-demo")
+    with pytest.MonkeyPatch.context() as patch:  # not on a file, the demo writes its report
+        patch.chdir(here)  # in the working directory
+        built = CliRunner().invoke(app, ["demo", "--no-serve"])
     assert built.exit_code == 0, built.output
+    assert (here / "hmc-report.pdf").is_file()
     yield engine
     for used in (engine, get_engine()):  # the tests' engine, and the app's and commands'
         used.dispose()
@@ -254,17 +317,67 @@ def make_round(engine: Engine, state: str) -> tuple[int, int]:
     return opened.id, first
 
 
+def make_meeting(engine: Engine, state: str) -> dict[str, int]:
+    """A new meeting with an item, each party's draft minutes of it, a decision (proposed,
+    approved by the US, or standing by the state) and an action of an Iraqi analyst."""
+    with session_scope(engine) as session:
+        chair = actor(session, "us-co-chair")
+        made = meetings.schedule(
+            session,
+            actor=chair,
+            commission_id=IRAQ,
+            title=f"matrix {state}",
+            day=date(2024, 2, 10),
+            start=time(10, 0),
+            place="matrix",
+            format="video",
+        )
+        item = meetings.add_item(session, actor=chair, meeting_id=made.id, subject="matrix")
+        for party in PARTIES:
+            meetings.save_minutes(
+                session,
+                actor=actor(session, f"{party}-analyst"),
+                meeting_id=made.id,
+                item_id=item,
+                text=f"{party}-{MARK}{made.id}",
+            )
+        decided = decisions.propose(session, actor=chair, meeting_id=made.id, text="matrix")
+        chairs = {"drafting": (), "released": ("us",), "signed": PARTIES}[state]
+        for party in chairs:
+            decisions.approve(
+                session,
+                actor=actor(session, f"{party}-co-chair"),
+                meeting_id=made.id,
+                decision_id=decided,
+                version=1,
+            )
+        action_id = meetings.add_action(
+            session,
+            actor=chair,
+            meeting_id=made.id,
+            text="matrix",
+            owner="iq-analyst",
+            due=date(2024, 3, 1),
+        )
+    return {"meeting_id": made.id, "item_id": item, "decision_id": decided, "action_id": action_id}
+
+
 class Rounds:
     """Rounds per state; a write that succeeded spends its round, so the next gets a fresh one."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.current: dict[tuple[str, str], tuple[int, int]] = {}
+        self.current: dict[tuple[str, str], dict[str, int]] = {}
 
-    def get(self, route: str, state: str) -> tuple[int, int]:
+    def get(self, route: str, state: str) -> dict[str, int]:
+        """The ids a request to ``route`` fills in: a round and its item, or a meeting's."""
         key = (route, state)
         if key not in self.current:
-            self.current[key] = make_round(self.engine, state)
+            if "meeting_id" in route:
+                self.current[key] = make_meeting(self.engine, state)
+            else:
+                round_id, item_id = make_round(self.engine, state)
+                self.current[key] = {"round_id": round_id, "item_id": item_id}
         return self.current[key]
 
     def spend(self, route: str, state: str) -> None:
@@ -288,18 +401,16 @@ def clients(database: Engine) -> Iterator[dict[str | None, tuple[TestClient, str
 # --- asking -------------------------------------------------------------------------------
 
 
-def request(client: TestClient, csrf: str, method: str, path: str, ids: tuple[int, int]) -> Any:
-    """``method path`` with the round and item ``ids`` filled in, and a body it accepts."""
-    round_id, item_id = ids
+def request(client: TestClient, csrf: str, method: str, path: str, ids: dict[str, int]) -> Any:
+    """``method path`` with the round's or meeting's ``ids`` filled in, and a body it accepts."""
     url = path.format(
         commission_id=IRAQ,
         key="isis_incidents",
-        round_id=round_id,
-        item_id=item_id,
         token_id=999999,
         event_id=1,
         link_id=999999,
         name="docs.js",
+        **{"round_id": 0, **ids},
     )
     headers = {"X-CSRF-Token": csrf} if csrf else {}
     if path.startswith("/api/"):
@@ -317,6 +428,22 @@ def request(client: TestClient, csrf: str, method: str, path: str, ids: tuple[in
             "/api/items/{item_id}/joint": {"level": 4, "disputed": False, "note": "", "version": 1},
             "/api/commissions/{commission_id}/timeline": {"paths": 100},
             "/api/events/{event_id}/account": {"category": "attack", "text": "matrix"},
+            MEETINGS: {
+                "title": "by matrix",
+                "day": "2024-02-17",
+                "start": "09:30",
+                "place": "matrix",
+                "format": "hybrid",
+            },
+            f"{MEETING}/attendees": {"usernames": []},
+            f"{MEETING}/agenda": {"subject": "by matrix"},
+            f"{MEETING}/agenda/{{item_id}}": {"dropped": True},
+            f"{MEETING}/agenda/{{item_id}}/minutes": {"text": "by matrix", "version": 1},
+            f"{MEETING}/decisions": {"text": "by matrix"},
+            f"{MEETING}/decisions/{{decision_id}}": {"text": "by matrix", "version": 1},
+            f"{MEETING}/decisions/{{decision_id}}/approve": {"version": 1},
+            f"{MEETING}/actions": {"text": "by matrix", "owner": "us-member", "due": "2024-03-01"},
+            f"{MEETING}/actions/{{action_id}}": {"state": "done"},
         }.get(path)
         return client.request(method, url, json=body, headers=headers)
     form = {
@@ -328,9 +455,31 @@ def request(client: TestClient, csrf: str, method: str, path: str, ids: tuple[in
             "rationale": "matrix",
             "version": "1",
         },
-        "/items/{item_id}/joint": {"round": str(round_id), "choice": "4", "version": "1"},
+        "/items/{item_id}/joint": {
+            "round": str(ids.get("round_id")),
+            "choice": "4",
+            "version": "1",
+        },
         "/commissions/{commission_id}/timeline": {"paths": "100"},
         "/events/{event_id}/account": {"category": "attack", "text": "matrix"},
+        "/commissions/{commission_id}/meetings": {
+            "title": "by matrix",
+            "day": "2024-02-17",
+            "start": "09:30",
+            "place": "matrix",
+            "format": "hybrid",
+        },
+        "/meetings/{meeting_id}/agenda": {"subject": "by matrix"},
+        "/meetings/{meeting_id}/agenda/{item_id}": {"do": "drop"},
+        "/meetings/{meeting_id}/agenda/{item_id}/minutes": {"text": "by matrix", "version": "1"},
+        "/meetings/{meeting_id}/decisions": {"text": "by matrix"},
+        "/meetings/{meeting_id}/decisions/{decision_id}/approve": {"version": "1"},
+        "/meetings/{meeting_id}/actions": {
+            "text": "by matrix",
+            "owner": "us-member",
+            "due": "2024-03-01",
+        },
+        "/meetings/{meeting_id}/actions/{action_id}": {"state": "done"},
     }.get(path, {})
     if method == "GET":
         return client.get(url)
@@ -367,7 +516,7 @@ def test_who_may_read_and_write(
     api, pages = OUTCOMES[RULES[(method, path)](who, state)]
     expected = api if path.startswith(("/api/", "/openapi")) else pages
     assert answer.status_code in expected, (answer.status_code, answer.text[:300])
-    if method != "GET" and answer.status_code in (200, 201, 303):
+    if method != "GET" and answer.status_code in (200, 201, 204, 303):
         rounds.spend(path, state)
     assert leaks(who, answer.text) == []
     if answer.status_code == 303:

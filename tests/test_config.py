@@ -161,7 +161,7 @@ def _refused(path: Path) -> str:
             "phase transition, gate kurdistan-region: not_before",
         ),
         (
-            '{ id = "iq", name = "Republic of Iraq" }',
+            '{ id = "iq", name = "Republic of Iraq", name_ar = "جمهورية العراق" }',
             '{ id = "iq" }',
             '"iq"',
             "commission, party iq",

@@ -17,12 +17,10 @@ from sqlalchemy import Engine
 from conftest import DEMO_PASSWORD, sign_in
 from hmc.app import create_app
 from hmc.storage import get_engine
-from hmc.web import i18n
 from serving import serving
 from test_browser import ARGS, CHROMIUM, Watched
 
 ROUNDS = "/commissions/hmc-iraq-2024/rounds"
-TEMPLATES = Path(__file__).resolve().parents[1] / "src" / "hmc" / "web" / "templates"
 US_SECRET = "US-PRIVATE-RATIONALE-7731"
 
 
@@ -338,33 +336,6 @@ def test_arabic_round_pages_are_right_to_left(people: Callable[[str], Member]) -
     for path in (f"{ROUNDS}?lang=ar", "/audit?lang=ar"):
         html = chair.get(path).text
         assert 'dir="rtl"' in html and "سجل التدقيق" in html, path
-
-
-def _used_keys() -> set[str]:
-    """Every label key the templates name literally."""
-    keys: set[str] = set()
-    for template in TEMPLATES.glob("*.html"):
-        text = template.read_text(encoding="utf-8")
-        keys |= set(re.findall(r"\bt\([\"']([a-z_]+)[\"']\)", text))
-        keys |= {f"{k}_other" for k in re.findall(r"\btn\([\"']([a-z_]+)[\"']", text)}
-    return keys
-
-
-def test_every_label_the_pages_use_is_in_both_languages() -> None:
-    table = i18n.strings()
-    composed = {
-        *(f"state_{s}" for s in ("drafting", "released", "signed")),
-        *(f"confidence_{c}" for c in ("low", "medium", "high")),
-        *(f"evidence_{k}" for k in ("event", "import", "document", "url")),
-        *(f"object_{k}" for k in ("round", "item", "rating", "submission", "joint_rating")),
-        "object_signature",
-        *("not_opened", "not_saved", "changed_meanwhile", "choose_level", "choose_joint"),
-        *("not_submitted", "not_signed", "not_amended", "kappa", "exact_agreement"),
-    }
-    used = _used_keys() | composed
-    assert not used - set(table["en"]), sorted(used - set(table["en"]))
-    assert not used - set(table["ar"]), sorted(used - set(table["ar"]))
-    assert all(table["ar"][k] != table["en"][k] for k in used)
 
 
 @pytest.mark.browser

@@ -1,15 +1,17 @@
-"""The demonstration's people and its exercise round, made through the same services as real work.
+"""The demonstration's people, its exercise round and meeting, made through the same services
+as real work.
 
-``hmc demo`` gives the default commission a member of every role on both sides and one
-signed *exercise* round: clearly labelled, its rationales saying they are an exercise, so
-the dashboard shows the whole workflow (drafts, divergence, a dispute, two signatures)
-without pretending to be a real assessment.
+``hmc demo`` gives the default commission a member of every role on both sides, one signed
+*exercise* round and one exercise working meeting: clearly labelled, their texts saying
+they are an exercise, so the pages show the whole workflow (drafts, divergence, a dispute,
+two signatures; an agenda built from the round, minutes, a decision approved by both
+co-chairs, an action) without pretending to be a real assessment or a real meeting.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 
 from sqlalchemy.orm import Session
 
@@ -17,6 +19,9 @@ from hmc.accounts import Actor, MemberInfo, add_member, list_members
 from hmc.assessment import service
 from hmc.assessment.views import list_rounds, round_view
 from hmc.framework.service import framework
+from hmc.meetings import decisions
+from hmc.meetings import service as meetings
+from hmc.meetings.views import list_meetings, meeting_view
 
 PASSWORD = "exercise-only-password"  # printed by 'hmc demo'; for the demonstration only
 ROLES = ("co_chair", "analyst", "member", "observer")
@@ -34,12 +39,16 @@ LEVELS = {
     "isf_training": (3, 4),
 }
 DISPUTED = "isf_intelligence"
+MEETING = "Exercise — working meeting, 27 January 2024 (not a real meeting)"
+MEETING_DAY = date(2024, 1, 27)  # the first working meeting of the commission
+ACTION_DUE = date(2024, 2, 24)
 
 
 @dataclass(frozen=True)
 class Exercise:
     members: list[MemberInfo]
     round_id: int | None  # None: the commission had it already
+    meeting_id: int | None = None  # None: the commission had it already
 
 
 def username(party: str, role: str) -> str:
@@ -72,12 +81,20 @@ def people(session: Session, *, actor: Actor, commission_id: str) -> list[Member
 
 
 def exercise(session: Session, *, actor: Actor, commission_id: str) -> Exercise:
-    """The demonstration members and, unless the commission has one, the exercise round."""
+    """The demonstration members and, unless the commission has them, the exercise round
+    and meeting."""
     members = people(session, actor=actor, commission_id=commission_id)
     by_name = {m.username: m.actor for m in members}
     chair = by_name[username("us", "co_chair")]
-    if any(r.exercise for r in list_rounds(session, viewer=chair, commission_id=commission_id)):
-        return Exercise(members, None)
+    rounds = list_rounds(session, viewer=chair, commission_id=commission_id)
+    round_id = (
+        None if any(r.exercise for r in rounds) else _round(session, by_name, chair, commission_id)
+    )
+    return Exercise(members, round_id, _meeting(session, by_name, chair, commission_id))
+
+
+def _round(session: Session, by_name: dict[str, Actor], chair: Actor, commission_id: str) -> int:
+    """The signed exercise round."""
     parties = [p for p in ("us", "iq") if username(p, "co_chair") in by_name]
     opened = service.open_round(
         session, actor=chair, commission_id=commission_id, name=ROUND, as_of=AS_OF, exercise=True
@@ -110,4 +127,72 @@ def exercise(session: Session, *, actor: Actor, commission_id: str) -> Exercise:
     for party in parties:
         chair_of = by_name[username(party, "co_chair")]
         service.sign(session, actor=chair_of, round_id=opened.id, on=SIGNED_ON)
-    return Exercise(members, opened.id)
+    return opened.id
+
+
+def _meeting(
+    session: Session, by_name: dict[str, Actor], chair: Actor, commission_id: str
+) -> int | None:
+    """The exercise meeting after the round: its agenda, minutes, a decision and an action."""
+    if any(m.exercise for m in list_meetings(session, viewer=chair, commission_id=commission_id)):
+        return None
+    made = meetings.schedule(
+        session,
+        actor=chair,
+        commission_id=commission_id,
+        title=MEETING,
+        day=MEETING_DAY,
+        start=time(10, 0),
+        place="Baghdad",
+        format="in_person",
+        exercise=True,
+    )
+    parties = [p for p in ("us", "iq") if username(p, "co_chair") in by_name]
+    for party in parties:
+        meetings.name_attendees(
+            session,
+            actor=by_name[username(party, "co_chair")],
+            meeting_id=made.id,
+            usernames=[username(party, "co_chair"), username(party, "analyst")],
+        )
+    first = meeting_view(session, viewer=chair, meeting_id=made.id).agenda[0]
+    for party in parties:
+        meetings.save_minutes(
+            session,
+            actor=by_name[username(party, "analyst")],
+            meeting_id=made.id,
+            item_id=first.id,
+            text=f"EXERCISE ONLY: minutes of this item by {party}.",
+        )
+        meetings.share_minutes(
+            session,
+            actor=by_name[username(party, "co_chair")],
+            meeting_id=made.id,
+            item_id=first.id,
+        )
+    decided = decisions.propose(
+        session,
+        actor=chair,
+        meeting_id=made.id,
+        item_id=first.id,
+        text="EXERCISE ONLY: the parties review the disputed rating together in the next round.",
+    )
+    for party in parties:
+        decisions.approve(
+            session,
+            actor=by_name[username(party, "co_chair")],
+            meeting_id=made.id,
+            decision_id=decided,
+            version=1,
+        )
+    owner = username(parties[-1], "analyst")
+    meetings.add_action(
+        session,
+        actor=chair,
+        meeting_id=made.id,
+        item_id=first.id,
+        owner=owner,
+        due=ACTION_DUE,
+        text="EXERCISE ONLY: share the sources behind the disputed rating.",
+    )
+    return made.id

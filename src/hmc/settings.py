@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     link_km: float = Field(default=10.0, ge=0, le=500)
     """... and their places at most this many kilometres apart (see docs/evidence.md)."""
 
+    agenda_p50_weeks: int = Field(default=4, ge=0, le=520)
+    """A meeting's agenda lists a gate whose projected P50 date moved more than this many weeks
+    since the previous meeting."""
+
+    lang: str = "en"
+    """The language commands print in: en or ar (a command's ``hmc --lang`` wins)."""
+
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
     """How long a sign-in lasts before the member signs in again."""
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, FastAPI, Query
 from pydantic import BaseModel
 
 import hmc
-from hmc.api import account, assessment, audit, docs, evidence, timeline
+from hmc.api import account, assessment, audit, docs, evidence, meetings, report, timeline
 from hmc.deps import AsOfDep, DatabaseDep, signed_in
 from hmc.errors import InvalidInput
 from hmc.framework.schemas import CommissionSummary
@@ -98,7 +98,8 @@ def install(app: FastAPI) -> None:
     """
     app.include_router(public)
     protected_routers = (account.router, assessment.router, audit.router, evidence.router)
-    for protected in (router, *protected_routers, timeline.router):
+    meeting_routers = (meetings.calendar, meetings.router)
+    for protected in (router, *protected_routers, timeline.router, *meeting_routers, report.router):
         app.include_router(protected, dependencies=[Depends(signed_in)])
     app.include_router(docs.public)
     app.include_router(docs.router, dependencies=[Depends(signed_in)])

@@ -1,6 +1,6 @@
 """Commands: init, import, imports, formats, sources, events, event, indicators, status, demo,
 serve; forecast, timeline, scenario, backtest; and the groups of commands (member, token,
-round, audit, links)."""
+round, meeting, decision, action, audit, links)."""
 
 from __future__ import annotations
 
@@ -17,15 +17,17 @@ from rich.markup import escape
 
 import hmc
 from hmc.accounts import Actor
-from hmc.cli import render
+from hmc.cli import render, render_meetings
 from hmc.cli.audit import audit
 from hmc.cli.base import (
     AsOfOption,
     CommissionOption,
     HmcGroup,
+    LangOption,
     console,
     parse_as_of,
     progress,
+    speak,
     writing,
 )
 from hmc.cli.evidence import (
@@ -39,7 +41,10 @@ from hmc.cli.evidence import (
     sources,
     write_values,
 )
+from hmc.cli.meetings import action, decision, meeting
 from hmc.cli.members import member, token
+from hmc.cli.report import beside_database
+from hmc.cli.report import report as joint_report
 from hmc.cli.rounds import round_
 from hmc.cli.timeline import register as register_timeline
 from hmc.cli.timeline import timeline
@@ -55,6 +60,7 @@ from hmc.framework.service import (
 )
 from hmc.indicators.engines import Choice
 from hmc.indicators.service import ComputeReport, chosen_engine, compute, computed
+from hmc.meetings.views import meeting_view
 from hmc.settings import get_settings
 from hmc.storage import database_name, open_database, session_scope
 from hmc.timeline.status import CommissionStatus
@@ -91,8 +97,10 @@ def main_options(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    lang: LangOption = None,
 ) -> None:
     """Workspace of a bilateral military commission: evidence, indicators, gates, timeline."""
+    speak(lang)
 
 
 def _load(configs: list[Path], actor: Actor) -> list[LoadReport]:
@@ -260,8 +268,8 @@ def demo(
     ] = True,
     port: Annotated[int, typer.Option(help="Port of the web workspace.", min=1, max=65535)] = 8000,
 ) -> None:
-    """Load the shipped commissions and bundled data, compute, print the conditions and the
-    default commission's timeline, serve."""
+    """Load the shipped commissions and bundled data, compute, print the conditions, the
+    default commission's timeline and its exercise meeting, serve."""
     actor = Actor.system("hmc demo")
     reports = _load(shipped_commissions(), actor)
     for path, format in bundled_files():
@@ -277,6 +285,13 @@ def demo(
         _show(commission_id, None, render.status)
     if default in ids:
         timeline(commission=default)
+    if made is not None and made.meeting_id is not None:
+        chair = next(m for m in made.members if m.role == "co_chair").actor
+        with session_scope(open_database(write=False)) as session:
+            shown = meeting_view(session, viewer=chair, meeting_id=made.meeting_id)
+        render_meetings.meeting(console, shown)
+    if default in ids:
+        joint_report(out=beside_database("hmc-report.pdf"), commission=default)
     if made is not None:  # last, so that it is on the screen when the server starts
         render.exercise(console, made, PASSWORD)
     if serve_after:
@@ -327,9 +342,9 @@ def _listen(host: str, port: int) -> socket.socket:
     return listening
 
 
-for command in (imports, formats, sources, events, event):
+for command in (imports, formats, sources, events, event, joint_report):
     app.command()(command)
-for group in (member, token, round_, audit, links):
+for group in (member, token, round_, meeting, decision, action, audit, links):
     app.add_typer(group)
 register_timeline(app)
 

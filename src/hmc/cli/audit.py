@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from hmc.audit import service
-from hmc.cli.base import console, progress, sub_app
+from hmc.cli.base import console, progress, sub_app, t
 from hmc.errors import ChainBroken, InvalidInput
 from hmc.storage import open_database, session_scope
 
@@ -41,7 +41,7 @@ def verify(held: HeadOption = None) -> None:
     """Check every record against its hash and the record before it; name the first bad one."""
     expected = parse_head(held)
     with progress() as bar, session_scope(open_database(write=False)) as session:
-        task = bar.add_task("verifying the audit chain", total=None)
+        task = bar.add_task(t("cli_verifying"), total=None)
 
         def advance(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
@@ -50,12 +50,12 @@ def verify(held: HeadOption = None) -> None:
     if not found.intact:
         raise ChainBroken(f"audit chain broken: {found.problem}", seq=found.bad_seq)
     console.print(
-        f"audit chain intact: {found.records} records, head {found.head}",
+        t("cli_chain_intact", records=found.records, head=found.head),
         highlight=False,
         soft_wrap=True,
     )
     if expected is not None:
-        console.print(f"held head found: record {found.held_at}", highlight=False)
+        console.print(t("cli_held_head_found", seq=found.held_at), highlight=False)
 
 
 @audit.command()

@@ -1,5 +1,5 @@
-"""What every command shares: the consoles, the error path, common options, a write's scope,
-reading a password, and acting as a member who signed in with it."""
+"""What every command shares: the consoles, the language, the error path, common options, a
+write's scope, reading a password, and acting as a member who signed in with it."""
 
 from __future__ import annotations
 
@@ -19,10 +19,65 @@ from hmc.accounts import Actor, sign_in, sign_out
 from hmc.audit.service import lock_chain
 from hmc.domain.days import parse_day
 from hmc.errors import HmcError, InvalidInput
+from hmc.locale import DEFAULT, LANGUAGES, configured, counted, formats, translate
+from hmc.settings import get_settings
 from hmc.storage import Session, open_database, session_scope
 
 console = Console()
 errors = Console(stderr=True)
+
+
+_spoken = {"lang": DEFAULT}
+
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        metavar="en|ar",
+        help="The language commands print in (default: HMC_LANG, else en).",
+    ),
+]
+
+
+def speak(lang: str | None) -> None:
+    """Choose the language commands print in: ``lang``, else the setting HMC_LANG."""
+    chosen = lang or get_settings().lang
+    if chosen not in LANGUAGES:
+        where = "--lang" if lang else "HMC_LANG"
+        raise InvalidInput(
+            f'{where}: "{chosen}" is not one of {", ".join(LANGUAGES)}', option=where
+        )
+    _spoken["lang"] = chosen
+
+
+def lang() -> str:
+    """The language commands print in (see :func:`speak`)."""
+    return _spoken["lang"]
+
+
+def t(key: str, **fields: object) -> str:
+    """The message ``key`` in the commands' language, its ``{fields}`` filled in."""
+    return translate(lang(), key).format(**fields)
+
+
+def tn(key: str, n: int) -> str:
+    """The counted message ``key`` in the commands' language, in its form for ``n``."""
+    return counted(lang(), key, n)
+
+
+def named(item: object, name: str = "name") -> str:
+    """A configured text of ``item`` (its name...) in the commands' language."""
+    return configured(item, name, lang())
+
+
+def number(value: float, decimals: int | None = None) -> str:
+    """``value`` grouped as the commands' language writes it (``decimals``: exactly so many)."""
+    return formats.number(lang(), value, decimals=decimals)
+
+
+def when(value: date) -> str:
+    """A date in a sentence: YYYY-MM-DD in English, written out in Arabic."""
+    return value.isoformat() if lang() == DEFAULT else formats.day(lang(), value)
 
 
 def fail(message: str) -> None:

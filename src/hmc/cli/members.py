@@ -25,7 +25,7 @@ from hmc.accounts import (
     reset_password,
     revoke_token,
 )
-from hmc.cli.base import console, errors, read_password, sub_app, writing
+from hmc.cli.base import console, errors, read_password, sub_app, t, writing
 from hmc.settings import get_settings
 from hmc.storage import open_database, session_scope
 
@@ -76,8 +76,14 @@ def add(
             commission_id=commission,
             party=party,
         )
-    where = f"party {added.party} of {added.commission_id}" if added.party else "no party"
-    console.print(f"[green]added[/] {added.username} ({added.role}, {where})", highlight=False)
+    where = (
+        t("cli_party_of", party=added.party, commission=added.commission_id)
+        if added.party
+        else t("cli_no_party")
+    )
+    console.print(
+        f"[green]{t('cli_added')}[/] {added.username} ({added.role}, {where})", highlight=False
+    )
 
 
 @member.command("list")
@@ -91,15 +97,14 @@ def list_(
     with session_scope(open_database(write=False)) as session:
         infos = list_members(session, commission_id=commission)
     if not infos:
-        console.print("no members yet (see 'hmc member add --help')")
+        console.print(t("cli_no_members"))
         return
     table = Table(
-        Column("username", overflow="fold"),
-        Column("name", overflow="fold"),
-        Column("party", overflow="fold"),
-        Column("role", no_wrap=True),
-        Column("active", no_wrap=True),
-        title=f"Members of {escape(commission)}" if commission else "Members",
+        *(Column(t(f"cli_{k}"), overflow="fold") for k in ("username", "name", "party")),
+        *(Column(t(f"cli_{k}"), no_wrap=True) for k in ("role", "active")),
+        title=t("cli_members_of", commission=escape(commission))
+        if commission
+        else t("cli_members"),
     )
     for info in infos:
         table.add_row(
@@ -107,7 +112,7 @@ def list_(
             escape(info.name),
             _party(info, with_commission=commission is None),
             info.role,
-            "[green]yes[/]" if info.active else "[red]no[/]",
+            f"[green]{t('cli_yes')}[/]" if info.active else f"[red]{t('cli_no')}[/]",
         )
     console.print(table)
 
@@ -117,10 +122,7 @@ def disable(username: Username) -> None:
     """Disable a member: their sessions end and their API tokens are revoked."""
     with writing() as session:
         done = disable_member(session, actor=Actor.system("hmc member"), username=username)
-    console.print(
-        f"disabled {done.username}: their sessions ended and their API tokens were revoked",
-        highlight=False,
-    )
+    console.print(t("cli_disabled", username=done.username), highlight=False)
 
 
 @member.command("reset-password")
@@ -131,7 +133,7 @@ def reset(username: Username) -> None:
         done = reset_password(
             session, actor=Actor.system("hmc member"), username=username, password=password
         )
-    console.print(f"password of {done.username} reset; their sessions ended", highlight=False)
+    console.print(t("cli_password_reset", username=done.username), highlight=False)
 
 
 @token.command("create")
@@ -153,15 +155,15 @@ def create(
             days=days or None,
         )
     console.print(made, markup=False, highlight=False, soft_wrap=True)
-    errors.print("This token cannot be shown again: keep it now.", highlight=False, soft_wrap=True)
+    errors.print(t("cli_keep_token"), highlight=False, soft_wrap=True)
 
 
 def _state(info: TokenInfo, now: datetime) -> str:
     if info.revoked_at is not None:
-        return f"[red]revoked[/] {info.revoked_at:%Y-%m-%d}"
+        return f"[red]{t('cli_revoked')}[/] {info.revoked_at:%Y-%m-%d}"
     if info.expires_at is not None and info.expires_at <= now:
-        return "[red]expired[/]"
-    return "[green]active[/]"
+        return f"[red]{t('cli_expired')}[/]"
+    return f"[green]{t('cli_token_active')}[/]"
 
 
 @token.command("list")
@@ -170,15 +172,13 @@ def list_tokens_(username: Username) -> None:
     with session_scope(open_database(write=False)) as session:
         infos = list_tokens(session, username=username)
     if not infos:
-        console.print(f"{username} has no API tokens (see 'hmc token create --help')")
+        console.print(t("cli_no_tokens", username=username))
         return
     table = Table(
-        Column("id", no_wrap=True),
-        Column("name", overflow="fold"),
-        Column("created", no_wrap=True),
-        Column("expires", no_wrap=True),
-        Column("state", no_wrap=True),
-        title=f"API tokens of {escape(username)}",
+        Column(t("cli_id"), no_wrap=True),
+        Column(t("cli_name"), overflow="fold"),
+        *(Column(t(f"cli_{k}"), no_wrap=True) for k in ("created", "expires", "state")),
+        title=t("cli_tokens_of", username=escape(username)),
     )
     now = datetime.now(UTC).replace(tzinfo=None)  # as every time is stored
     for info in infos:
@@ -186,7 +186,7 @@ def list_tokens_(username: Username) -> None:
             str(info.id),
             escape(info.name),
             f"{info.created_at:%Y-%m-%d %H:%M}",
-            f"{info.expires_at:%Y-%m-%d}" if info.expires_at else "never",
+            f"{info.expires_at:%Y-%m-%d}" if info.expires_at else t("cli_never"),
             _state(info, now),
         )
     console.print(table)
@@ -199,4 +199,4 @@ def revoke(
     """Revoke an API token: it stops working at once."""
     with writing() as session:
         done = revoke_token(session, actor=Actor.system("hmc token"), token_id=token_id)
-    console.print(f"revoked token {done.id} ({escape(done.name)})", highlight=False)
+    console.print(t("cli_token_revoked", id=done.id, name=escape(done.name)), highlight=False)

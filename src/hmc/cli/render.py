@@ -8,6 +8,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Column, Table
 
+from hmc.cli.base import named, t, tn, when
+from hmc.cli.base import number as written
 from hmc.evidence.schemas import (
     BatchInfo,
     EventDetail,
@@ -24,14 +26,19 @@ from hmc.timeline.status import CommissionStatus, IndicatorStatus
 # Every text that comes from data (a configuration, a file name, an import) is escaped
 # before Rich reads markup in it: "PIC [/] 2006" is a name, not a closing tag.
 
-MARKS = {True: "[green]yes[/]", False: "[red]no[/]", None: "[dim]unknown[/]"}
+
+def mark(held: bool | None) -> str:
+    """Yes, no or unknown, in colour."""
+    if held is None:
+        return f"[dim]{t('unknown')}[/]"
+    return f"[green]{t('cli_yes')}[/]" if held else f"[red]{t('cli_no')}[/]"
 
 
 def number(value: float | None) -> str:
     """A value as a person reads it: no data is never shown as zero."""
     if value is None:
-        return "[dim]no data[/]"
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
+        return f"[dim]{t('no_data')}[/]"
+    return written(value, 0 if abs(value) >= 100 else 1)
 
 
 def import_report(console: Console, report: ImportReport) -> None:
@@ -54,7 +61,10 @@ def import_report(console: Console, report: ImportReport) -> None:
 
 
 def sources(console: Console, infos: Sequence[SourceRead]) -> None:
-    table = Table("source", "name", "family", "reliability", "events", title="Evidence sources")
+    table = Table(
+        *(t(f"cli_{k}") for k in ("source", "name", "family", "reliability", "events")),
+        title=t("cli_sources_title"),
+    )
     for s in infos:
         table.add_row(
             s.key,
@@ -63,21 +73,12 @@ def sources(console: Console, infos: Sequence[SourceRead]) -> None:
             f"{s.reliability} ({s.reliability_means})",
             f"{s.events:,}",
         )
-    console.print(table if infos else "no sources yet (see 'hmc import --help')")
+    console.print(table if infos else t("cli_no_sources"))
 
 
 def batches(console: Console, infos: Sequence[BatchInfo]) -> None:
-    table = Table(
-        "#",
-        "file",
-        "format",
-        "source",
-        "events",
-        "counts",
-        "covers",
-        "imported",
-        title="Imported evidence",
-    )
+    heads = ("file", "format", "source", "events", "counts", "covers", "imported")
+    table = Table("#", *(t(f"cli_{k}") for k in heads), title=t("cli_imports_title"))
     for b in infos:
         table.add_row(
             str(b.id),
@@ -86,18 +87,19 @@ def batches(console: Console, infos: Sequence[BatchInfo]) -> None:
             escape(b.source_name),
             f"{b.events:,}",
             f"{b.observations:,}",
-            f"{b.coverage_start} to {b.coverage_end}",
+            t("cli_from_to", start=b.coverage_start, end=b.coverage_end),
             b.imported_at.strftime("%Y-%m-%d %H:%M"),
         )
-    console.print(table if infos else "nothing imported yet (see 'hmc import --help')")
+    console.print(table if infos else t("cli_nothing_imported"))
 
 
 def events(console: Console, total: int, found: Sequence[EventRead]) -> None:
-    table = Table("id", "date", "source", "grade", "category", "where", "deaths", "actors")
+    heads = ("id", "date", "source", "grade", "category", "where", "deaths", "actors")
+    table = Table(*(t(f"cli_{k}") for k in heads))
     for e in found:
         where = e.governorate or e.location or e.country
         deaths = "" if e.deaths is None else f"{e.deaths:g}"
-        linked = f" [dim](same as {e.duplicate_of})[/]" if e.duplicate_of else ""
+        linked = f" [dim]({t('cli_same_as', id=e.duplicate_of)})[/]" if e.duplicate_of else ""
         table.add_row(
             f"{e.id}{linked}",
             e.occurred_on.isoformat(),
@@ -108,9 +110,9 @@ def events(console: Console, total: int, found: Sequence[EventRead]) -> None:
             deaths,
             escape(" / ".join(a for a in (e.actor1, e.actor2) if a)[:60]),
         )
-    console.print(table if found else "no events match")
+    console.print(table if found else t("cli_no_events"))
     if total > len(found):
-        console.print(f"{len(found):,} of {total:,} events shown (--limit, or --export for all)")
+        console.print(t("cli_events_shown", shown=written(len(found)), total=written(total)))
 
 
 def event(console: Console, detail: EventDetail) -> None:
@@ -135,7 +137,8 @@ def event(console: Console, detail: EventDetail) -> None:
 
 
 def formats(console: Console, infos: Sequence[FormatInfo]) -> None:
-    table = Table("format", "source", "what it reads", title="Evidence formats")
+    heads = ("format", "source", "reads")
+    table = Table(*(t(f"cli_{k}") for k in heads), title=t("cli_formats_title"))
     for info in infos:
         table.add_row(info.name, escape(info.source_name), escape(info.description))
     console.print(table)
@@ -148,32 +151,33 @@ def _indicator_rows(table: Table, rows: Sequence[IndicatorStatus], *, area: bool
         ind = s.indicator
         if ind.factor.key != factor:
             factor = ind.factor.key
-            table.add_row(f"[bold]{escape(ind.factor.name)}[/]", end_section=False)
+            table.add_row(f"[bold]{escape(named(ind.factor))}[/]", end_section=False)
         threshold = (
             ""
             if ind.threshold is None
-            else f"{'≤' if ind.better == 'lower' else '≥'} {ind.threshold:g}"
+            else f"{'≤' if ind.better == 'lower' else '≥'} {written(ind.threshold)}"
         )
         shown = number(s.value)
         if s.disputed:
-            shown = "[yellow]disputed[/]"
+            shown = f"[yellow]{t('disputed')}[/]"
         elif s.value is None and s.latest_value is not None:
-            shown += f" (last: {number(s.latest_value)})"
+            shown += f" ({t('cli_last', value=number(s.latest_value))})"
         elif s.value is None and ind.kind == "rated":
-            shown += " [dim](not yet rated)[/]"
-        where = f" [dim]{escape(s.area.name) if s.area else 'national'}[/]" if area else ""
+            shown += f" [dim]({t('cli_not_yet_rated')})[/]"
+        place = escape(named(s.area)) if s.area else t("cli_national")
+        where = f" [dim]{place}[/]" if area else ""
         week = s.latest_period.isoformat() if s.latest_period else "—"
-        table.add_row(f"  {ind.key}{where}", shown, threshold, MARKS[s.met], week)
+        table.add_row(f"  {ind.key}{where}", shown, threshold, mark(s.met), week)
 
 
 def _indicator_table(title: str, rows: Sequence[IndicatorStatus], *, area: bool) -> Table:
     longest = max((len(s.indicator.key) + 2 for s in rows), default=9)
     table = Table(
-        Column("indicator", no_wrap=True, min_width=longest),
-        Column("latest week", overflow="fold"),
-        Column("threshold", no_wrap=True),
-        Column("met", no_wrap=True),
-        Column("week of", no_wrap=True),
+        Column(t("cli_indicator"), no_wrap=True, min_width=longest),
+        Column(t("cli_latest_week"), overflow="fold"),
+        Column(t("cli_threshold"), no_wrap=True),
+        Column(t("cli_met"), no_wrap=True),
+        Column(t("cli_week_of"), no_wrap=True),
         title=title,
     )
     _indicator_rows(
@@ -183,99 +187,101 @@ def _indicator_table(title: str, rows: Sequence[IndicatorStatus], *, area: bool)
 
 
 def indicators(console: Console, result: CommissionStatus) -> None:
-    title = f"{escape(result.commission.name)}: indicators as of {result.as_of}"
+    name = escape(named(result.commission))
+    title = t("cli_indicators_as_of", name=name, date=when(result.as_of))
     console.print(_indicator_table(title, result.indicators, area=True))
     freshness(console, result)
 
 
 def status(console: Console, result: CommissionStatus) -> None:
     """The conditions table: per phase and area, the gate, its state and the values behind it."""
-    console.print(
-        f"\n[bold]{escape(result.commission.name)}[/] ({result.commission.id}),"
-        f" as of {result.as_of}"
-    )
+    name = f"[bold]{escape(named(result.commission))}[/] ({result.commission.id})"
+    console.print("\n" + t("cli_status_of", name=name, date=when(result.as_of)))
     freshness(console, result)
     nationwide = result.for_area(None)
-    console.print(_indicator_table("Indicators, nationwide", nationwide, area=False))
+    console.print(_indicator_table(t("cli_nationwide_title"), nationwide, area=False))
+    phases = {p.key: p for p in result.framework.phases}
     for phase_key in dict.fromkeys(g.phase_key for g in result.gates):
         rows = [g for g in result.gates if g.phase_key == phase_key]
         table = Table(
-            Column("area", overflow="fold"),
-            Column("held", no_wrap=True),
-            Column("why", overflow="fold"),
-            Column("values (latest week)", no_wrap=True),
-            title=f"Gates to enter: {escape(rows[0].phase_name)}",
+            Column(t("cli_area"), overflow="fold"),
+            Column(t("cli_held"), no_wrap=True),
+            Column(t("cli_why"), overflow="fold"),
+            Column(t("cli_values"), no_wrap=True),
+            title=t("cli_gates_to_enter", phase=escape(named(phases[phase_key]))),
         )
         for g in rows:
             values = "\n".join(f"{key} {number(value)}" for key, value in g.values.items())
-            why = g.reason + "".join(
-                f"\non the {escape(party)} rating: {MARKS[held]}"
+            why = t(f"reason_{g.reason_code}", date=g.reason_date) + "".join(
+                f"\n{t('on_rating_of', party=escape(party))}: {mark(held)}"
                 for party, held in g.by_party.items()
             )
-            table.add_row(escape(g.gate.area.name), MARKS[g.held], why, values or "—")
+            table.add_row(escape(named(g.gate.area)), mark(g.held), why, values or "—")
         console.print(table)
 
 
 def freshness(console: Console, result: CommissionStatus) -> None:
     """How old the newest evidence is, and a warning when values are stale."""
     if result.newest_evidence is None:
-        console.print("newest evidence: none imported yet (see 'hmc import --help')")
+        console.print(t("cli_no_evidence"))
     else:
         days = (result.as_of - result.newest_evidence).days
         console.print(
-            f"newest evidence: {result.newest_evidence}"
-            f" ({days:,} day{'s' * (days != 1)} before {result.as_of})"
+            t(
+                "cli_newest_evidence",
+                date=when(result.newest_evidence),
+                days=tn("cli_days", days),
+                as_of=when(result.as_of),
+            )
         )
     if result.assessment is not None:
         signed = result.assessment
-        label = " [yellow](an exercise, not a real assessment)[/]" if signed.exercise else ""
+        label = f" [yellow]({t('exercise_warning')})[/]" if signed.exercise else ""
         console.print(
-            f'rated indicators: joint ratings of round {signed.id} "{escape(signed.name)}",'
-            f" signed on {signed.signed_on}{label}",
+            t("cli_rated_from", id=signed.id, name=escape(signed.name), date=when(signed.signed_on))
+            + label,
             highlight=False,
         )
     if result.stale_since is not None:
-        console.print(
-            f"[yellow]stale:[/] values may be out of date since"
-            f" {result.stale_since:%Y-%m-%d %H:%M} (evidence or the framework changed since"
-            " they were computed); run 'hmc indicators'"
-        )
+        since = f"{result.stale_since:%Y-%m-%d %H:%M}"
+        console.print(f"[yellow]{t('cli_stale')}[/] {t('cli_stale_since', since=since)}")
 
 
 def load_report(console: Console, report: LoadReport) -> None:
     """What loading a configuration did: unchanged, or the new version and its changes."""
     name = f"{report.commission_id}: {escape(report.name)}"
     if not report.loaded:
-        console.print(f"[green]unchanged[/] {name} (version {report.version})")
+        version = t("cli_version", n=report.version)
+        console.print(f"[green]{t('cli_unchanged')}[/] {name} ({version})")
         return
-    was = f" (was version {report.previous})" if report.previous else ""
-    console.print(f"[green]loaded[/] {name} as version {report.version}{was}")
+    was = f" ({t('cli_was_version', n=report.previous)})" if report.previous else ""
+    version = t("cli_as_version", n=report.version)
+    console.print(f"[green]{t('cli_loaded')}[/] {name} {version}{was}")
     if report.previous is None:
         return
     for change in report.changes:
         console.print(f"  {change.change:<8} {change.kind} {change.key}", highlight=False)
     if not report.changes:
-        console.print("  no change to the framework (only the file's text)")
+        console.print(f"  {t('cli_no_change')}")
 
 
 def compute_report(console: Console, report: ComputeReport) -> None:
     """How many series of a commission were computed, and how many were up to date."""
     console.print(
-        f"{report.commission}: {report.computed} indicator series computed"
-        f" ({report.values:,} values), the others were up to date"
+        t(
+            "cli_computed",
+            commission=report.commission,
+            n=written(report.computed),
+            values=written(report.values),
+        )
     )
 
 
 def exercise(console: Console, made: Exercise, password: str) -> None:
     """How to sign in as the demonstration's members, and which round is the exercise."""
     if made.round_id is not None:
-        console.print(
-            f"exercise round {made.round_id} signed by both co-chairs (not a real assessment)"
-        )
-    console.print(
-        f"sign in as one of these demonstration members (password [bold]{password}[/]):",
-        highlight=False,
-    )
+        console.print(t("cli_exercise_round", id=made.round_id))
+    console.print(t("cli_sign_in_as", password=f"[bold]{password}[/]"), highlight=False)
     for member in made.members:
         party = member.party or "-"
         console.print(f"  {escape(member.username):<16} {party:<4} {member.role}", highlight=False)

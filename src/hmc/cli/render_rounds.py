@@ -23,44 +23,39 @@ from hmc.assessment.records import (
     RoundView,
     SignatureInfo,
 )
+from hmc.cli.base import t, when
 
 
 def _parties(keys: Sequence[str]) -> str:
-    return ", ".join(keys) if keys else "none"
+    return ", ".join(keys) if keys else t("cli_none")
 
 
 def _name(info: RoundInfo) -> str:
     name = escape(info.name)
     if info.amends_id is not None:
-        name += f" [dim](amends {info.amends_id})[/]"
+        name += f" [dim]({t('cli_amends', id=info.amends_id)})[/]"
     return name
 
 
 def rounds(console: Console, infos: Sequence[RoundInfo], commission_id: str) -> None:
     """The commission's rounds, newest first, in a table that fits 80 columns."""
     if not infos:
-        console.print(
-            f"{escape(commission_id)} has no rounds yet (see 'hmc round open --help')",
-            highlight=False,
-        )
+        console.print(t("cli_no_rounds", commission=escape(commission_id)), highlight=False)
         return
     table = Table(
-        Column("id", no_wrap=True, justify="right"),
-        Column("name", overflow="fold", ratio=1),
-        Column("as of", no_wrap=True),
-        Column("state", no_wrap=True),
-        Column("exercise", no_wrap=True),
-        Column("submitted", no_wrap=True),
-        Column("signed", no_wrap=True),
-        title=f"Assessment rounds of {escape(commission_id)}",
+        Column(t("cli_id"), no_wrap=True, justify="right"),
+        Column(t("cli_name"), overflow="fold", ratio=1),
+        *(Column(t(f"cli_{k}"), no_wrap=True) for k in ("as_of", "state", "exercise")),
+        *(Column(t(f"cli_{k}"), no_wrap=True) for k in ("submitted", "signed")),
+        title=t("cli_rounds_of", commission=escape(commission_id)),
     )
     for info in infos:
         table.add_row(
             str(info.id),
             _name(info),
             info.as_of.isoformat(),
-            info.state,
-            "[yellow]yes[/]" if info.exercise else "",
+            t(f"cli_state_{info.state}"),
+            f"[yellow]{t('cli_yes')}[/]" if info.exercise else "",
             ", ".join(info.submitted),
             ", ".join(info.signed_by),
         )
@@ -72,25 +67,25 @@ def _percent(share: float | None) -> str:
 
 
 def _kappa(kappa: float | None) -> str:
-    return "undefined" if kappa is None else f"{kappa:.2f}"
+    return t("cli_undefined") if kappa is None else f"{kappa:.2f}"
 
 
 def _level(rating: RatingInfo | None, private: bool) -> str:
     if rating is not None:
         return str(rating.level)
-    return "[dim]private[/]" if private else "[dim]—[/]"
+    return f"[dim]{t('cli_private')}[/]" if private else "[dim]—[/]"
 
 
 def _joint(joint: JointInfo | None) -> str:
     if joint is None:
         return "[dim]—[/]"
-    return "[yellow]disputed[/]" if joint.disputed else str(joint.level)
+    return f"[yellow]{t('disputed')}[/]" if joint.disputed else str(joint.level)
 
 
 def _gap(item: ItemView, flag_gap: int) -> str:
     if item.gap is None:
         return ""
-    return f"[yellow]{item.gap} flagged[/]" if item.gap >= flag_gap else str(item.gap)
+    return f"[yellow]{t('cli_flagged', n=item.gap)}[/]" if item.gap >= flag_gap else str(item.gap)
 
 
 def _item_cell(item: ItemView) -> str:
@@ -100,45 +95,55 @@ def _item_cell(item: ItemView) -> str:
 
 def _visibility(view: RoundView) -> str:
     if view.round.state != "drafting":
-        return "every party's submitted ratings"
+        return t("cli_see_submitted")
     if view.viewer_party is None:
-        return "no ratings: each party's drafts are private until both parties have submitted"
-    return (
-        f"the drafts of {view.viewer_party}; the other party's are private until both"
-        " parties have submitted"
-    )
+        return t("cli_see_nothing")
+    return t("cli_see_drafts_of", party=view.viewer_party)
 
 
 def round_status(console: Console, view: RoundView, divergence: Divergence | None) -> None:
     """Where a round stands: its state, the visible ratings, the joint ratings, signatures."""
     info = view.round
-    mark = " [yellow](an exercise)[/]" if info.exercise else ""
-    console.print(f"[bold]Round {info.id}:[/] {_name(info)}{mark}", highlight=False)
-    state = info.state + (f" on {info.signed_on}" if info.signed_on else "")
+    mark = f" [yellow]({t('cli_an_exercise')})[/]" if info.exercise else ""
+    console.print(f"[bold]{t('cli_round', id=info.id)}:[/] {_name(info)}{mark}", highlight=False)
+    state = t(f"cli_state_{info.state}")
+    if info.signed_on:
+        state = t("cli_state_on", state=state, date=when(info.signed_on))
+    where = t(
+        "cli_round_of",
+        commission=escape(info.commission_id),
+        as_of=when(info.as_of),
+        version=info.framework_version,
+    )
+    console.print(f"{where}: [bold]{state}[/]", highlight=False)
     console.print(
-        f"{escape(info.commission_id)}, as of {info.as_of}, framework version"
-        f" {info.framework_version}: [bold]{state}[/]",
+        t(
+            "cli_submitted_signed",
+            submitted=_parties(info.submitted),
+            signed=_parties(info.signed_by),
+        ),
         highlight=False,
     )
-    console.print(
-        f"submitted: {_parties(info.submitted)}; signed: {_parties(info.signed_by)}",
-        highlight=False,
-    )
-    console.print(f"you see {_visibility(view)}", highlight=False)
+    console.print(t("cli_you_see", what=_visibility(view)), highlight=False)
     if divergence is not None:
         agreed = divergence.overall
         console.print(
-            f"agreement over {agreed.items} items: {_percent(agreed.exact)} exact,"
-            f" quadratic-weighted kappa {_kappa(agreed.kappa)};"
-            f" {len(divergence.flagged)} flagged ({info.flag_gap} or more levels apart)",
+            t(
+                "cli_agreement",
+                items=agreed.items,
+                exact=_percent(agreed.exact),
+                kappa=_kappa(agreed.kappa),
+                flagged=len(divergence.flagged),
+                gap=info.flag_gap,
+            ),
             highlight=False,
         )
     table = Table(
-        Column("item", overflow="fold", ratio=1),
+        Column(t("cli_item"), overflow="fold", ratio=1),
         *(Column(party, no_wrap=True, justify="right") for party in view.parties),
-        Column("gap", no_wrap=True),
-        Column("joint", no_wrap=True),
-        title=f"Items ({len(view.items)})",
+        Column(t("cli_gap"), no_wrap=True),
+        Column(t("cli_joint"), no_wrap=True),
+        title=t("cli_items", n=len(view.items)),
     )
     private = info.state == "drafting"
     for item in view.items:
@@ -158,15 +163,17 @@ def round_status(console: Console, view: RoundView, divergence: Divergence | Non
 def signatures(console: Console, signed: Sequence[SignatureInfo]) -> None:
     """Each signature with the audit head it recorded (the chain as it stood when signed)."""
     if not signed:
-        console.print("signatures: none yet")
+        console.print(t("cli_no_signatures"))
         return
-    console.print("signatures:")
+    console.print(t("cli_signatures"))
     for s in signed:
+        at = f"{s.signed_at:%Y-%m-%d %H:%M}"
         console.print(
-            f"  {s.party} by {escape(s.member)} at {s.signed_at:%Y-%m-%d %H:%M} UTC",
+            "  " + t("cli_signed_by", party=s.party, member=escape(s.member), at=at),
             highlight=False,
         )
-        console.print(f"    audit head {s.audit_head}", highlight=False, soft_wrap=True)
+        held = t("cli_audit_head", head=s.audit_head)
+        console.print(f"    {held}", highlight=False, soft_wrap=True)
 
 
 # --- JSON: the same view, for scripts ----------------------------------------------------

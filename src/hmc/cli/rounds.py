@@ -19,7 +19,7 @@ from hmc.accounts import Actor
 from hmc.assessment import service
 from hmc.assessment.views import RELEASED, divergence, list_rounds, parties, round_view
 from hmc.cli import render_rounds
-from hmc.cli.base import UserOption, as_member, console, parse_as_of, sub_app
+from hmc.cli.base import UserOption, as_member, console, parse_as_of, sub_app, t, when
 from hmc.settings import get_settings
 
 round_ = sub_app("round", "Assessment rounds: open one, see where it stands, submit, sign, amend.")
@@ -103,8 +103,14 @@ def open_(
         )
         items = len(round_view(session, viewer=actor, round_id=opened.id).items)
     console.print(
-        f'round {opened.id} opened: "{escape(opened.name)}" of {escape(shown)} as of'
-        f" {opened.as_of}, {items} items to rate (drafting)",
+        t(
+            "cli_round_opened",
+            id=opened.id,
+            name=escape(opened.name),
+            commission=escape(shown),
+            as_of=when(opened.as_of),
+            items=items,
+        ),
         highlight=False,
     )
 
@@ -134,15 +140,11 @@ def submit(round_id: RoundId, user: UserOption) -> None:
     with as_member(user, write=True) as (session, actor):
         done = service.submit(session, actor=actor, round_id=round_id)
         waiting = [p for p in parties(session, done.commission_id) if p not in done.submitted]
-    console.print(f"{actor.party} submitted its ratings of round {done.id}", highlight=False)
+    console.print(t("cli_party_submitted", party=actor.party, id=done.id), highlight=False)
     if done.state == "released":
-        console.print(
-            "every party has submitted: the round is released, both parties see all the"
-            f" ratings (see 'hmc round status {done.id}')",
-            highlight=False,
-        )
+        console.print(t("cli_round_released", id=done.id), highlight=False)
     else:
-        console.print(f"waiting for: {', '.join(waiting)}", highlight=False)
+        console.print(t("cli_waiting_for", parties=", ".join(waiting)), highlight=False)
 
 
 @round_.command("sign")
@@ -153,20 +155,16 @@ def sign(round_id: RoundId, user: UserOption) -> None:
         view = round_view(session, viewer=actor, round_id=round_id)
     held = next(s.audit_head for s in view.signatures if s.party == actor.party)
     console.print(
-        f"{actor.name} signed round {done.id} for {actor.party};"
-        f" the signature recorded audit head {held}",
+        t("cli_member_signed", member=actor.name, id=done.id, party=actor.party, head=held),
         highlight=False,
         soft_wrap=True,
     )
     if done.state == "signed":
-        console.print(
-            "signed by both co-chairs: the round is final; its joint ratings count in the"
-            f" gates from {done.signed_on} (amend it with 'hmc round amend {done.id}')",
-            highlight=False,
-        )
+        assert done.signed_on is not None  # a signed round has its date
+        console.print(t("cli_round_final", id=done.id, date=when(done.signed_on)), highlight=False)
     else:
         waiting = [p for p in view.parties if p not in done.signed_by]
-        console.print(f"waiting for the co-chair of: {', '.join(waiting)}", highlight=False)
+        console.print(t("cli_waiting_for_co_chair", parties=", ".join(waiting)), highlight=False)
 
 
 @round_.command("amend")
@@ -183,7 +181,6 @@ def amend(
         new = service.amend(session, actor=actor, round_id=round_id, name=name)
         items = len(round_view(session, viewer=actor, round_id=new.id).items)
     console.print(
-        f'round {new.id} opened: "{escape(new.name)}" amends round {round_id}; {items} items,'
-        " each party's ratings copied as its drafts (drafting)",
+        t("cli_round_amends", id=new.id, name=escape(new.name), amended=round_id, items=items),
         highlight=False,
     )

@@ -13,7 +13,7 @@ import typer
 
 from hmc.accounts import Actor
 from hmc.cli import render_timeline as show
-from hmc.cli.base import AsOfOption, CommissionOption, console, parse_as_of, progress
+from hmc.cli.base import AsOfOption, CommissionOption, console, parse_as_of, progress, t
 from hmc.cli.weekly_csv import read_weekly
 from hmc.domain.days import parse_day
 from hmc.errors import InvalidInput
@@ -51,7 +51,7 @@ def _run(commission_id: str, as_of: date | None, paths: int, fresh: bool) -> ser
         tracks = sum(
             1 + (len(current.areas) if i.scope == "area" else 0) for i in current.indicators
         )
-        task = bar.add_task("forecasting", total=tracks)
+        task = bar.add_task(t("cli_forecasting"), total=tracks)
         return service.compute(
             session,
             commission_id=commission_id,
@@ -191,7 +191,7 @@ def _database_backtests(
         }
     found = []
     with progress() as bar:
-        task = bar.add_task("backtests", total=len(values))
+        task = bar.add_task(t("cli_backtests"), total=len(values))
         for (key, area), known in values.items():
             if known.size >= MIN_HISTORY + HORIZONS:
                 found.append(backtest(known, series=f"{key} {area}", paths=paths))

@@ -442,7 +442,8 @@ def _unique(source: _Source, loc: Loc, values: Sequence[str | int], key: str) ->
 
 
 def _check_areas(source: _Source, config: CommissionConfig, gazetteer: Gazetteer) -> None:
-    """Each governorate is known, and listed once in its area whatever its spelling."""
+    """Each governorate is known, listed once in its area whatever its spelling, and named in
+    Arabic only if listed."""
     for n, area in enumerate(config.area):
         spellings: dict[str, str] = {}
         for k, name in enumerate(area.governorates):
@@ -455,6 +456,13 @@ def _check_areas(source: _Source, config: CommissionConfig, gazetteer: Gazetteer
                 same = "twice" if first == name else f'twice (as "{first}" and "{name}")'
                 raise source.error(where, f"{gazetteer.names[slug]} is listed {same}")
             spellings[slug] = name
+        for name in area.governorates_ar:
+            if name not in area.governorates:
+                listed = ", ".join(area.governorates)
+                raise source.error(
+                    ("area", n, "governorates_ar", name),
+                    f'"{_short(name)}" is not a governorate of this area (it lists: {listed})',
+                )
 
 
 def _check_phases(source: _Source, config: CommissionConfig) -> None:

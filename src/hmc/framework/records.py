@@ -1,5 +1,8 @@
 """A commission's framework as plain, immutable records: what services hand to interfaces.
 
+Each text of the configuration has its Arabic beside it (``name_ar``, ``rubric_ar``...;
+blank where the configuration gives none): :func:`hmc.locale.configured` picks one.
+
 Interfaces (API, pages, command line) read these, never the tables behind them.
 """
 
@@ -29,6 +32,7 @@ def not_found(kind: str, wanted: str, known: list[str], where: str) -> NotFound:
 class PartyInfo:
     key: str
     name: str
+    name_ar: str = ""
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,8 @@ class CommissionInfo:
     parties: tuple[PartyInfo, ...]
     version: int
     loaded_at: datetime
+    name_ar: str = ""
+    description_ar: str = ""
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,8 @@ class FactorInfo:
     key: str
     name: str
     description: str
+    name_ar: str = ""
+    description_ar: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,8 @@ class LevelInfo:
     value: int
     label: str
     rubric: str
+    label_ar: str = ""
+    rubric_ar: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,7 @@ class ScaleInfo:
     key: str
     name: str
     levels: tuple[LevelInfo, ...]
+    name_ar: str = ""
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,8 @@ class IndicatorInfo:
     definition: dict[str, Any] = field(hash=False)
     scale: ScaleInfo | None
     added_in: int
+    name_ar: str = ""
+    rationale_ar: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,6 +100,8 @@ class AreaInfo:
     key: str
     name: str
     governorates: tuple[str, ...]
+    name_ar: str = ""
+    governorates_ar: dict[str, str] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -106,6 +121,8 @@ class PhaseInfo:
     after: str | None
     min_duration_weeks: int
     gates: tuple[GateInfo, ...]
+    name_ar: str = ""
+    description_ar: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,6 +136,7 @@ class MilestoneInfo:
     slip_chance: float
     slip_weeks: int
     rationale: str
+    rationale_ar: str = ""
 
 
 @dataclass(frozen=True)
@@ -131,6 +149,8 @@ class ScenarioInfo:
     phase: str
     by: dict[str, str] = field(hash=False)
     dates: dict[str, date] = field(hash=False)
+    name_ar: str = ""
+    description_ar: str = ""
 
 
 @dataclass(frozen=True)

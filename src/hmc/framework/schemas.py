@@ -68,12 +68,15 @@ class Section(BaseModel):
 class PartyConfig(Section):
     id: Annotated[str, Field(pattern=SLUG, max_length=PARTY_ID_LENGTH)]
     name: Name
+    name_ar: Name = ""
 
 
 class CommissionSection(Section):
     id: Slug
     name: Name
+    name_ar: Name = ""
     description: Text = ""
+    description_ar: Text = ""
     country: Slug
     as_of: Day | None = None
     parties: list[PartyConfig] = Field(min_length=2, max_length=2)
@@ -82,25 +85,32 @@ class CommissionSection(Section):
 class FactorConfig(Section):
     id: Slug
     name: Name
+    name_ar: Name = ""
     description: Text = ""
+    description_ar: Text = ""
 
 
 class LevelConfig(Section):
     value: int
     label: Name
+    label_ar: Name = ""
     rubric: Text = ""
+    rubric_ar: Text = ""
 
 
 class ScaleConfig(Section):
     id: Slug
     name: Name
+    name_ar: Name = ""
     levels: list[LevelConfig] = Field(min_length=2)
 
 
 class AreaConfig(Section):
     id: Slug
     name: Name
+    name_ar: Name = ""
     governorates: list[Governorate] = Field(min_length=1)
+    governorates_ar: dict[Governorate, Name] = Field(default_factory=dict)
 
 
 MAX_WINDOW = 520  # periods a rolling window or a trend spans at most (ten years of weeks)
@@ -120,6 +130,7 @@ class IndicatorConfig(Section):
 
     id: Ident
     name: Name
+    name_ar: Name = ""
     factor: Key
     source: Literal["events", "counts", "indicators"] | None = Field(default=None, alias="from")
     scale: Key | None = None
@@ -137,6 +148,7 @@ class IndicatorConfig(Section):
     threshold: float | None = None
     unit: Annotated[str, Field(max_length=UNIT_LENGTH)] = ""
     rationale: Text = ""
+    rationale_ar: Text = ""
 
     @model_validator(mode="after")
     def _one_kind(self) -> IndicatorConfig:
@@ -201,7 +213,9 @@ class GateConfig(Section):
 class PhaseConfig(Section):
     id: Slug
     name: Name
+    name_ar: Name = ""
     description: Text = ""
+    description_ar: Text = ""
     after: Key | None = None
     min_duration: Weeks = 0
     gate: dict[Key, GateConfig] = Field(default_factory=dict)
@@ -218,6 +232,7 @@ class MilestoneConfig(Section):
     slip_chance: float = Field(default=0.0, ge=0.0, le=1.0)
     slip: Weeks = 0  # the most it slips by, when it does (uniformly up to this)
     rationale: Text = ""
+    rationale_ar: Text = ""
 
 
 class ScenarioConfig(Section):
@@ -226,7 +241,9 @@ class ScenarioConfig(Section):
 
     id: Slug
     name: Name
+    name_ar: Name = ""
     description: Text = ""
+    description_ar: Text = ""
     phase: Key
     by: dict[Key, Literal["conditions", "date", "gate"]] = Field(min_length=1)
     dates: dict[Key, Day] = Field(default_factory=dict)
@@ -245,7 +262,9 @@ class CategoryConfig(Section):
 
     id: Ident
     name: Name
+    name_ar: Name = ""
     description: Text = ""
+    description_ar: Text = ""
     compatible: list[Ident] = Field(default_factory=list)
     rules: list[dict[Key, Name | list[Name]]] = Field(default_factory=list)
 

@@ -40,6 +40,7 @@ from hmc.framework.models import (
 )
 from hmc.framework.rows import KINDS, Row, build_rows, content
 from hmc.framework.schemas import MilestoneConfig, ScenarioConfig
+from hmc.framework.texts import arabic_texts, with_arabic
 
 __all__ = [
     "Change",
@@ -87,8 +88,13 @@ def shipped_commissions() -> list[Path]:
     return sorted(folder.glob("*.toml"), key=lambda p: (not p.stem.startswith("hmc-"), p.stem))
 
 
-def load_commission(session: Session, *, path: Path, actor: Actor) -> LoadReport:
-    """Load the configuration at ``path`` as a new framework version when it changed."""
+def load_commission(
+    session: Session, *, path: Path, actor: Actor, decision: int | None = None
+) -> LoadReport:
+    """Load the configuration at ``path`` as a new framework version when it changed.
+
+    ``decision``: the id of the standing decision the change carries out, kept in each change.
+    """
     config, text = load_config(path)
     digest = hashlib.sha256(text.encode()).hexdigest()
     head = config.commission
@@ -114,6 +120,8 @@ def load_commission(session: Session, *, path: Path, actor: Actor) -> LoadReport
     before = _parsed_planning(latest.config_text if latest is not None else "")
     if _parsed_planning(text) != before:
         changes.append(Change("planning", head.id, "changed"))  # milestones or scenarios
+    if latest is not None and arabic_texts(text) != arabic_texts(latest.config_text):
+        changes.append(Change("texts", head.id, "changed"))  # the Arabic of any item
     version = FrameworkVersion(
         commission_id=head.id,
         number=number,
@@ -121,7 +129,7 @@ def load_commission(session: Session, *, path: Path, actor: Actor) -> LoadReport
         config_text=text,
         loaded_at=datetime.now(UTC).replace(tzinfo=None),
         loaded_by=str(actor),
-        changes=[vars(c) for c in changes],
+        changes=[{**vars(c), **({"decision": decision} if decision else {})} for c in changes],
     )
     session.add(version)
     session.flush()
@@ -302,23 +310,25 @@ def framework(session: Session, *, commission_id: str, version: int | None = Non
         )
         for p in _rows(session, Phase, commission_id, version)
     )
-    milestones, scenarios = _planning(session, commission_id, version or info.version)
-    return rec.Framework(
-        info, tuple(factors.values()), tuple(scales.values()), indicators,
-        tuple(areas.values()), phases, milestones, scenarios,
+    text = _version_text(session, commission_id, version or info.version)
+    milestones, scenarios = _parsed_planning(text)
+    return with_arabic(
+        rec.Framework(
+            info, tuple(factors.values()), tuple(scales.values()), indicators,
+            tuple(areas.values()), phases, milestones, scenarios,
+        ),
+        text,
     )  # fmt: skip
 
 
-def _planning(
-    session: Session, commission_id: str, number: int
-) -> tuple[tuple[rec.MilestoneInfo, ...], tuple[rec.ScenarioInfo, ...]]:
-    """The milestones and scenarios of a version, read from the text it was loaded from."""
+def _version_text(session: Session, commission_id: str, number: int) -> str:
+    """The configuration text a version was loaded from (its milestones, scenarios, Arabic)."""
     text = session.scalar(
         select(FrameworkVersion.config_text).where(
             FrameworkVersion.commission_id == commission_id, FrameworkVersion.number == number
         )
     )
-    return _parsed_planning(text or "")
+    return text or ""
 
 
 @lru_cache(maxsize=64)

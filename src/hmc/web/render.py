@@ -27,6 +27,12 @@ def _tn(context: Context, key: str, n: int) -> str:
     return i18n.counted(context.get("lang", i18n.DEFAULT), key, n)
 
 
+@pass_context
+def _configured(context: Context, item: object, name: str) -> str:
+    """A configured text of ``item`` in the page's language (the Jinja filter ``tr``)."""
+    return i18n.configured(item, name, context.get("lang", i18n.DEFAULT))
+
+
 def _environment() -> Environment:
     """The Jinja environment of the pages: autoescaped, strict about undefined names."""
     env = Environment(
@@ -38,6 +44,7 @@ def _environment() -> Environment:
     )
     env.globals["t"] = _t
     env.globals["tn"] = _tn
+    env.filters["tr"] = _configured
     env.filters["num"] = view.number
     env.filters["threshold"] = view.threshold
     env.filters["chart"] = view.trend_spec

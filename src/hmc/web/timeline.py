@@ -8,7 +8,7 @@ is projected on the fly by the API's own function and stored nowhere.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -21,14 +21,14 @@ from hmc.domain.days import parse_day
 from hmc.errors import HmcError, InvalidInput
 from hmc.forecast.service import PATHS
 from hmc.framework.service import framework, list_commissions, resolve_as_of
+from hmc.locale import scenario_text
+from hmc.report.charts import fan_chart, probability_chart
 from hmc.timeline.service import StoredRun, Versions, compute, stored, versions
 from hmc.web import i18n
 from hmc.web.render import frame, page
 from hmc.web.rounds import SHOWN_AGAIN, Lang, Problem, Short, commission_of, member_names, whole
 
 router = APIRouter(include_in_schema=False)
-BAND, MIDDLE, PAST, RULE = "#9ec3e0", "#1f5f8b", "#5b6573", "#b3261e"
-AREAS = ["#1f5f8b", "#b07d00", "#2e7d4f", "#8e3b8e", "#a12a1f", "#546e7a"]
 
 
 @dataclass(frozen=True)
@@ -66,126 +66,6 @@ def changed(run: StoredRun, now: Versions) -> list[str]:
         )
         if before != after
     ]
-
-
-def weeks(start: date, before: int) -> list[str]:
-    """The Mondays of the ``before`` weeks ending where ``start`` begins, oldest first.
-
-    >>> weeks(date(2024, 1, 22), 2)
-    ['2024-01-08', '2024-01-15']
-    """
-    return [(start - timedelta(weeks=before - i)).isoformat() for i in range(before)]
-
-
-def fan_chart(
-    track: dict[str, Any], start: date, threshold: float | None, lang: str
-) -> dict[str, Any] | None:
-    """History, then the P10–P90 band and the P50 line (None: neither history nor forecast)."""
-    past = [
-        {"week": w, "value": v}
-        for w, v in zip(weeks(start, len(track["history"])), track["history"], strict=True)
-        if v is not None
-    ]
-    ahead = [
-        {"week": (start + timedelta(weeks=i)).isoformat(), "low": lo, "mid": mid, "high": hi}
-        for i, (lo, mid, hi) in enumerate(
-            zip(track["p10"], track["p50"], track["p90"], strict=True)
-        )
-        if mid is not None
-    ]
-    if not past and not ahead:
-        return None
-    x = {"field": "week", "type": "temporal", "title": None, "axis": {"format": "%b %Y"}}
-    tip = [
-        {"field": "week", "type": "temporal", "title": i18n.translate(lang, "week_of")},
-        {"field": "low", "type": "quantitative", "title": "P10", "format": ".1f"},
-        {"field": "mid", "type": "quantitative", "title": "P50", "format": ".1f"},
-        {"field": "high", "type": "quantitative", "title": "P90", "format": ".1f"},
-    ]
-    layers: list[dict[str, Any]] = [
-        {
-            "data": {"values": ahead},
-            "mark": {"type": "area", "color": BAND, "opacity": 0.6},
-            "encoding": {
-                "x": x,
-                "y": {"field": "low", "type": "quantitative", "title": None},
-                "y2": {"field": "high"},
-                "tooltip": tip,
-            },
-        },
-        {
-            "data": {"values": ahead},
-            "mark": {"type": "line", "color": MIDDLE},
-            "encoding": {"x": x, "y": {"field": "mid", "type": "quantitative"}},
-        },
-        {
-            "data": {"values": past},
-            "mark": {"type": "line", "color": PAST, "point": {"size": 12, "color": PAST}},
-            "encoding": {"x": x, "y": {"field": "value", "type": "quantitative"}},
-        },
-    ]
-    if threshold is not None:
-        layers.append(
-            {
-                "mark": {"type": "rule", "color": RULE, "strokeDash": [4, 3]},
-                "encoding": {"y": {"datum": threshold}},
-            }
-        )
-    return _chart(layers, 110)
-
-
-def probability_chart(rows: list[dict[str, Any]], areas: dict[str, str]) -> dict[str, Any]:
-    """The chance a phase has begun by each date, a line per area."""
-    points = [
-        {"day": day, "area": areas.get(row["area"], row["area"]), "p": p}
-        for row in rows
-        for day, p in row["probability_by"].items()
-    ]
-    names = sorted({p["area"] for p in points})
-    return _chart(
-        [
-            {
-                "data": {"values": points},
-                "mark": {"type": "line", "interpolate": "step-after"},
-                "encoding": {
-                    "x": {"field": "day", "type": "temporal", "title": None},
-                    "y": {
-                        "field": "p",
-                        "type": "quantitative",
-                        "title": None,
-                        "scale": {"domain": [0, 1]},
-                        "axis": {"format": ".0%"},
-                    },
-                    "color": {
-                        "field": "area",
-                        "type": "nominal",
-                        "title": None,
-                        "scale": {"domain": names, "range": AREAS[: len(names)] or AREAS},
-                        "legend": {"orient": "bottom"},
-                    },
-                    "tooltip": [
-                        {"field": "area", "type": "nominal", "title": None},
-                        {"field": "day", "type": "temporal", "title": None},
-                        {"field": "p", "type": "quantitative", "title": None, "format": ".0%"},
-                    ],
-                },
-            }
-        ],
-        150,
-    )
-
-
-def _chart(layers: list[dict[str, Any]], height: int) -> dict[str, Any]:
-    return {
-        "width": 380,
-        "height": height,
-        "layer": layers,
-        "config": {
-            "view": {"stroke": None},
-            "axis": {"labelFontSize": 10, "grid": True, "gridOpacity": 0.4, "domain": False},
-            "background": None,
-        },
-    }
 
 
 def comparison(scenarios: list[dict[str, Any]]) -> list[tuple[str, str, list[Any]]]:
@@ -241,7 +121,16 @@ def show(
     chosen = _custom(database, commission_id, as_of, phase, asked or {}) if phase else None
     result = run.result if run else {"scenarios": [], "tracks": [], "sensitivity": []}
     start = date.fromisoformat(result["start"]) if run else day
-    areas = {a.key: a.name for a in current.areas}
+    lang = base["lang"]
+    areas = {a.key: i18n.configured(a, "name", lang) for a in current.areas}
+    scenarios = [
+        {
+            **s,
+            "name": scenario_text(s, "name", lang, current.scenarios),
+            "description": scenario_text(s, "description", lang, current.scenarios),
+        }
+        for s in result["scenarios"]
+    ]
     thresholds = {i.key: i.threshold for i in current.indicators}
     configured = result["scenarios"][0]["timeline"] if result["scenarios"] else []
     return page(
@@ -261,20 +150,22 @@ def show(
         paths=PATHS,
         fewest=FEWEST,
         most=MOST,
-        phases={p.key: p.name for p in current.phases},
+        phases={p.key: i18n.configured(p, "name", lang) for p in current.phases},
         areas=areas,
-        indicators={i.key: i.name for i in current.indicators},
+        indicators={i.key: i18n.configured(i, "name", lang) for i in current.indicators},
         fans=[
-            (t, fan_chart(t, start, thresholds.get(t["indicator"]), base["lang"]))
-            for t in result["tracks"]
+            (t, fan_chart(t, start, thresholds.get(t["indicator"]), lang)) for t in result["tracks"]
         ],
         curves=[
-            (p.key, probability_chart([r for r in configured if r["phase"] == p.key], areas))
+            (
+                p.key,
+                probability_chart([r for r in configured if r["phase"] == p.key], areas, lang),
+            )
             for p in current.phases
             if any(r["phase"] == p.key for r in configured)
         ],
-        scenarios=result["scenarios"],
-        compared=comparison(result["scenarios"]),
+        scenarios=scenarios,
+        compared=comparison(scenarios),
         configured=configured,
         sensitivity=result["sensitivity"],
         custom=chosen,

@@ -13,6 +13,7 @@ import hmc.audit.models
 import hmc.evidence.models
 import hmc.framework.models
 import hmc.indicators.models
+import hmc.meetings.models
 import hmc.timeline.models  # noqa: F401  (every table must be imported here)
 from hmc.storage.base import Base
 

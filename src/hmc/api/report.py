@@ -1,0 +1,40 @@
+"""The joint report as a PDF download: read-only, for whoever may read the dashboard."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from hmc.api.assessment import CommissionId
+from hmc.deps import AsOfDep, DatabaseDep
+from hmc.framework.service import framework, resolve_as_of
+from hmc.report import report_pdf
+
+router = APIRouter(prefix="/api", tags=["report"])
+
+
+@router.get(
+    "/commissions/{commission_id}/report",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "The report (PDF)."}},
+)
+def report(
+    commission_id: CommissionId,
+    database: DatabaseDep,
+    as_of: AsOfDep,
+    lang: Annotated[
+        Literal["en", "ar", "both"], Query(description="The report's language(s).")
+    ] = "both",
+) -> Response:
+    """The joint report as of a date: conditions, gates, timeline, divergences, sources and
+    the audit chain's head; only what both parties released."""
+    with database.read() as session:
+        day = resolve_as_of(framework(session, commission_id=commission_id).commission, as_of)
+        pdf = report_pdf(session, commission_id=commission_id, as_of=day, lang=lang)
+    name = f"{commission_id}-report-{day.isoformat()}-{lang}.pdf"
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -1,0 +1,1 @@
+"""Working meetings: agenda built from what changed, minutes, decisions, actions, a calendar."""
