@@ -432,3 +432,13 @@ def test_a_body_that_is_not_json_is_a_422(client: TestClient) -> None:
     answer = client.post(API, content=b"{not json", headers={"content-type": "application/json"})
     assert answer.status_code == 422
     assert answer.json()["error"]["code"] == "invalid_request"
+
+
+def test_the_meeting_page_titles_found_items_in_its_language(client: TestClient) -> None:
+    arabic = client.get("/meetings/1", params={"lang": "ar"}).text
+    said = '<span class="said" dir="rtl" lang="ar">الانتقال · إقليم كوردستان</span>'
+    assert said in arabic and "الاستخبارات والاستطلاع" in arabic
+    assert "Transition · Kurdistan Region" not in arabic
+    english = client.get("/meetings/1").text
+    assert '<span class="said" dir="ltr" lang="en">Transition · Kurdistan Region</span>' in english
+    assert "إقليم كوردستان" not in english

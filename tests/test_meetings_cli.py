@@ -138,3 +138,27 @@ def test_refusals_are_one_red_line(demo_copy: Engine) -> None:
     assert bad.exit_code == 1 and "--day" in bad.stderr and "Traceback" not in bad.output
     stale = hmc("iq-co-chair", "decision", "approve", "1", "1", "--version", "1")
     assert stale.exit_code == 1 and "stands already" in stale.stderr
+
+
+def test_a_meeting_shown_in_arabic(demo_copy: Engine) -> None:
+    arabic = ok(hmc("us-member", "--lang", "ar", "meeting", "show", "1"))
+    assert "جدول الأعمال" in arabic and "يحضر عن us: us-analyst، us-co-chair" in arabic
+    assert "تباين" in arabic and "المحضر" in arabic  # an item's kind, a column's heading
+    assert "27 يناير 2024" in arabic and "حضوري" in arabic  # the day, the format
+    # the found items' titles name the configured indicator, phase and area in Arabic
+    assert "الاستخبارات والاستطلاع" in arabic and "الانتقال · إقليم كوردستان" in arabic
+    assert "القرار 1، النسخة 1 [نافذ]" in arabic and "الإجراء 1 [مفتوح]" in arabic
+    for english_word in (
+        "Agenda",
+        "attending for",
+        "Intelligence and ISR",
+        "Kurdistan",
+        "in person",
+    ):
+        assert english_word not in arabic
+    english = ok(hmc("us-member", "meeting", "show", "1"))
+    assert "Agenda" in english and "Transition · Kurdistan Region" in english
+    assert "الاستخبارات" not in english and "2024-01-27 10:00 UTC, 120 min" in english
+    listed = ok(hmc("us-member", "--lang", "ar", "meeting", "list"))
+    assert "اجتماعات العمل في hmc-iraq-2024" in listed and "حضوري" in listed
+    assert "Working meetings" not in listed

@@ -16,7 +16,9 @@ from rich.markup import escape
 
 from hmc.accounts import Actor
 from hmc.cli import render_meetings
-from hmc.cli.base import UserOption, as_member, console, sub_app
+from hmc.cli.base import UserOption, as_member, console, sub_app, t, tn
+from hmc.cli.base import number as written
+from hmc.cli.base import when as day_said
 from hmc.domain.days import parse_day
 from hmc.errors import InvalidInput
 from hmc.framework.service import get_commission
@@ -108,8 +110,13 @@ def schedule(
         )
         view = meeting_view(session, viewer=actor, meeting_id=made.id)
     console.print(
-        f"meeting {made.id} scheduled: {escape(made.title)} on {made.day};"
-        f" its agenda has {len(view.agenda)} items (see 'hmc meeting show {made.id}')",
+        t(
+            "cli_meeting_scheduled",
+            id=made.id,
+            title=escape(made.title),
+            day=day_said(made.day),
+            agenda=tn("cli_agenda_items", len(view.agenda)),
+        ),
         highlight=False,
     )
 
@@ -133,7 +140,8 @@ def attendees(
         named = service.name_attendees(
             session, actor=actor, meeting_id=meeting_id, usernames=usernames
         )
-    console.print(f"{actor.party} attends meeting {meeting_id} with: {', '.join(named)}")
+    shown = t("list_separator").join(escape(n) for n in named)
+    console.print(t("cli_attends", party=actor.party, id=meeting_id, names=shown), highlight=False)
 
 
 @meeting.command("agenda")
@@ -157,12 +165,13 @@ def agenda(
     with as_member(user, write=True) as (session, actor):
         if refresh:
             added = service.refresh_agenda(session, actor=actor, meeting_id=meeting_id)
-            console.print(f"{added} items added to the agenda of meeting {meeting_id}")
+            items = tn("cli_agenda_items", added)
+            console.print(t("cli_items_added", items=items, id=meeting_id))
         if add is not None:
             made = service.add_item(
                 session, actor=actor, meeting_id=meeting_id, subject=add, url=url, lang=lang
             )
-            console.print(f"item {made} added to the agenda of meeting {meeting_id}")
+            console.print(t("cli_item_added", item=made, id=meeting_id))
         for item, position, dropped in (
             (move, to - 1, None),
             (drop, None, True),
@@ -177,7 +186,7 @@ def agenda(
                     position=position,
                     dropped=dropped,
                 )
-                console.print(f"agenda item {item} of meeting {meeting_id} arranged")
+                console.print(t("cli_item_arranged", item=item, id=meeting_id))
         view = meeting_view(session, viewer=actor, meeting_id=meeting_id)
     render_meetings.meeting(console, view)
 
@@ -210,10 +219,11 @@ def minutes(
                 lang=lang,
                 version=version,
             )
-            console.print(f"{actor.party}'s draft minutes of item {item} saved (version {saved})")
+            said = t("cli_minutes_saved", party=actor.party, item=item, version=saved)
+            console.print(said)
         if share:
             service.share_minutes(session, actor=actor, meeting_id=meeting_id, item_id=item)
-            console.print(f"{actor.party}'s minutes of item {item} shared")
+            console.print(t("cli_minutes_shared", party=actor.party, item=item))
 
 
 @meeting.command("ics")
@@ -228,9 +238,14 @@ def calendar(
         name = get_commission(session, commission_id=shown).name
         meetings, actions = calendar_rows(session, viewer=actor, commission_id=shown)
     out.write_bytes(ics(shown, name, meetings, actions))
+    open_actions = sum(a.state == "open" for a in actions)
     console.print(
-        f"{escape(str(out))}: {len(meetings)} meetings,"
-        f" {sum(a.state == 'open' for a in actions)} open actions",
+        t(
+            "cli_calendar_written",
+            file=escape(str(out)),
+            meetings=written(len(meetings)),
+            actions=written(open_actions),
+        ),
         highlight=False,
     )
 
@@ -272,7 +287,7 @@ def propose(
             item_id=item,
             amends=amends,
         )
-    console.print(f"decision {made} proposed (version 1): both co-chairs approve it to stand")
+    console.print(t("cli_decision_proposed", id=made))
 
 
 @decision.command("approve")
@@ -292,10 +307,10 @@ def approve(
             for d in meeting_view(session, viewer=actor, meeting_id=meeting_id).decisions
             if d.id == decision_id
         )
-    waiting = "it stands" if state == "stands" else "waiting for the other co-chair"
-    console.print(f"{actor.party} approved decision {decision_id}: {waiting}")
+    waiting = t("cli_it_stands" if state == "stands" else "cli_waiting_other_co_chair")
+    console.print(t("cli_decision_approved", party=actor.party, id=decision_id, state=waiting))
     if found.framework_version:
-        console.print(f"its change took effect in framework version {found.framework_version}")
+        console.print(t("cli_change_took_effect", version=found.framework_version))
 
 
 @action.command("add")
@@ -314,8 +329,8 @@ def add(
 ) -> None:
     """Record an action (a co-chair): its owner, due date and evidence."""
     links = [dict(zip(("kind", "ref"), e.split(":", 1), strict=False)) for e in evidence or []]
-    when = _day(due, "--due")
-    assert when is not None
+    due_on = _day(due, "--due")
+    assert due_on is not None
     with as_member(user, write=True) as (session, actor):
         made = service.add_action(
             session,
@@ -323,12 +338,15 @@ def add(
             meeting_id=meeting_id,
             text=text,
             owner=owner,
-            due=when,
+            due=due_on,
             item_id=item,
             evidence=links,
             lang=lang,
         )
-    console.print(f"action {made} recorded: {escape(owner)} by {when}", highlight=False)
+    console.print(
+        t("cli_action_recorded", id=made, owner=escape(owner), date=day_said(due_on)),
+        highlight=False,
+    )
 
 
 @action.command("state")
@@ -343,4 +361,4 @@ def state(
         service.set_action_state(
             session, actor=actor, meeting_id=meeting_id, action_id=action_id, state=new
         )
-    console.print(f"action {action_id} is {new}")
+    console.print(t("cli_action_is", id=action_id, state=t(f"action_{new}")))

@@ -42,22 +42,26 @@ def number(value: float | None) -> str:
 
 
 def import_report(console: Console, report: ImportReport) -> None:
+    name = escape(report.file_name)
     if report.already_imported:
-        console.print(
-            f"{escape(report.file_name)}: already imported (batch {report.batch_id}); nothing added"
-        )
+        console.print(t("cli_already_imported", file=name, batch=report.batch_id))
         return
-    console.print(
-        f"[green]imported[/] {escape(report.file_name)} as {report.format}: {report.rows:,} rows, "
-        f"{report.events_added:,} events, {report.observations_added:,} counts added, "
-        f"{report.duplicates:,} duplicates skipped, {report.events_linked:,} linked to other "
-        f"sources' reports; covers {report.coverage_start} to {report.coverage_end}"
+    summary = t(
+        "cli_import_summary",
+        file=name,
+        format=report.format,
+        rows=written(report.rows),
+        events=written(report.events_added),
+        counts=written(report.observations_added),
+        duplicates=written(report.duplicates),
+        linked=written(report.events_linked),
+        start=when(report.coverage_start),
+        end=when(report.coverage_end),
     )
+    console.print(f"[green]{t('cli_import_done')}[/] {summary}")
     if report.rows_rejected:
-        console.print(
-            f"[yellow]{report.rows_rejected:,} bad rows skipped[/]: listed in "
-            f"{escape(report.report or '')}"
-        )
+        listed = t("cli_listed_in", file=escape(report.report or ""))
+        console.print(f"[yellow]{t('cli_bad_rows', n=written(report.rows_rejected))}[/]: {listed}")
 
 
 def sources(console: Console, infos: Sequence[SourceRead]) -> None:
@@ -117,21 +121,35 @@ def events(console: Console, total: int, found: Sequence[EventRead]) -> None:
 
 def event(console: Console, detail: EventDetail) -> None:
     e = detail.event
-    console.print(
-        f"[bold]event {e.id}[/] from {e.source} (its id {escape(e.external_key)}), "
-        f"{e.occurred_on} ({e.date_precision}), {e.category}"
+    said = t(
+        "cli_event_from",
+        source=e.source,
+        ref=escape(e.external_key),
+        date=when(e.occurred_on),
+        precision=e.date_precision,
+        category=e.category,
     )
+    console.print(f"[bold]{t('cli_event', id=e.id)}[/] {said}")
     place = ", ".join(p for p in (e.location, e.governorate or "", e.country) if p)
-    console.print(f"where: {escape(place) or 'not known'}", highlight=False)
-    console.print(f"grade {e.grade}: source {detail.reliability_means}; {detail.credibility_why}")
+    console.print(f"{t('cli_where')}: {escape(place) or t('unknown')}", highlight=False)
+    why = {"grade": e.grade, "means": detail.reliability_means, "why": detail.credibility_why}
+    console.print(t("cli_grade_line", **why))
     for link in detail.links:
-        state = f"undone by {link.undone_by}" if link.undone_at else "linked"
-        console.print(
-            f"  link {link.id} ({state}): {link.other_source} {escape(link.other_external_key)}"
-            f" — {escape(link.reason)}"
+        undone = t("cli_undone_by", who=escape(link.undone_by))
+        state = undone if link.undone_at else t("linked")
+        said = t(
+            "cli_link",
+            id=link.id,
+            state=state,
+            source=link.other_source,
+            ref=escape(link.other_external_key),
+            reason=escape(link.reason),
         )
+        console.print(f"  {said}")
     for account in detail.accounts:
-        console.print(f"  account of {account.party}: {account.category} — {escape(account.text)}")
+        text = escape(account.text)
+        said = t("cli_account_of", party=account.party, category=account.category, text=text)
+        console.print(f"  {said}")
     if e.description:
         console.print(escape(e.description), highlight=False)
 

@@ -22,6 +22,8 @@ from hmc.accounts.actor import Actor
 from hmc.assessment.models import Round
 from hmc.assessment.views import RELEASED, divergence
 from hmc.evidence.models import Event, EventAccount
+from hmc.framework.records import Framework
+from hmc.locale import configured
 from hmc.meetings.models import Action, Meeting
 from hmc.settings import get_settings
 from hmc.timeline.models import ForecastRun
@@ -46,6 +48,18 @@ def _place(name: str, area: str | None) -> str:
     return f"{name} · {area}" if area else name
 
 
+def title(detail: dict[str, Any], current: Framework, lang: str) -> str | None:
+    """A found item's title in ``lang``: the configured names of the phase or indicator and
+    the area its ``detail`` names (None: it names neither, or ``current`` no longer has them)."""
+    named: dict[tuple[str, str], object] = {("phase", p.key): p for p in current.phases}
+    named |= {("indicator", i.key): i for i in current.indicators}
+    what = next((named.get((k, detail[k])) for k in ("phase", "indicator") if k in detail), None)
+    area = next((a for a in current.areas if a.key == detail.get("area")), None)
+    if what is None or (detail.get("area") and area is None):
+        return None
+    return _place(configured(what, "name", lang), configured(area, "name", lang) if area else None)
+
+
 def divergences(
     session: Session, actor: Actor, commission_id: str, since: date | None, day: date
 ) -> list[Finding]:
@@ -66,6 +80,8 @@ def divergences(
             _place(i.indicator.name, i.area.name if i.area else None),
             f"/rounds/{latest}/divergence",
             {
+                "indicator": i.indicator.key,
+                "area": i.area.key if i.area else None,
                 "round": latest,
                 "round_name": found.round.name,
                 "levels": {p: r.level for p, r in i.ratings.items()},
@@ -90,7 +106,13 @@ def gates(now: CommissionStatus, before: CommissionStatus | None) -> list[Findin
                 f"gate:{g.phase_key}/{g.gate.area.key}:{g.held}",
                 _place(g.phase_name, g.gate.area.name),
                 _dashboard(now.commission.id, now.as_of),
-                {"before": earlier, "after": g.held, "reason": g.reason},
+                {
+                    "phase": g.phase_key,
+                    "area": g.gate.area.key,
+                    "before": earlier,
+                    "after": g.held,
+                    "reason": g.reason,
+                },
             )
         )
     return found
@@ -119,7 +141,13 @@ def indicators(now: CommissionStatus, before: CommissionStatus | None) -> list[F
                 f"indicator:{s.indicator.key}/{area}:{s.met}",
                 _place(s.indicator.name, s.area.name if s.area else None),
                 _dashboard(now.commission.id, now.as_of),
-                {"value": s.value, "threshold": s.indicator.threshold, "met": s.met},
+                {
+                    "indicator": s.indicator.key,
+                    "area": s.area.key if s.area else None,
+                    "value": s.value,
+                    "threshold": s.indicator.threshold,
+                    "met": s.met,
+                },
             )
         )
     return found
@@ -156,7 +184,15 @@ def forecasts(session: Session, commission_id: str, since: date | None, day: dat
                 f"forecast:{now.id}/{phase}/{area}",
                 f"{phase} · {area}",
                 f"/commissions/{quote(commission_id, safe='')}/timeline?as_of={now.as_of}",
-                {"before": old, "after": p50, "weeks": moved, "run": now.id, "was_run": before.id},
+                {
+                    "phase": phase,
+                    "area": area,
+                    "before": old,
+                    "after": p50,
+                    "weeks": moved,
+                    "run": now.id,
+                    "was_run": before.id,
+                },
             )
         )
     return found

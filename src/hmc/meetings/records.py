@@ -5,7 +5,7 @@ Another party's draft minutes are never read into a record: they are absent, not
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
@@ -59,6 +59,14 @@ class AgendaItemInfo:
     dropped: bool
     added_by: str
     minutes: dict[str, MinutesInfo]  # by party: only those the viewer may see
+    titles: dict[str, str] = field(default_factory=dict)  # a found item's, by language
+
+    def title(self, lang: str) -> tuple[str, str]:
+        """The item's title in ``lang`` and the language it is in: a found item's names its
+        phase, indicator and area as configured; a subject someone wrote stays as written."""
+        if lang in self.titles:
+            return self.titles[lang], lang
+        return self.subject, self.subject_lang
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,9 @@ from hmc.accounts.models import Member
 from hmc.assessment.access import drafting_party
 from hmc.assessment.views import parties
 from hmc.errors import Forbidden, NotFound
+from hmc.framework.service import framework
+from hmc.locale import LANGUAGES
+from hmc.meetings.agenda import title
 from hmc.meetings.models import (
     Action,
     AgendaItem,
@@ -118,6 +121,8 @@ def agenda(session: Session, meeting: Meeting, own: str | None) -> tuple[AgendaI
     minutes: dict[int, dict[str, MinutesInfo]] = defaultdict(dict)
     for m in session.scalars(query):
         minutes[m.item_id][m.party_key] = _minutes(m)
+    current = framework(session, commission_id=meeting.commission_id)
+    titles = {i.id: {lang: title(i.detail, current, lang) for lang in LANGUAGES} for i in items}
     return tuple(
         AgendaItemInfo(
             i.id,
@@ -131,6 +136,7 @@ def agenda(session: Session, meeting: Meeting, own: str | None) -> tuple[AgendaI
             i.dropped,
             i.added_by,
             dict(minutes.get(i.id, {})),
+            {lang: text for lang, text in titles[i.id].items() if text is not None},
         )
         for i in items
     )
