@@ -16,8 +16,28 @@ one-sided) is the event type. The category comes from the configuration, by the 
 
 from __future__ import annotations
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from hmc.evidence.gazetteer import gazetteer_of
-from hmc.evidence.importers.base import Format, RowReader, Rows, SourceInfo, new_event
+from hmc.evidence.importers.base import (
+    ColumnReader,
+    Format,
+    RowReader,
+    Rows,
+    SourceInfo,
+    new_event,
+)
+from hmc.evidence.importers.columns import (
+    choice,
+    coordinate,
+    day,
+    events,
+    mapped,
+    sized,
+    text,
+    whole,
+)
 from hmc.evidence.importers.csvfile import Record, Table
 
 UCDP = "https://ucdp.uu.se/downloads/"
@@ -81,21 +101,18 @@ def start(table: Table, out: Rows) -> RowReader:
         if precision is None:
             record.fail("date_prec", f'"{record.shown("date_prec")}" is not 1 to 5')
         side_a, side_b = side_a[:MAX_TEXT], side_b[:MAX_TEXT]
-        gazetteer = gazetteer_of(country) if country else None
-        facets = {"type_of_violence": violence, "side_a": side_a, "side_b": side_b,
-                  "dyad_name": dyad}  # fmt: skip
         low, best, high = (record.parse_optional_int(f) for f in ("low", "best", "high"))
         out.event(
             new_event(
                 external_key=key,
                 occurred_on=record.parse_date("date_start"),
                 date_precision=precision,
-                category=out.category(facets),
+                category=out.category(facets(violence, side_a, side_b, dyad)),
                 event_type=VIOLENCE[violence],
                 actor1=side_a,
                 actor2=side_b,
                 country=country[:64],
-                governorate=gazetteer.governorate(adm_1) if gazetteer else None,
+                governorate=governorate(country, adm_1),
                 location=place[:200],
                 latitude=record.parse_coordinate("latitude", 90),
                 longitude=record.parse_coordinate("longitude", 180),
@@ -109,12 +126,54 @@ def start(table: Table, out: Rows) -> RowReader:
     return read
 
 
+def columns(table: Table, out: Rows) -> ColumnReader:
+    """A batch of rows at once, as :func:`start` reads each."""
+
+    def read(cells: pa.RecordBatch) -> pa.RecordBatch:
+        violence, country = text(cells, "type_of_violence"), text(cells, "country")
+        side_a, side_b = text(cells, "side_a", MAX_TEXT), text(cells, "side_b", MAX_TEXT)
+        dyad = text(cells, "dyad_name")
+        return events(
+            cells.num_rows,
+            external_key=sized(text(cells, "id"), MAX_KEY),
+            occurred_on=day(cells, "date_start"),
+            date_precision=choice(text(cells, "date_prec"), PRECISION),
+            category=mapped(lambda *f: out.category(facets(*f)), violence, side_a, side_b, dyad),
+            event_type=choice(violence, VIOLENCE),
+            actor1=side_a,
+            actor2=side_b,
+            country=pc.utf8_slice_codeunits(country, 0, 64),
+            governorate=mapped(governorate, country, text(cells, "adm_1"), type=pa.string()),
+            location=text(cells, "where_coordinates", 200),
+            latitude=coordinate(cells, "latitude", 90),
+            longitude=coordinate(cells, "longitude", 180),
+            deaths=whole(cells, "best"),
+            deaths_low=whole(cells, "low"),
+            deaths_high=whole(cells, "high"),
+            description=text(cells, "source_article"),
+        )
+
+    return read
+
+
+def facets(violence: str, side_a: str, side_b: str, dyad: str) -> dict[str, str]:
+    """What the configuration's categories match an event on."""
+    return {"type_of_violence": violence, "side_a": side_a, "side_b": side_b, "dyad_name": dyad}
+
+
+def governorate(country: str, adm_1: str) -> str | None:
+    """The governorate ``adm_1`` names, where hmc has a gazetteer of ``country``."""
+    gazetteer = gazetteer_of(country) if country else None
+    return gazetteer.governorate(adm_1) if gazetteer else None
+
+
 FORMAT = Format(
     name="ucdp-ged",
     description="UCDP Georeferenced Event Dataset (GED), events as UCDP publishes them",
     source=GED,
     header=COLUMNS,
     start=start,
+    columns=columns,
     reads=COLUMNS,
 )
 CANDIDATE_FORMAT = Format(
@@ -123,5 +182,6 @@ CANDIDATE_FORMAT = Format(
     source=CANDIDATE,
     header=(*COLUMNS, "code_status"),
     start=start,
+    columns=columns,
     reads=COLUMNS,
 )
