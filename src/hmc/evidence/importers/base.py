@@ -15,9 +15,11 @@ from datetime import date, datetime
 from typing import BinaryIO, TypedDict
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from hmc.evidence.categories import Categories
-from hmc.evidence.importers.columns import span
+from hmc.evidence.gazetteer import gazetteer_of
+from hmc.evidence.importers import columns as col
 from hmc.evidence.importers.csvfile import CsvFile, Record, Table
 
 
@@ -106,6 +108,26 @@ class ObservationRow(TypedDict):
     note: str
 
 
+def governorate(country: str, name: str) -> str | None:
+    """The governorate ``name`` spells, where hmc has a gazetteer of ``country``."""
+    gazetteer = gazetteer_of(country) if country else None
+    return gazetteer.governorate(name) if gazetteer else None
+
+
+def place(cells: pa.RecordBatch, *, country: str, admin: str, location: str) -> dict[str, pa.Array]:
+    """Where the events of a batch took place (see :mod:`hmc.evidence.importers.columns`):
+    their country, the governorate its gazetteer finds for ``admin``, the place and its
+    coordinates (columns ``latitude`` and ``longitude``)."""
+    named = col.text(cells, country)
+    return {
+        "country": pc.utf8_slice_codeunits(named, 0, 64),
+        "governorate": col.mapped(governorate, named, col.text(cells, admin), type=pa.string()),
+        "location": col.text(cells, location, 200),
+        "latitude": col.coordinate(cells, "latitude", 90),
+        "longitude": col.coordinate(cells, "longitude", 180),
+    }
+
+
 ObservationKey = tuple[str, str | None, date, date]
 Flush = Callable[[list[EventRow], list[ObservationRow]], None]
 
@@ -186,7 +208,7 @@ class Rows:
         self.rows_read += read
         self.events += events.num_rows
         if events.num_rows:
-            self._dates(*span(events.column("occurred_on")))
+            self._dates(*col.span(events.column("occurred_on")))
 
     def drop(self) -> None:
         """Drop what the record being read gave (it was bad and is skipped)."""

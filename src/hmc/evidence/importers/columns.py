@@ -154,12 +154,12 @@ def mapped(
     return pa.array(results, type).take(distinct.indices)
 
 
-def cell(file: str, column: str, value: str) -> Record:
+def one_cell(file: str, column: str, value: str) -> Record:
     """A record of one cell, to read a distinct value as a record's reading would."""
     return Record(file, 0, {column: 0}, [value])
 
 
-def events(count: int, **columns: pa.Array | str) -> pa.RecordBatch:
+def events(count: int, **columns: pa.Array | str | None) -> pa.RecordBatch:
     """``count`` events: the ``columns`` given (an array, or one text for every row), and
     the empty values of new_event for the rest."""
     unknown = set(columns) - set(EVENT_SCHEMA.names)

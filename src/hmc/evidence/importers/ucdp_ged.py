@@ -17,26 +17,17 @@ one-sided) is the event type. The category comes from the configuration, by the 
 from __future__ import annotations
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from hmc.evidence.gazetteer import gazetteer_of
+from hmc.evidence.importers import columns as col
 from hmc.evidence.importers.base import (
     ColumnReader,
     Format,
     RowReader,
     Rows,
     SourceInfo,
+    governorate,
     new_event,
-)
-from hmc.evidence.importers.columns import (
-    choice,
-    coordinate,
-    day,
-    events,
-    mapped,
-    sized,
-    text,
-    whole,
+    place,
 )
 from hmc.evidence.importers.csvfile import Record, Table
 
@@ -130,27 +121,25 @@ def columns(table: Table, out: Rows) -> ColumnReader:
     """A batch of rows at once, as :func:`start` reads each."""
 
     def read(cells: pa.RecordBatch) -> pa.RecordBatch:
-        violence, country = text(cells, "type_of_violence"), text(cells, "country")
-        side_a, side_b = text(cells, "side_a", MAX_TEXT), text(cells, "side_b", MAX_TEXT)
-        dyad = text(cells, "dyad_name")
-        return events(
+        violence = col.text(cells, "type_of_violence")
+        side_a, side_b = col.text(cells, "side_a", MAX_TEXT), col.text(cells, "side_b", MAX_TEXT)
+        dyad = col.text(cells, "dyad_name")
+        return col.events(
             cells.num_rows,
-            external_key=sized(text(cells, "id"), MAX_KEY),
-            occurred_on=day(cells, "date_start"),
-            date_precision=choice(text(cells, "date_prec"), PRECISION),
-            category=mapped(lambda *f: out.category(facets(*f)), violence, side_a, side_b, dyad),
-            event_type=choice(violence, VIOLENCE),
+            external_key=col.sized(col.text(cells, "id"), MAX_KEY),
+            occurred_on=col.day(cells, "date_start"),
+            date_precision=col.choice(col.text(cells, "date_prec"), PRECISION),
+            category=col.mapped(
+                lambda *f: out.category(facets(*f)), violence, side_a, side_b, dyad
+            ),
+            event_type=col.choice(violence, VIOLENCE),
             actor1=side_a,
             actor2=side_b,
-            country=pc.utf8_slice_codeunits(country, 0, 64),
-            governorate=mapped(governorate, country, text(cells, "adm_1"), type=pa.string()),
-            location=text(cells, "where_coordinates", 200),
-            latitude=coordinate(cells, "latitude", 90),
-            longitude=coordinate(cells, "longitude", 180),
-            deaths=whole(cells, "best"),
-            deaths_low=whole(cells, "low"),
-            deaths_high=whole(cells, "high"),
-            description=text(cells, "source_article"),
+            **place(cells, country="country", admin="adm_1", location="where_coordinates"),
+            deaths=col.whole(cells, "best"),
+            deaths_low=col.whole(cells, "low"),
+            deaths_high=col.whole(cells, "high"),
+            description=col.text(cells, "source_article"),
         )
 
     return read
@@ -159,12 +148,6 @@ def columns(table: Table, out: Rows) -> ColumnReader:
 def facets(violence: str, side_a: str, side_b: str, dyad: str) -> dict[str, str]:
     """What the configuration's categories match an event on."""
     return {"type_of_violence": violence, "side_a": side_a, "side_b": side_b, "dyad_name": dyad}
-
-
-def governorate(country: str, adm_1: str) -> str | None:
-    """The governorate ``adm_1`` names, where hmc has a gazetteer of ``country``."""
-    gazetteer = gazetteer_of(country) if country else None
-    return gazetteer.governorate(adm_1) if gazetteer else None
 
 
 FORMAT = Format(
