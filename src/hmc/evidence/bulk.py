@@ -1,26 +1,31 @@
 """Writing imported rows in bulk, each database its fastest way, never one ORM object a row.
 
-SQLite: ``executemany`` of plain tuples on the import's own transaction. PostgreSQL:
-``COPY`` into a temporary table, then one ``INSERT ... SELECT`` per chunk. Both skip an
-event whose source already has its id (``ON CONFLICT DO NOTHING``) and count what they add.
+Events come as Arrow columns (see :mod:`hmc.evidence.importers.columns`). SQLite:
+``executemany`` of the columns' values, row by row, on the import's own transaction.
+PostgreSQL: the columns written as CSV by Arrow and ``COPY``-ed into a temporary table, then
+one ``INSERT ... SELECT`` per batch. Both skip an event whose source already has its id
+(``ON CONFLICT DO NOTHING``) and count what they add.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from operator import itemgetter
 from typing import Any, cast
 
-from sqlalchemy import Date, DateTime, Table, func, select
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+from sqlalchemy import Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from hmc.errors import EvidenceError
 from hmc.evidence.importers import EVENT_COLUMNS, EventRow, ObservationRow, observation_key
+from hmc.evidence.importers.columns import from_rows
 from hmc.evidence.models import Event, Observation
 
-COLUMNS = ("batch_id", "source_id", *EVENT_COLUMNS)
 SQLITE_CACHE_KIB = 65_536  # SQLite's page cache while importing: index updates stay in memory
+# How SQLAlchemy stores a DATETIME in SQLite (a DATE is Arrow's own text of it, YYYY-MM-DD).
+SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S"  # of microseconds: with six decimals of the second
 
 
 class BulkWriter:
@@ -33,7 +38,6 @@ class BulkWriter:
         if self._dialect.name not in ("sqlite", "postgresql"):
             raise EvidenceError(f"importing needs SQLite or PostgreSQL, not {self._dialect.name}")
         self._raw: Any = session.connection().connection.driver_connection
-        self._cells = itemgetter(*EVENT_COLUMNS)
         self.events = 0
         self.observations = 0
         if self._dialect.name == "sqlite":
@@ -44,9 +48,14 @@ class BulkWriter:
     def write(self, events: list[EventRow], observations: list[ObservationRow]) -> None:
         """Add what is new of ``events`` and ``observations``."""
         if events:
-            self.events += self._insert(events)
+            self.write_columns(from_rows(events))
         if observations:
             self.observations += self._observe(observations)
+
+    def write_columns(self, events: pa.RecordBatch) -> None:
+        """Add what is new of ``events`` (in the columns of EVENT_SCHEMA)."""
+        if events.num_rows:
+            self.events += self._insert(events)
 
     def close(self) -> None:
         """Put back what the import changed of the connection."""
@@ -56,39 +65,40 @@ class BulkWriter:
     def _prepare_sqlite(self) -> None:
         self._cache = self._raw.execute("PRAGMA cache_size").fetchone()[0]
         self._raw.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
-        table = cast(Table, Event.__table__)
-        self._convert = _converters(table, self._dialect)
-        marks = ", ".join("?" for _ in COLUMNS)
+        batch_id, source_id = self._ids
+        marks = ", ".join("?" for _ in EVENT_COLUMNS)
         self._sql = (
-            f"INSERT INTO event ({', '.join(COLUMNS)}) VALUES ({marks}) ON CONFLICT DO NOTHING"
+            f"INSERT INTO event (batch_id, source_id, {', '.join(EVENT_COLUMNS)}) "
+            f"VALUES ({batch_id}, {source_id}, {marks}) ON CONFLICT DO NOTHING"
         )
         self._insert = self._insert_sqlite
 
-    def _insert_sqlite(self, events: list[EventRow]) -> int:
-        cells, convert, ids = self._cells, self._convert, self._ids
-        rows = [ids + convert(cells(event)) for event in events]
-        cursor = self._raw.executemany(self._sql, rows)
+    def _insert_sqlite(self, events: pa.RecordBatch) -> int:
+        values = [_sqlite_values(column) for column in events.columns]
+        cursor = self._raw.executemany(self._sql, zip(*values, strict=True))
         return int(cursor.rowcount)
 
     def _prepare_postgresql(self) -> None:
-        names = ", ".join(COLUMNS)
+        names = ", ".join(EVENT_COLUMNS)
         with self._raw.cursor() as cursor:
             cursor.execute(
                 f"CREATE TEMPORARY TABLE IF NOT EXISTS event_incoming ON COMMIT DROP AS "
                 f"SELECT {names} FROM event WITH NO DATA"
             )
-        self._copy = f"COPY event_incoming ({names}) FROM STDIN"
+        batch_id, source_id = self._ids
+        self._copy = f"COPY event_incoming ({names}) FROM STDIN (FORMAT csv)"
         self._move = (
-            f"INSERT INTO event ({names}) SELECT {names} FROM event_incoming ON CONFLICT DO NOTHING"
+            f"INSERT INTO event (batch_id, source_id, {names}) "
+            f"SELECT {batch_id}, {source_id}, {names} FROM event_incoming ON CONFLICT DO NOTHING"
         )
         self._insert = self._insert_postgresql
 
-    def _insert_postgresql(self, events: list[EventRow]) -> int:
-        cells, ids = self._cells, self._ids
+    def _insert_postgresql(self, events: pa.RecordBatch) -> int:
+        text = pa.BufferOutputStream()  # quoted "" is empty text, an empty cell NULL
+        pa_csv.write_csv(events, text, pa_csv.WriteOptions(include_header=False))
         with self._raw.cursor() as cursor:
             with cursor.copy(self._copy) as copy:
-                for event in events:
-                    copy.write_row(ids + cells(event))
+                copy.write(memoryview(text.getvalue()))
             cursor.execute(self._move)
             added = cursor.rowcount
             cursor.execute("TRUNCATE event_incoming")
@@ -117,24 +127,13 @@ class BulkWriter:
         return len(new)
 
 
-def _converters(table: Table, dialect: Any) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
-    """What turns an event's cells into what the driver stores (dates as SQLite's text)."""
-    processors = [
-        table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        if isinstance(table.c[name].type, Date | DateTime)
-        else None
-        for name in EVENT_COLUMNS
-    ]
-    slots = [(i, p) for i, p in enumerate(processors) if p is not None]
-
-    def convert(cells: Sequence[Any]) -> tuple[Any, ...]:
-        values = list(cells)
-        for i, process in slots:
-            if values[i] is not None:
-                values[i] = process(values[i])
-        return tuple(values)
-
-    return convert
+def _sqlite_values(column: pa.Array) -> list[Any]:
+    """The values of ``column`` as SQLite stores them through SQLAlchemy (dates as text)."""
+    if pa.types.is_date(column.type):
+        column = column.cast(pa.string())
+    elif pa.types.is_timestamp(column.type):
+        column = pc.strftime(column, format=SQLITE_DATETIME)
+    return cast(list[Any], column.to_pylist())
 
 
 def count_events(session: Session, batch_id: int) -> int:

@@ -28,12 +28,14 @@ from sqlalchemy.orm import Session
 from hmc.accounts import Actor
 from hmc.audit import service as audit
 from hmc.errors import Busy, EvidenceError
+from hmc.evidence import importers
 from hmc.evidence.bulk import BulkWriter
 from hmc.evidence.categories import Categories
 from hmc.evidence.importers import (
     FORMATS,
     EventRow,
     Format,
+    Irregular,
     ObservationRow,
     Rows,
     SourceInfo,
@@ -158,24 +160,7 @@ def _import(
         rows = Rows(info.key, categories, flush)
         if progress is not None:
             progress(0, size)
-        table = fmt.table(path.name, stream)
-        read = fmt.start(table, rows)
-
-        def unreadable(error: EvidenceError) -> None:  # a row that is not one (its cells)
-            rejected.add(error)
-            rows.drop()
-
-        for record in table.records(fmt.reads, unreadable if on_error == "skip" else None):
-            try:
-                read(record)
-            except EvidenceError as exc:
-                if on_error == "stop" or "row" not in exc.details:
-                    raise
-                rejected.add(exc)
-                rows.drop()
-            else:
-                rows.keep(record.row)
-        rows.finish()
+        _read(fmt.table(path.name, stream), fmt, rows, writer, rejected)
     writer.close()
     if rows.start is None or rows.end is None:
         why = f"; {rejected.count:,} bad rows, listed in {rejected.path}" if rejected.count else ""
@@ -212,6 +197,41 @@ def _import(
     )
 
 
+def _read(
+    table: importers.Table, fmt: Format, rows: Rows, writer: BulkWriter, rejected: _Rejected
+) -> None:
+    """Read the table's batches into ``rows`` and ``writer``: at once where the format can
+    read a batch's columns, else (or when a cell is irregular) a record at a time."""
+    read = fmt.start(table, rows)
+    convert = fmt.columns(table, rows) if fmt.columns is not None else None
+
+    def unreadable(error: EvidenceError) -> None:  # a row that is not one (its cells)
+        rejected.add(error)
+        rows.drop()
+
+    for batch in table.batches(fmt.reads, unreadable if rejected.skip else None):
+        if convert is not None:
+            try:
+                events = convert(batch.cells)
+            except Irregular:  # read record by record: they say which row is bad and why
+                pass
+            else:
+                rows.counted(events, read=len(batch.rows))
+                writer.write_columns(events)
+                continue
+        for record in batch.records():
+            try:
+                read(record)
+            except EvidenceError as exc:
+                if not rejected.skip or "row" not in exc.details:
+                    raise
+                rejected.add(exc)
+                rows.drop()
+            else:
+                rows.keep(record.row)
+    rows.finish()
+
+
 def _position(stream: object) -> Callable[[], int]:
     """How far into the file (in its bytes on disk, compressed or not) the reading is."""
     raw = getattr(stream, "fileobj", None) or getattr(stream, "_fileobj", None) or stream
@@ -224,7 +244,7 @@ class _Rejected:
 
     def __init__(self, path: Path, on_error: OnError) -> None:
         self.path = path.with_name(path.name + ".rejected.csv")
-        self._skip = on_error == "skip"
+        self.skip = on_error == "skip"
         self._file: TextIO | None = None
         self.count = 0
 
@@ -253,7 +273,7 @@ class _Rejected:
     def __exit__(self, *exc: object) -> None:
         if self._file is not None:
             self._file.close()
-        elif self._skip and self.path.exists():
+        elif self.skip and self.path.exists():
             self.path.unlink()  # an old report of this file: no bad row now
 
 

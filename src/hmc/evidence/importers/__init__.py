@@ -24,7 +24,15 @@ from hmc.evidence.importers.base import (
     new_event,
     observation_key,
 )
-from hmc.evidence.importers.csvfile import CsvFile, Record, Table, digest, open_binary
+from hmc.evidence.importers.columns import EVENT_SCHEMA, Irregular
+from hmc.evidence.importers.csvfile import (
+    Batch,
+    CsvFile,
+    Record,
+    Table,
+    digest,
+    open_binary,
+)
 from hmc.evidence.importers.detect import detect
 from hmc.evidence.importers.mapping import load_mapping, mapped_format
 
@@ -48,10 +56,13 @@ FORMATS: dict[str, Format] = {
 
 __all__ = [
     "EVENT_COLUMNS",
+    "EVENT_SCHEMA",
     "FORMATS",
+    "Batch",
     "CsvFile",
     "EventRow",
     "Format",
+    "Irregular",
     "ObservationRow",
     "Record",
     "Rows",

@@ -19,9 +19,21 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from hmc.domain.days import day_problem
-from hmc.evidence.gazetteer import gazetteer_of
-from hmc.evidence.importers.base import Format, RowReader, Rows, SourceInfo, new_event
+from hmc.evidence.importers import columns as col
+from hmc.evidence.importers.base import (
+    ColumnReader,
+    Format,
+    RowReader,
+    Rows,
+    SourceInfo,
+    governorate,
+    new_event,
+    place,
+)
 from hmc.evidence.importers.csvfile import Record, Table
 
 SOURCE = SourceInfo(
@@ -49,6 +61,7 @@ COLUMNS = (
     "notes",
     "fatalities",
 )
+FACETS = ("disorder_type", "event_type", "sub_event_type", "actor1", "actor2")
 MAX_KEY = 128
 MAX_TEXT = 300
 
@@ -84,15 +97,10 @@ def start(table: Table, out: Rows) -> RowReader:
         if precision is None:
             record.fail("time_precision", f'"{record.shown("time_precision")}" is not 1, 2 or 3')
         actor1, actor2 = record.text("actor1")[:MAX_TEXT], record.text("actor2")[:MAX_TEXT]
-        facets = {
-            "disorder_type": record.text("disorder_type") if has_disorder else "",
-            "event_type": record.text("event_type"),
-            "sub_event_type": record.text("sub_event_type"),
-            "actor1": actor1,
-            "actor2": actor2,
-        }
+        disorder = record.text("disorder_type") if has_disorder else ""
+        found = (disorder, record.text("event_type"), record.text("sub_event_type"), actor1, actor2)
+        facets = dict(zip(FACETS, found, strict=True))
         country = record.text("country")
-        gazetteer = gazetteer_of(country) if country else None
         deaths = record.parse_optional_int("fatalities")
         notes, source = record.text("notes"), record.text("source")
         out.event(
@@ -105,7 +113,7 @@ def start(table: Table, out: Rows) -> RowReader:
                 actor1=actor1,
                 actor2=actor2,
                 country=country[:64],
-                governorate=gazetteer.governorate(record.text("admin1")) if gazetteer else None,
+                governorate=governorate(country, record.text("admin1")),
                 location=record.text("location")[:200],
                 latitude=record.parse_coordinate("latitude", 90),
                 longitude=record.parse_coordinate("longitude", 180),
@@ -119,11 +127,53 @@ def start(table: Table, out: Rows) -> RowReader:
     return read
 
 
+def columns(table: Table, out: Rows) -> ColumnReader:
+    """A batch of rows at once, as :func:`start` reads each."""
+    has_disorder = table.has("disorder_type")
+
+    def read(cells: pa.RecordBatch) -> pa.RecordBatch:
+        actor1, actor2 = col.text(cells, "actor1", MAX_TEXT), col.text(cells, "actor2", MAX_TEXT)
+        sub_event = col.text(cells, "sub_event_type")
+        notes, source = col.text(cells, "notes"), col.text(cells, "source")
+        empty = pa.array([""] * cells.num_rows, pa.string())
+        disorder = col.text(cells, "disorder_type") if has_disorder else empty
+        facets = (disorder, col.text(cells, "event_type"), sub_event, actor1, actor2)
+        deaths = col.whole(cells, "fatalities")
+        return col.events(
+            cells.num_rows,
+            external_key=col.sized(col.text(cells, "event_id_cnty"), MAX_KEY),
+            occurred_on=col.mapped(
+                lambda day: event_date(col.one_cell(table.name, "event_date", day)),
+                cells.column("event_date"),
+                type=pa.date32(),
+            ),
+            date_precision=col.choice(col.text(cells, "time_precision"), PRECISION),
+            category=col.mapped(
+                lambda *f: out.category(dict(zip(FACETS, f, strict=True))), *facets
+            ),
+            event_type=pc.utf8_slice_codeunits(sub_event, 0, 64),
+            actor1=actor1,
+            actor2=actor2,
+            **place(cells, country="country", admin="admin1", location="location"),
+            deaths=deaths,
+            deaths_low=deaths,
+            deaths_high=deaths,
+            description=pc.if_else(
+                pc.equal(source, ""),
+                notes,
+                pc.binary_join_element_wise(notes, " (source: ", source, ")", ""),
+            ),
+        )
+
+    return read
+
+
 FORMAT = Format(
     name="acled",
     description="ACLED event export (data export tool or API), the codebook's columns",
     source=SOURCE,
     header=("event_id_cnty", "event_date", "sub_event_type", "actor1", "admin1"),
     start=start,
+    columns=columns,
     reads=None,
 )

@@ -1,7 +1,8 @@
 """What a format is: its source, how its file is opened, and what each row of it gives.
 
 A format reads one record at a time and hands what it finds to :class:`Rows`: events,
-observations, or a row skipped as holding no evidence. What one record gives is kept or
+observations, or a row skipped as holding no evidence; some read a whole batch of records
+at once into events (:mod:`hmc.evidence.importers.columns`). What one record gives is kept or
 dropped whole (a bad row adds nothing), and handed on in chunks, so an import never holds
 more than a chunk of rows.
 """
@@ -13,7 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import BinaryIO, TypedDict
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from hmc.evidence.categories import Categories
+from hmc.evidence.gazetteer import gazetteer_of
+from hmc.evidence.importers import columns as col
 from hmc.evidence.importers.csvfile import CsvFile, Record, Table
 
 
@@ -102,6 +108,26 @@ class ObservationRow(TypedDict):
     note: str
 
 
+def governorate(country: str, name: str) -> str | None:
+    """The governorate ``name`` spells, where hmc has a gazetteer of ``country``."""
+    gazetteer = gazetteer_of(country) if country else None
+    return gazetteer.governorate(name) if gazetteer else None
+
+
+def place(cells: pa.RecordBatch, *, country: str, admin: str, location: str) -> dict[str, pa.Array]:
+    """Where the events of a batch took place (see :mod:`hmc.evidence.importers.columns`):
+    their country, the governorate its gazetteer finds for ``admin``, the place and its
+    coordinates (columns ``latitude`` and ``longitude``)."""
+    named = col.text(cells, country)
+    return {
+        "country": pc.utf8_slice_codeunits(named, 0, 64),
+        "governorate": col.mapped(governorate, named, col.text(cells, admin), type=pa.string()),
+        "location": col.text(cells, location, 200),
+        "latitude": col.coordinate(cells, "latitude", 90),
+        "longitude": col.coordinate(cells, "longitude", 180),
+    }
+
+
 ObservationKey = tuple[str, str | None, date, date]
 Flush = Callable[[list[EventRow], list[ObservationRow]], None]
 
@@ -176,6 +202,14 @@ class Rows:
         if len(self._events) + len(self._observations) >= self.chunk:
             self.finish()
 
+    def counted(self, events: pa.RecordBatch, *, read: int) -> None:
+        """Count ``events``, read at once from ``read`` records (after what came before)."""
+        self.finish()
+        self.rows_read += read
+        self.events += events.num_rows
+        if events.num_rows:
+            self._dates(*col.span(events.column("occurred_on")))
+
     def drop(self) -> None:
         """Drop what the record being read gave (it was bad and is skipped)."""
         self.rows_read += 1
@@ -196,6 +230,8 @@ class Rows:
 
 
 RowReader = Callable[[Record], None]
+ColumnReader = Callable[[pa.RecordBatch], pa.RecordBatch]
+"""Converts a batch's cells to events (see :mod:`hmc.evidence.importers.columns`)."""
 
 
 def csv_table(name: str, stream: BinaryIO) -> Table:
@@ -211,7 +247,8 @@ class Format:
     first data row is not of it, when the header does not tell (see
     :mod:`hmc.evidence.importers.detect`); ``reads`` the columns it reads (None: every one);
     ``start`` reads what it needs of the header and returns the function that reads each
-    record into the rows.
+    record into the rows; ``columns``, where given, returns the function that reads a whole
+    batch of records at once into events (a batch it cannot is read a record at a time).
     """
 
     name: str
@@ -219,6 +256,7 @@ class Format:
     source: SourceInfo
     header: tuple[str, ...]
     start: Callable[[Table, Rows], RowReader]
+    columns: Callable[[Table, Rows], ColumnReader] | None = None
     reads: tuple[str, ...] | None = None
     fits: Callable[[dict[str, str]], str | None] | None = None
     table: Callable[[str, BinaryIO], Table] = csv_table

@@ -12,7 +12,6 @@ than read by some formats and not others).
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import csv
 import gzip
@@ -20,6 +19,7 @@ import hashlib
 import re
 import zipfile
 import zlib
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -38,6 +38,9 @@ MAX_DIGITS = 15
 MAX_NUMBER = 10**MAX_DIGITS - 1
 """The largest number a file may hold: whole numbers up to it are exact as floats (values),
 and sums of a billion of them stay finite."""
+BATCH_ROWS = 32_768
+"""The rows read at once (fewer when they are long: at most BATCH_BLOCKS blocks)."""
+BATCH_BLOCKS = 32
 _CHUNK = 1 << 20  # bytes read at a time when hashing and checking a file
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -106,46 +109,88 @@ def digest(path: Path, *, text: bool) -> str:
     Without, the file is a spreadsheet: the SHA-256 of its bytes as they are.
     """
     sha = hashlib.sha256()
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    offset = rows = 0
+    check = _TextCheck(path.name)
+    offset = 0
     with open_binary(path, unpack=text) as stream:
         while block := stream.read(_CHUNK):
             sha.update(block)
             if text:
-                _check_text(path.name, block, decoder, offset, rows)
-                rows += block.count(b"\n")
+                check.block(block)
+                if (nul := block.find(b"\0")) >= 0:
+                    row = _lines(path, offset + nul) + 1
+                    raise EvidenceError(
+                        f"{path.name}: row {row}: not valid CSV (a NUL character)",
+                        file=path.name,
+                        row=row,
+                    )
             offset += len(block)
         if text:
-            _check_text(path.name, b"", decoder, offset, rows, final=True)
+            check.block(b"", final=True)
     return sha.hexdigest()
 
 
-def _check_text(
-    name: str,
-    block: bytes,
-    decoder: codecs.IncrementalDecoder,
-    offset: int,
-    rows: int,
-    *,
-    final: bool = False,
-) -> None:
-    if offset == 0 and block.startswith(_UTF16_BOMS):
-        raise EvidenceError(
-            f"{name}: UTF-16 text, not UTF-8 (save it as CSV UTF-8, e.g. in Excel "
-            '"CSV UTF-8 (Comma delimited)")',
-            file=name,
-        )
+def _lines(path: Path, end: int) -> int:
+    """The line breaks in the first ``end`` bytes of the (decompressed) content of ``path``."""
+    lines = 0
+    with open_binary(path) as stream:
+        while end > 0 and (block := stream.read(min(_CHUNK, end))):
+            lines += block.count(b"\n")
+            end -= len(block)
+    return lines
+
+
+class _TextCheck:
+    """Checks text a block at a time: UTF-8, not UTF-16."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._offset = 0  # in the file, of the bytes not checked yet
+        self._rest = b""  # the start of a character the block before cut short
+
+    def block(self, block: bytes, *, final: bool = False) -> None:
+        """Check ``block``, the next bytes of the file (``final``: there are no more)."""
+        name = self._name
+        if self._offset == 0 and not self._rest and block.startswith(_UTF16_BOMS):
+            raise EvidenceError(
+                f"{name}: UTF-16 text, not UTF-8 (save it as CSV UTF-8, e.g. in Excel "
+                '"CSV UTF-8 (Comma delimited)")',
+                file=name,
+            )
+        text = self._rest + block
+        end = len(text) if final else _whole_characters(text)
+        if not _is_utf8(text[:end]):
+            try:
+                text[:end].decode("utf-8")
+            except UnicodeDecodeError as exc:
+                byte = self._offset + exc.start
+                raise EvidenceError(
+                    f"{name}: not UTF-8 text (byte {byte} cannot be read)", file=name
+                ) from exc
+        self._offset += end
+        self._rest = text[end:]
+
+
+def _whole_characters(text: bytes) -> int:
+    """How many bytes of UTF-8 ``text`` hold whole characters: all but the last one's start,
+    if the last one may be cut short (a lead byte among the last four)."""
+    for back in range(1, min(4, len(text)) + 1):
+        byte = text[-back]
+        if byte < 0x80:  # ASCII: a character of its own
+            return len(text)
+        if byte >= 0xC0:  # the first byte of a character: the rest may come next
+            return len(text) - back
+    return len(text)
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Whether ``data`` is UTF-8 text (Arrow checks it much faster than decoding it)."""
+    offsets = pa.array([0, len(data)], pa.int32()).buffers()[1]
+    text = pa.Array.from_buffers(pa.string(), 1, [None, offsets, pa.py_buffer(data)])
     try:
-        decoder.decode(block, final)
-    except UnicodeDecodeError as exc:
-        raise EvidenceError(
-            f"{name}: not UTF-8 text (byte {offset + exc.start} cannot be read)", file=name
-        ) from exc
-    if (nul := block.find(b"\0")) >= 0:
-        row = rows + block.count(b"\n", 0, nul) + 1
-        raise EvidenceError(
-            f"{name}: row {row}: not valid CSV (a NUL character)", file=name, row=row
-        )
+        text.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 Bad = Callable[[EvidenceError], None]  # told of each bad row, when bad rows are skipped
@@ -159,9 +204,34 @@ class Table(Protocol):
 
     def has(self, column: str) -> bool: ...
     def require(self, *columns: str) -> None: ...
+    def batches(
+        self, columns: Sequence[str] | None = None, bad: Bad | None = None
+    ) -> Iterator[Batch]: ...
     def records(
         self, columns: Sequence[str] | None = None, bad: Bad | None = None
     ) -> Iterator[Record]: ...
+
+
+class Batch:
+    """Data rows read together: their cells as Arrow text columns, and their row numbers.
+
+    The columns are the ones read, in that order; a format may convert them at once (see
+    :mod:`hmc.evidence.importers.columns`) or read them a record at a time.
+    """
+
+    __slots__ = ("cells", "file", "rows")
+
+    def __init__(self, file: str, cells: pa.RecordBatch, rows: Sequence[int]) -> None:
+        self.file = file
+        self.cells = cells
+        self.rows = rows
+
+    def records(self) -> Iterator[Record]:
+        """The rows, one Record each."""
+        index = {column: i for i, column in enumerate(self.cells.schema.names)}
+        values = zip(*(column.to_pylist() for column in self.cells.columns), strict=True)
+        for row, cells in zip(self.rows, values, strict=True):
+            yield Record(self.file, row, index, cells)
 
 
 class Record:
@@ -288,7 +358,7 @@ class Record:
         return self.parse_int(field) if self._values[self._columns[field]].strip() else None
 
 
-class Header:
+class Header(ABC):
     """The columns of a file, checked: none named twice, the required ones there."""
 
     def __init__(self, name: str, header: list[str]) -> None:
@@ -331,6 +401,23 @@ class Header:
         self.require(*columns)
         return list(dict.fromkeys(columns))
 
+    @abstractmethod
+    def batches(
+        self, columns: Sequence[str] | None = None, bad: Bad | None = None
+    ) -> Iterator[Batch]:
+        """The data rows in batches, after checking the header has every one of ``columns``.
+
+        ``columns`` None: every named column. A row that cannot be read (of the wrong width)
+        is an EvidenceError, or, given ``bad``, handed to it and skipped.
+        """
+
+    def records(
+        self, columns: Sequence[str] | None = None, bad: Bad | None = None
+    ) -> Iterator[Record]:
+        """The data rows, one Record each (see :meth:`batches`)."""
+        for batch in self.batches(columns, bad):
+            yield from batch.records()
+
 
 class CsvFile(Header):
     """A delimited text file read as a stream of records (Arrow's CSV reader, a block at a time).
@@ -362,16 +449,34 @@ class CsvFile(Header):
         cells = next(csv.reader([text], delimiter=self._delimiter), [])
         return [cell.strip() for cell in cells]
 
-    def records(
-        self, columns: Sequence[str] | None = None, bad: Bad | None = None
-    ) -> Iterator[Record]:
-        """The data rows, after checking the header has every one of ``columns`` (None: all).
+    def _reader(
+        self, names: list[str], wanted: list[str], invalid: Callable[[pa_csv.InvalidRow], str]
+    ) -> pa_csv.CSVStreamingReader:
+        """Arrow's reader of the rows: one block at a time, every cell read as text."""
+        return pa_csv.open_csv(
+            self._stream,
+            read_options=pa_csv.ReadOptions(
+                column_names=names, block_size=MAX_ROW, use_threads=False
+            ),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=self._delimiter,
+                quote_char='"' if self._quoted else False,
+                newlines_in_values=self._quoted,
+                invalid_row_handler=invalid,
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={c: pa.string() for c in wanted},
+                include_columns=wanted,
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
 
-        A row of the wrong width is an EvidenceError, or, given ``bad``, handed to it and
-        skipped.
-        """
+    def batches(
+        self, columns: Sequence[str] | None = None, bad: Bad | None = None
+    ) -> Iterator[Batch]:
+        """The data rows, Arrow's blocks joined in batches of about BATCH_ROWS rows."""
         wanted = self.wanted(columns)
-        index = {column: i for i, column in enumerate(wanted)}
         names = [c if c else f"_{i}" for i, c in enumerate(self.header)]
         names = [c if names.index(c) == i else f"_{i}" for i, c in enumerate(names)]
         skipped: set[int] = set()
@@ -393,34 +498,31 @@ class CsvFile(Header):
             skipped.add(at)
             return "skip"
 
-        row = self._first
-        empty = True
-        try:
-            reader = pa_csv.open_csv(
-                self._stream,
-                read_options=pa_csv.ReadOptions(
-                    column_names=names, block_size=MAX_ROW, use_threads=False
-                ),
-                parse_options=pa_csv.ParseOptions(
-                    delimiter=self._delimiter,
-                    quote_char='"' if self._quoted else False,
-                    newlines_in_values=self._quoted,
-                    invalid_row_handler=invalid,
-                ),
-                convert_options=pa_csv.ConvertOptions(
-                    column_types={c: pa.string() for c in wanted},
-                    include_columns=wanted,
-                    strings_can_be_null=False,
-                    quoted_strings_can_be_null=False,
-                ),
-            )
-            for batch in reader:
-                for values in zip(*(batch.column(c).to_pylist() for c in wanted), strict=True):
-                    while row in skipped:
-                        row += 1
-                    empty = False
-                    yield Record(self.name, row, index, values)
+        row = self._first  # the row of the next record
+
+        def numbered(count: int) -> Sequence[int]:
+            nonlocal row
+            if not skipped or max(skipped) < row:
+                rows: Sequence[int] = range(row, row + count)
+            else:
+                rows = []
+                while len(rows) < count:
+                    if row not in skipped:
+                        rows.append(row)
                     row += 1
+            row = rows[-1] + 1 if rows else row
+            return rows
+
+        empty = True
+        blocks: list[pa.RecordBatch] = []
+        try:
+            reader = self._reader(names, wanted, invalid)
+            for block in reader:
+                blocks.append(block)
+                if sum(b.num_rows for b in blocks) >= BATCH_ROWS or len(blocks) >= BATCH_BLOCKS:
+                    cells = pa.concat_batches(blocks)
+                    blocks, empty = [], False
+                    yield Batch(self.name, cells, numbered(cells.num_rows))
         except pa.ArrowInvalid as exc:
             if failed:
                 raise failed[0] from None
@@ -431,8 +533,12 @@ class CsvFile(Header):
                 ) from None
             if "straddling" in problem or "block" in problem:
                 problem = f"a row longer than {MAX_ROW:,} bytes"
+            numbered(sum(b.num_rows for b in blocks))  # the rows read before it
             raise EvidenceError(
                 f"{self.name}: row {row}: not valid CSV ({problem})", file=self.name, row=row
             ) from None
-        if empty and not skipped:
+        cells = pa.concat_batches(blocks) if blocks else None
+        if cells is not None and cells.num_rows:
+            yield Batch(self.name, cells, numbered(cells.num_rows))
+        elif empty and not skipped:
             raise EvidenceError(f"{self.name}: no data rows after the header", file=self.name)

@@ -11,10 +11,11 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time
 from typing import BinaryIO
 
+import pyarrow as pa
 from openpyxl import load_workbook
 
 from hmc.errors import EvidenceError
-from hmc.evidence.importers.csvfile import Bad, Header, Record
+from hmc.evidence.importers.csvfile import BATCH_ROWS, Bad, Batch, Header
 
 
 def cell_text(value: object) -> str:
@@ -55,19 +56,28 @@ class ExcelFile(Header):
         first = next(self._rows, ())
         super().__init__(name, [cell_text(v).strip() for v in first])
 
-    def records(
+    def batches(
         self, columns: Sequence[str] | None = None, bad: Bad | None = None
-    ) -> Iterator[Record]:
-        """The data rows (empty rows skipped), after checking the header has ``columns``."""
+    ) -> Iterator[Batch]:
+        """The data rows (empty rows skipped) in batches of BATCH_ROWS rows."""
         wanted = self.wanted(columns)
         where = [self.header.index(c) for c in wanted]
-        index = {column: i for i, column in enumerate(wanted)}
+        rows: list[int] = []
+        cells: list[list[str]] = []
         empty = True
         for row, values in enumerate(self._rows, start=2):
             if not any(v is not None for v in values):
                 continue
-            cells = [cell_text(values[i]) if i < len(values) else "" for i in where]
-            empty = False
-            yield Record(self.name, row, index, cells)
-        if empty:
+            rows.append(row)
+            cells.append([cell_text(values[i]) if i < len(values) else "" for i in where])
+            if len(rows) == BATCH_ROWS:
+                yield self._batch(wanted, rows, cells)
+                rows, cells, empty = [], [], False
+        if rows:
+            yield self._batch(wanted, rows, cells)
+        elif empty:
             raise EvidenceError(f"{self.name}: no data rows after the header", file=self.name)
+
+    def _batch(self, wanted: list[str], rows: list[int], cells: list[list[str]]) -> Batch:
+        columns = [pa.array(column, pa.string()) for column in zip(*cells, strict=True)]
+        return Batch(self.name, pa.RecordBatch.from_arrays(columns, names=wanted), rows)

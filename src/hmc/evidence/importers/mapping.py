@@ -14,9 +14,12 @@ import hashlib
 import tomllib
 from collections import Counter
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Annotated, BinaryIO, Literal
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from hmc.domain.days import day_problem
@@ -24,12 +27,22 @@ from hmc.errors import EvidenceError
 from hmc.evidence.categories import OTHER
 from hmc.evidence.gazetteer import gazetteer_of
 from hmc.evidence.importers.base import (
+    ColumnReader,
     Format,
     RowReader,
     Rows,
     SourceInfo,
     csv_table,
     new_event,
+)
+from hmc.evidence.importers.columns import (
+    coordinate,
+    events,
+    mapped,
+    one_cell,
+    require,
+    text,
+    whole,
 )
 from hmc.evidence.importers.csvfile import Record, Table
 from hmc.evidence.importers.excel import ExcelFile
@@ -120,6 +133,9 @@ def mapped_format(mapping: Mapping, file: Path) -> Format:
         source=SourceInfo(source.key, source.name, source.url, source.licence, source.reliability),
         header=tuple(given.values()),
         start=lambda table, out: _reader(mapping, table, out, spreadsheet=spreadsheet),
+        columns=(lambda table, _: _columns(mapping, table, spreadsheet=spreadsheet))
+        if mapping.columns.external_key
+        else None,
         reads=tuple(dict.fromkeys(given.values())),
         table=table,
         text=not spreadsheet,
@@ -129,7 +145,6 @@ def mapped_format(mapping: Mapping, file: Path) -> Format:
 def _reader(mapping: Mapping, table: Table, out: Rows, *, spreadsheet: bool) -> RowReader:
     columns = mapping.columns
     table.require(*mapping.columns.model_dump(exclude_none=True).values())
-    fixed = gazetteer_of(mapping.file.country) if mapping.file.country else None
     seen: Counter[tuple[str, ...]] = Counter()
 
     def cell(record: Record, column: str | None) -> str:
@@ -137,7 +152,6 @@ def _reader(mapping: Mapping, table: Table, out: Rows, *, spreadsheet: bool) -> 
 
     def read(record: Record) -> None:
         raw = cell(record, columns.category)
-        category = mapping.categories.get(raw) or mapping.categories.get("*", OTHER)
         key = cell(record, columns.external_key)
         if not key:
             cells = tuple(record.raw())
@@ -145,8 +159,6 @@ def _reader(mapping: Mapping, table: Table, out: Rows, *, spreadsheet: bool) -> 
             digest = hashlib.sha256("\x1f".join(cells).encode()).hexdigest()[:32]
             key = f"{digest}:{seen[cells]}"
         country = cell(record, columns.country) or mapping.file.country
-        gazetteer = gazetteer_of(country) if columns.country and country else fixed
-        place = cell(record, columns.governorate)
         numbers = {
             name: record.parse_optional_int(column)
             for name in NUMBER_FIELDS
@@ -160,9 +172,9 @@ def _reader(mapping: Mapping, table: Table, out: Rows, *, spreadsheet: bool) -> 
                 occurred_on=_date(
                     record, columns.occurred_on, mapping.file.date_format, spreadsheet=spreadsheet
                 ),
-                category=category,
+                category=_category(mapping, raw),
                 country=country[:64],
-                governorate=gazetteer.governorate(place) if gazetteer and place else None,
+                governorate=_governorate(mapping, country, cell(record, columns.governorate)),
                 latitude=record.parse_coordinate(columns.latitude, 90)
                 if columns.latitude
                 else None,
@@ -175,6 +187,63 @@ def _reader(mapping: Mapping, table: Table, out: Rows, *, spreadsheet: bool) -> 
         )
 
     return read
+
+
+def _columns(mapping: Mapping, table: Table, *, spreadsheet: bool) -> ColumnReader:
+    """A batch of rows at once, as :func:`_reader` reads each, when the file has its own ids
+    (a row without one is read on its own: its id is made from its content)."""
+    given, form = mapping.columns, mapping.file.date_format
+
+    def day(value: str) -> date:
+        record = one_cell(table.name, given.occurred_on, value)
+        return _date(record, given.occurred_on, form, spreadsheet=spreadsheet)
+
+    def read(cells: pa.RecordBatch) -> pa.RecordBatch:
+        def column(name: str) -> pa.Array:  # the cells of the field's column, or empty text
+            source = getattr(given, name)
+            return text(cells, source) if source else pa.array([""] * cells.num_rows, pa.string())
+
+        key, raw = column("external_key"), column("category")
+        require(pc.greater(pc.utf8_length(key), 0))
+        country = pc.if_else(
+            pc.equal(column("country"), ""), mapping.file.country, column("country")
+        )
+        texts = {name: column(name) for name in TEXT_FIELDS}
+        named = texts["event_type"]
+        texts["event_type"] = pc.utf8_slice_codeunits(
+            pc.if_else(pc.equal(named, ""), raw, named), 0, 64
+        )
+        numbers = {
+            name: whole(cells, source) for name in NUMBER_FIELDS if (source := getattr(given, name))
+        }
+        return events(
+            cells.num_rows,
+            external_key=pc.utf8_slice_codeunits(key, 0, 128),
+            occurred_on=mapped(day, cells.column(given.occurred_on), type=pa.date32()),
+            category=mapped(partial(_category, mapping), raw),
+            country=pc.utf8_slice_codeunits(country, 0, 64),
+            governorate=mapped(
+                partial(_governorate, mapping), country, column("governorate"), type=pa.string()
+            ),
+            latitude=coordinate(cells, given.latitude, 90) if given.latitude else None,
+            longitude=coordinate(cells, given.longitude, 180) if given.longitude else None,
+            **numbers,
+            **texts,
+        )
+
+    return read
+
+
+def _category(mapping: Mapping, raw: str) -> str:
+    """The category the mapping gives the category column's value ``raw``."""
+    return mapping.categories.get(raw) or mapping.categories.get("*", OTHER)
+
+
+def _governorate(mapping: Mapping, country: str, place: str) -> str | None:
+    """The governorate ``place`` names, in the row's country (or the file's)."""
+    fixed = gazetteer_of(mapping.file.country) if mapping.file.country else None
+    gazetteer = gazetteer_of(country) if mapping.columns.country and country else fixed
+    return gazetteer.governorate(place) if gazetteer and place else None
 
 
 def _date(record: Record, column: str, form: str, *, spreadsheet: bool) -> date:

@@ -16,8 +16,19 @@ one-sided) is the event type. The category comes from the configuration, by the 
 
 from __future__ import annotations
 
-from hmc.evidence.gazetteer import gazetteer_of
-from hmc.evidence.importers.base import Format, RowReader, Rows, SourceInfo, new_event
+import pyarrow as pa
+
+from hmc.evidence.importers import columns as col
+from hmc.evidence.importers.base import (
+    ColumnReader,
+    Format,
+    RowReader,
+    Rows,
+    SourceInfo,
+    governorate,
+    new_event,
+    place,
+)
 from hmc.evidence.importers.csvfile import Record, Table
 
 UCDP = "https://ucdp.uu.se/downloads/"
@@ -81,21 +92,18 @@ def start(table: Table, out: Rows) -> RowReader:
         if precision is None:
             record.fail("date_prec", f'"{record.shown("date_prec")}" is not 1 to 5')
         side_a, side_b = side_a[:MAX_TEXT], side_b[:MAX_TEXT]
-        gazetteer = gazetteer_of(country) if country else None
-        facets = {"type_of_violence": violence, "side_a": side_a, "side_b": side_b,
-                  "dyad_name": dyad}  # fmt: skip
         low, best, high = (record.parse_optional_int(f) for f in ("low", "best", "high"))
         out.event(
             new_event(
                 external_key=key,
                 occurred_on=record.parse_date("date_start"),
                 date_precision=precision,
-                category=out.category(facets),
+                category=out.category(facets(violence, side_a, side_b, dyad)),
                 event_type=VIOLENCE[violence],
                 actor1=side_a,
                 actor2=side_b,
                 country=country[:64],
-                governorate=gazetteer.governorate(adm_1) if gazetteer else None,
+                governorate=governorate(country, adm_1),
                 location=place[:200],
                 latitude=record.parse_coordinate("latitude", 90),
                 longitude=record.parse_coordinate("longitude", 180),
@@ -109,12 +117,46 @@ def start(table: Table, out: Rows) -> RowReader:
     return read
 
 
+def columns(table: Table, out: Rows) -> ColumnReader:
+    """A batch of rows at once, as :func:`start` reads each."""
+
+    def read(cells: pa.RecordBatch) -> pa.RecordBatch:
+        violence = col.text(cells, "type_of_violence")
+        side_a, side_b = col.text(cells, "side_a", MAX_TEXT), col.text(cells, "side_b", MAX_TEXT)
+        dyad = col.text(cells, "dyad_name")
+        return col.events(
+            cells.num_rows,
+            external_key=col.sized(col.text(cells, "id"), MAX_KEY),
+            occurred_on=col.day(cells, "date_start"),
+            date_precision=col.choice(col.text(cells, "date_prec"), PRECISION),
+            category=col.mapped(
+                lambda *f: out.category(facets(*f)), violence, side_a, side_b, dyad
+            ),
+            event_type=col.choice(violence, VIOLENCE),
+            actor1=side_a,
+            actor2=side_b,
+            **place(cells, country="country", admin="adm_1", location="where_coordinates"),
+            deaths=col.whole(cells, "best"),
+            deaths_low=col.whole(cells, "low"),
+            deaths_high=col.whole(cells, "high"),
+            description=col.text(cells, "source_article"),
+        )
+
+    return read
+
+
+def facets(violence: str, side_a: str, side_b: str, dyad: str) -> dict[str, str]:
+    """What the configuration's categories match an event on."""
+    return {"type_of_violence": violence, "side_a": side_a, "side_b": side_b, "dyad_name": dyad}
+
+
 FORMAT = Format(
     name="ucdp-ged",
     description="UCDP Georeferenced Event Dataset (GED), events as UCDP publishes them",
     source=GED,
     header=COLUMNS,
     start=start,
+    columns=columns,
     reads=COLUMNS,
 )
 CANDIDATE_FORMAT = Format(
@@ -123,5 +165,6 @@ CANDIDATE_FORMAT = Format(
     source=CANDIDATE,
     header=(*COLUMNS, "code_status"),
     start=start,
+    columns=columns,
     reads=COLUMNS,
 )
