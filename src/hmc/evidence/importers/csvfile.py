@@ -515,6 +515,7 @@ class CsvFile(Header):
 
         empty = True
         blocks: list[pa.RecordBatch] = []
+        reader = None
         try:
             reader = self._reader(names, wanted, invalid)
             for block in reader:
@@ -537,6 +538,9 @@ class CsvFile(Header):
             raise EvidenceError(
                 f"{self.name}: row {row}: not valid CSV ({problem})", file=self.name, row=row
             ) from None
+        finally:  # Arrow's read-ahead stops before the file under it is closed
+            if reader is not None:
+                reader.close()
         cells = pa.concat_batches(blocks) if blocks else None
         if cells is not None and cells.num_rows:
             yield Batch(self.name, cells, numbered(cells.num_rows))
