@@ -163,9 +163,31 @@ class DuckDB:
             spans = spans.read_all() if isinstance(spans, pa.RecordBatchReader) else spans
             for name, data in file_tables(spans).items():
                 self.connection.register(name, data)
-            for name, view in file_views(spans["source"].to_pylist()).items():
+            views = file_views(spans["source"].to_pylist())
+            for name, view in views.items():
                 sql = ibis.to_sql(view, dialect="duckdb")
-                self.connection.execute(f'CREATE VIEW "{name}" AS {sql}')
+                self.connection.execute(f'CREATE VIEW "{name}_read" AS {sql}')
+                if name != "event":
+                    self.connection.execute(f'CREATE VIEW "{name}" AS FROM "{name}_read"')
+            self._load_events(views["event"])
+
+    def _load_events(self, event: Table) -> None:
+        """The file's events read once into an in-memory table, each text column an ENUM of
+        its values: indicators then group small integers (DuckDB's perfect hash
+        aggregation, up to 2**24 groups) instead of decoding the file each time."""
+        texts = [c for c, t in event.schema().items() if t.is_string()]
+        found = ", ".join(
+            f'array_agg(DISTINCT "{c}") FILTER (WHERE "{c}" IS NOT NULL)' for c in texts
+        )
+        values = self.connection.execute(f"SELECT {found} FROM event_read").fetchone() or ()
+        for column, names in zip(texts, values, strict=True):
+            quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(names or []))
+            self.connection.execute(f'CREATE TYPE "{column}_value" AS ENUM ({quoted})')
+        columns = ", ".join(
+            f'"{c}"::"{c}_value" AS "{c}"' if c in texts else f'"{c}"' for c in event.columns
+        )
+        self.connection.execute(f"CREATE TABLE event AS SELECT {columns} FROM event_read")
+        self.connection.execute("SET perfect_ht_threshold = 24")
 
     def execute(self, expr: Table) -> pd.DataFrame:
         return _dated(self.connection.sql(str(ibis.to_sql(expr, dialect="duckdb"))).df())
