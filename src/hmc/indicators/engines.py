@@ -90,7 +90,8 @@ class Choice:
 def _dated(frame: pd.DataFrame) -> pd.DataFrame:
     for column in _DATES:
         if column in frame:
-            frame[column] = [date.fromisoformat(str(v)[:10]) for v in frame[column]]
+            days = frame[column].astype(str).str[:10]
+            frame[column] = pd.to_datetime(days, format="%Y-%m-%d").dt.date
     return frame
 
 
@@ -152,7 +153,7 @@ class DuckDB:
         self.over_files = file is not None
         self.connection = duckdb.connect()
         for name, data in tables.items():
-            self.connection.register(name, data)
+            self.connection.register("event_read" if name == "event" else name, data)
         if file is not None:
             reader = "read_csv" if file.suffix.lower() == ".csv" else "read_parquet"
             quoted = str(file).replace("'", "''")
@@ -163,19 +164,18 @@ class DuckDB:
             spans = spans.read_all() if isinstance(spans, pa.RecordBatchReader) else spans
             for name, data in file_tables(spans).items():
                 self.connection.register(name, data)
-            views = file_views(spans["source"].to_pylist())
-            for name, view in views.items():
+            for name, view in file_views(spans["source"].to_pylist()).items():
                 sql = ibis.to_sql(view, dialect="duckdb")
-                self.connection.execute(f'CREATE VIEW "{name}_read" AS {sql}')
-                if name != "event":
-                    self.connection.execute(f'CREATE VIEW "{name}" AS FROM "{name}_read"')
-            self._load_events(views["event"])
+                name = "event_read" if name == "event" else name
+                self.connection.execute(f'CREATE VIEW "{name}" AS {sql}')
+        self._load_events()
 
-    def _load_events(self, event: Table) -> None:
-        """The file's events read once into an in-memory table, each text column an ENUM of
-        its values: indicators then group small integers (DuckDB's perfect hash
-        aggregation, up to 2**24 groups) instead of decoding the file each time."""
-        texts = [c for c, t in event.schema().items() if t.is_string()]
+    def _load_events(self) -> None:
+        """The events read once into a table in memory, each text column an ENUM of its
+        values: indicators then group small integers (DuckDB's perfect hash aggregation, up
+        to 2**24 groups) instead of reading and hashing text each time."""
+        described = self.connection.execute("DESCRIBE event_read").fetchall()
+        texts = [c for c, kind, *_ in described if kind == "VARCHAR"]
         found = ", ".join(
             f'array_agg(DISTINCT "{c}") FILTER (WHERE "{c}" IS NOT NULL)' for c in texts
         )
@@ -184,7 +184,7 @@ class DuckDB:
             quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(names or []))
             self.connection.execute(f'CREATE TYPE "{column}_value" AS ENUM ({quoted})')
         columns = ", ".join(
-            f'"{c}"::"{c}_value" AS "{c}"' if c in texts else f'"{c}"' for c in event.columns
+            f'"{c}"::"{c}_value" AS "{c}"' if c in texts else f'"{c}"' for c, *_ in described
         )
         self.connection.execute(f"CREATE TABLE event AS SELECT {columns} FROM event_read")
         self.connection.execute("SET perfect_ht_threshold = 24")
