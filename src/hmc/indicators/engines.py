@@ -35,6 +35,7 @@ KINDS = ("app", "duckdb", "spark")
 _UNREAD = frozenset({"description", "text", "note", "url", "external_key", "actor1", "actor2"})
 GeographyRows = Sequence[tuple[str, str | None]]  # (series, governorate); None: nationwide
 _DATES = ("period_start", "period_end", "known_on")
+ENUM_MOST = 65_536  # a text column with more values stays text (places, in large files)
 # An events file as 'hmc events --export' writes it (the columns indicators read).
 EVENTS_FILE = ibis.table(
     {
@@ -180,11 +181,13 @@ class DuckDB:
             f'array_agg(DISTINCT "{c}") FILTER (WHERE "{c}" IS NOT NULL)' for c in texts
         )
         values = self.connection.execute(f"SELECT {found} FROM event_read").fetchone() or ()
-        for column, names in zip(texts, values, strict=True):
-            quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(names or []))
+        enums = {c: sorted(v or []) for c, v in zip(texts, values, strict=True)}
+        enums = {c: v for c, v in enums.items() if len(v) <= ENUM_MOST}
+        for column, names in enums.items():
+            quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in names)
             self.connection.execute(f'CREATE TYPE "{column}_value" AS ENUM ({quoted})')
         columns = ", ".join(
-            f'"{c}"::"{c}_value" AS "{c}"' if c in texts else f'"{c}"' for c, *_ in described
+            f'"{c}"::"{c}_value" AS "{c}"' if c in enums else f'"{c}"' for c, *_ in described
         )
         self.connection.execute(f"CREATE TABLE event AS SELECT {columns} FROM event_read")
         self.connection.execute("SET perfect_ht_threshold = 24")
