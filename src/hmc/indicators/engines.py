@@ -35,6 +35,7 @@ KINDS = ("app", "duckdb", "spark")
 _UNREAD = frozenset({"description", "text", "note", "url", "external_key", "actor1", "actor2"})
 GeographyRows = Sequence[tuple[str, str | None]]  # (series, governorate); None: nationwide
 _DATES = ("period_start", "period_end", "known_on")
+ENUM_MOST = 65_536  # a text column with more values stays text (places, in large files)
 # An events file as 'hmc events --export' writes it (the columns indicators read).
 EVENTS_FILE = ibis.table(
     {
@@ -90,7 +91,8 @@ class Choice:
 def _dated(frame: pd.DataFrame) -> pd.DataFrame:
     for column in _DATES:
         if column in frame:
-            frame[column] = [date.fromisoformat(str(v)[:10]) for v in frame[column]]
+            days = frame[column].astype(str).str[:10]
+            frame[column] = pd.to_datetime(days, format="%Y-%m-%d").dt.date
     return frame
 
 
@@ -152,7 +154,7 @@ class DuckDB:
         self.over_files = file is not None
         self.connection = duckdb.connect()
         for name, data in tables.items():
-            self.connection.register(name, data)
+            self.connection.register("event_read" if name == "event" else name, data)
         if file is not None:
             reader = "read_csv" if file.suffix.lower() == ".csv" else "read_parquet"
             quoted = str(file).replace("'", "''")
@@ -165,7 +167,30 @@ class DuckDB:
                 self.connection.register(name, data)
             for name, view in file_views(spans["source"].to_pylist()).items():
                 sql = ibis.to_sql(view, dialect="duckdb")
+                name = "event_read" if name == "event" else name
                 self.connection.execute(f'CREATE VIEW "{name}" AS {sql}')
+        self._load_events()
+
+    def _load_events(self) -> None:
+        """The events read once into a table in memory, each text column an ENUM of its
+        values: indicators then group small integers (DuckDB's perfect hash aggregation, up
+        to 2**24 groups) instead of reading and hashing text each time."""
+        described = self.connection.execute("DESCRIBE event_read").fetchall()
+        texts = [c for c, kind, *_ in described if kind == "VARCHAR"]
+        found = ", ".join(
+            f'array_agg(DISTINCT "{c}") FILTER (WHERE "{c}" IS NOT NULL)' for c in texts
+        )
+        values = self.connection.execute(f"SELECT {found} FROM event_read").fetchone() or ()
+        enums = {c: sorted(v or []) for c, v in zip(texts, values, strict=True)}
+        enums = {c: v for c, v in enums.items() if len(v) <= ENUM_MOST}
+        for column, names in enums.items():
+            quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in names)
+            self.connection.execute(f'CREATE TYPE "{column}_value" AS ENUM ({quoted})')
+        columns = ", ".join(
+            f'"{c}"::"{c}_value" AS "{c}"' if c in enums else f'"{c}"' for c, *_ in described
+        )
+        self.connection.execute(f"CREATE TABLE event AS SELECT {columns} FROM event_read")
+        self.connection.execute("SET perfect_ht_threshold = 24")
 
     def execute(self, expr: Table) -> pd.DataFrame:
         return _dated(self.connection.sql(str(ibis.to_sql(expr, dialect="duckdb"))).df())
