@@ -121,6 +121,22 @@ def test_arabic_alone_and_a_bad_language(client: TestClient) -> None:
     assert wrong.status_code == 422
 
 
+
+def test_arabic_indic_digits_are_an_option_of_the_arabic_text(client: TestClient) -> None:
+    status = client.get(f"{IRAQ}/status").json()
+    value = next(i["value"] for i in status["indicators"] if i["value"] and i["value"] >= 10)
+    both = client.get(f"{IRAQ}/report", params={"lang": "both", "digits": "arabic-indic"})
+    text = pages(both.content)
+    arabic_start = next(n for n, t in enumerate(text) if "الشروط حسب العامل" in t)
+    english, arabic = " ".join(text[:arabic_start]), " ".join(text[arabic_start:-1])
+    indic = number("ar", value, digits="arab")
+    assert indic in arabic or indic[::-1] in arabic  # pypdf may give a right-to-left run reversed
+    assert number("en", value) in english and not any("٠" <= c <= "٩" for c in english)
+    head = client.get("/api/audit/head").json()["head"]
+    assert head in text[-1]  # the hash stays as written
+    wrong = client.get(f"{IRAQ}/report", params={"digits": "roman"})
+    assert wrong.status_code == 422
+
 def test_the_dashboard_has_the_download_button(client: TestClient) -> None:
     html = client.get("/commissions/hmc-iraq-2024", params={"lang": "ar"}).text
     assert 'action="/api/commissions/hmc-iraq-2024/report"' in html

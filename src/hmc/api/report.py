@@ -26,12 +26,16 @@ def report(
     lang: Annotated[
         Literal["en", "ar", "both"], Query(description="The report's language(s).")
     ] = "both",
+    digits: Annotated[
+        Literal["latin", "arabic-indic"],
+        Query(description="The digits of the Arabic text: 0-9 or ٠-٩."),
+    ] = "latin",
 ) -> Response:
     """The joint report as of a date: conditions, gates, timeline, divergences, sources and
     the audit chain's head; only what both parties released."""
     with database.read() as session:
         day = resolve_as_of(framework(session, commission_id=commission_id).commission, as_of)
-        pdf = report_pdf(session, commission_id=commission_id, as_of=day, lang=lang)
+        pdf = report_pdf(session, commission_id=commission_id, as_of=day, lang=lang, digits=digits)
     name = f"{commission_id}-report-{day.isoformat()}-{lang}.pdf"
     return Response(
         pdf,

@@ -10,7 +10,7 @@ from rich.markup import escape
 
 from hmc.cli.base import AsOfOption, CommissionOption, console, parse_as_of, t
 from hmc.errors import InvalidInput
-from hmc.report import CHOICES, report_pdf
+from hmc.report import CHOICES, DIGITS, report_pdf
 from hmc.settings import get_settings
 from hmc.storage import get_engine, open_database, session_scope
 
@@ -33,12 +33,22 @@ def report(
     lang: Annotated[
         str, typer.Option("--lang", help=f"The report's language: {', '.join(CHOICES)}.")
     ] = "both",
+    digits: Annotated[
+        str,
+        typer.Option("--digits", help=f"The Arabic text's digits: {', '.join(DIGITS)}."),
+    ] = "latin",
 ) -> None:
-    """Write the joint report (PDF): conditions, gates, timeline, divergences, sources and
-    the audit chain's head, as known on the date."""
+    """Write the joint report (PDF): conditions, gates, timeline, divergences, decisions and
+    actions, sources and the audit chain's head, as known on the date."""
     commission_id = commission or get_settings().default_commission
     with session_scope(open_database(write=False)) as session:
-        pdf = report_pdf(session, commission_id=commission_id, as_of=parse_as_of(as_of), lang=lang)
+        pdf = report_pdf(
+            session,
+            commission_id=commission_id,
+            as_of=parse_as_of(as_of),
+            lang=lang,
+            digits=digits,
+        )
     try:
         out.write_bytes(pdf)
     except OSError as exc:

@@ -11,17 +11,29 @@ import hashlib
 from datetime import date
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 from sqlalchemy.orm import Session
 from weasyprint import HTML
 
 from hmc.audit.service import head
 from hmc.errors import InvalidInput
 from hmc.locale import LANGUAGES, configured, direction, scenario_text, translate
-from hmc.locale.formats import day, number
+from hmc.locale.formats import ARABIC_INDIC, LATIN, day, number
 from hmc.report.sections import SECTIONS, read
 
 CHOICES = (*LANGUAGES, "both")
+DIGITS = {"latin": LATIN, "arabic-indic": ARABIC_INDIC}  # the Arabic text's digits
+
+
+@pass_context
+def _number(context: Context, value: float, lang: str) -> str:
+    return number(lang, value, digits=context["digits"] if lang == "ar" else LATIN)
+
+
+@pass_context
+def _day(context: Context, value: date, lang: str) -> str:
+    return day(lang, value, digits=context["digits"] if lang == "ar" else LATIN)
 
 
 def _environment() -> Environment:
@@ -35,8 +47,7 @@ def _environment() -> Environment:
     env.globals.update(
         translate=translate, configured=configured, direction=direction, scenario=scenario_text
     )
-    env.filters["number"] = lambda value, lang: number(lang, value)
-    env.filters["day"] = lambda value, lang: day(lang, value)
+    env.filters.update(number=_number, day=_day)
     return env
 
 
@@ -50,9 +61,14 @@ def languages(chosen: str) -> tuple[str, ...]:
     return LANGUAGES if chosen == "both" else (chosen,)
 
 
-def report_html(session: Session, *, commission_id: str, as_of: date | None, lang: str) -> str:
-    """The report as HTML, in ``lang`` (``en``, ``ar`` or ``both``)."""
+def report_html(
+    session: Session, *, commission_id: str, as_of: date | None, lang: str, digits: str = "latin"
+) -> str:
+    """The report as HTML, in ``lang`` (``en``, ``ar`` or ``both``); the Arabic text's numbers
+    in ``digits`` (``latin`` or ``arabic-indic``)."""
     chosen = languages(lang)
+    if digits not in DIGITS:
+        raise InvalidInput(f'--digits: "{digits}" is not one of {", ".join(DIGITS)}', digits=digits)
     reading = read(session, commission_id=commission_id, as_of=as_of)
     sections: list[tuple[str, dict[str, Any]]] = [(name, made(reading)) for name, made in SECTIONS]
     return templates.get_template("report.html").render(
@@ -60,13 +76,16 @@ def report_html(session: Session, *, commission_id: str, as_of: date | None, lan
         commission=reading.framework.commission,
         as_of=reading.as_of,
         sections=sections,
+        digits=DIGITS[digits],
         head=head(session),  # on the last page: both parties can check nothing before changed
     )
 
 
-def report_pdf(session: Session, *, commission_id: str, as_of: date | None, lang: str) -> bytes:
+def report_pdf(
+    session: Session, *, commission_id: str, as_of: date | None, lang: str, digits: str = "latin"
+) -> bytes:
     """The joint report as PDF bytes (see :func:`report_html`)."""
-    html = report_html(session, commission_id=commission_id, as_of=as_of, lang=lang)
+    html = report_html(session, commission_id=commission_id, as_of=as_of, lang=lang, digits=digits)
     identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
     pdf = HTML(string=html).write_pdf(pdf_identifier=identifier)
     assert pdf is not None  # write_pdf returns the bytes when given no target
