@@ -121,7 +121,6 @@ def test_arabic_alone_and_a_bad_language(client: TestClient) -> None:
     assert wrong.status_code == 422
 
 
-
 def test_arabic_indic_digits_are_an_option_of_the_arabic_text(client: TestClient) -> None:
     status = client.get(f"{IRAQ}/status").json()
     value = next(i["value"] for i in status["indicators"] if i["value"] and i["value"] >= 10)
@@ -136,6 +135,7 @@ def test_arabic_indic_digits_are_an_option_of_the_arabic_text(client: TestClient
     assert head in text[-1]  # the hash stays as written
     wrong = client.get(f"{IRAQ}/report", params={"digits": "roman"})
     assert wrong.status_code == 422
+
 
 def test_the_dashboard_has_the_download_button(client: TestClient) -> None:
     html = client.get("/commissions/hmc-iraq-2024", params={"lang": "ar"}).text
