@@ -137,6 +137,12 @@ def test_arabic_indic_digits_are_an_option_of_the_arabic_text(client: TestClient
     assert wrong.status_code == 422
 
 
+def test_another_commissions_report_is_refused(client: TestClient) -> None:
+    answer = client.get("/api/commissions/pic-iraq-2006/report")  # an Iraq HMC member asks
+    assert answer.status_code == 403
+    assert answer.json()["error"]["code"] == "forbidden"
+
+
 def test_the_dashboard_has_the_download_button(client: TestClient) -> None:
     html = client.get("/commissions/hmc-iraq-2024", params={"lang": "ar"}).text
     assert 'action="/api/commissions/hmc-iraq-2024/report"' in html

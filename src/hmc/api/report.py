@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from hmc.api.assessment import CommissionId
-from hmc.deps import AsOfDep, DatabaseDep
+from hmc.assessment.access import reader
+from hmc.deps import AsOfDep, DatabaseDep, ViewerDep
 from hmc.framework.service import framework, resolve_as_of
 from hmc.report import report_pdf
 
@@ -22,6 +23,7 @@ router = APIRouter(prefix="/api", tags=["report"])
 def report(
     commission_id: CommissionId,
     database: DatabaseDep,
+    viewer: ViewerDep,
     as_of: AsOfDep,
     lang: Annotated[
         Literal["en", "ar", "both"], Query(description="The report's language(s).")
@@ -32,7 +34,8 @@ def report(
     ] = "latin",
 ) -> Response:
     """The joint report as of a date: conditions, gates, timeline, divergences, sources and
-    the audit chain's head; only what both parties released."""
+    the audit chain's head; only what both parties released, for the commission's members."""
+    reader(viewer.actor, commission_id)
     with database.read() as session:
         day = resolve_as_of(framework(session, commission_id=commission_id).commission, as_of)
         pdf = report_pdf(session, commission_id=commission_id, as_of=day, lang=lang, digits=digits)

@@ -19,7 +19,7 @@ def reader(actor: Actor, commission_id: str) -> None:
     """Refuse anyone who is not a member of the commission, nor an administrator."""
     if actor.kind == "member" and (actor.role == "admin" or actor.commission_id == commission_id):
         return
-    raise Forbidden(f"only members of {commission_id} may see its rounds")
+    raise Forbidden(f"only members of {commission_id} may see its rounds and report")
 
 
 def drafter(actor: Actor, commission_id: str) -> str:

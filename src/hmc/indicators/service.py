@@ -198,7 +198,11 @@ def compute(
             due.append(_Due(indicator, late, version))
     written = 0
     if due:
-        rows = [(k, g) for d in due for k, geo in d.series.items() for g in _governorates(geo)]
+        rows = list(  # two indicators of one definition share its series: one row each
+            dict.fromkeys(
+                (k, g) for d in due for k, geo in d.series.items() for g in _governorates(geo)
+            )
+        )
         with open_engine(engine or chosen_engine(), session, rows) as analytics:
             if analytics.over_files:
                 raise InvalidInput("an engine over an events file can only --export")
@@ -228,12 +232,14 @@ def computed(session: Session, *, commission_id: str, engine: Choice) -> pd.Data
             key = digest(indicator.definition, geo)
             wanted.setdefault(indicator.key, {})[key] = geo
             labels.append((key, indicator.key, "" if area is None else area.key))
-    rows = [
-        (k, g)
-        for series in wanted.values()
-        for k, geo in series.items()
-        for g in _governorates(geo)
-    ]
+    rows = list(
+        dict.fromkeys(
+            (k, g)
+            for series in wanted.values()
+            for k, geo in series.items()
+            for g in _governorates(geo)
+        )
+    )
     frames = []
     with open_engine(engine, session, rows) as analytics:
         for indicator in measured:

@@ -69,6 +69,8 @@ def text_of(text: str, what: str, longest: int = TEXT) -> str:
     text = text.strip()
     if not text or len(text) > longest:
         raise InvalidInput(f"{what}: 1 to {longest} characters, please", field=what)
+    if "\x00" in text:
+        raise InvalidInput(f"{what}: a NUL character cannot be stored", field=what)
     return text
 
 
