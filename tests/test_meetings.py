@@ -442,3 +442,11 @@ def test_the_meeting_page_titles_found_items_in_its_language(client: TestClient)
     english = client.get("/meetings/1").text
     assert '<span class="said" dir="ltr" lang="en">Transition · Kurdistan Region</span>' in english
     assert "إقليم كوردستان" not in english
+
+
+def test_a_nul_typed_in_a_page_form_is_refused_not_stored(client: TestClient) -> None:
+    before = client.get(API).json()
+    form = {"title": "Bad\x00title", "day": "2024-03-02", "start": "10:30", "place": "Erbil"}
+    answer = client.post(f"/commissions/{IRAQ}/meetings", data=form)
+    assert answer.status_code == 422
+    assert client.get(API).json() == before

@@ -26,6 +26,7 @@ from hmc.domain.days import parse_day
 from hmc.errors import HmcError, InvalidInput, NotFound
 from hmc.framework.records import CommissionInfo
 from hmc.framework.service import list_commissions
+from hmc.schemas import KEPT
 from hmc.settings import get_settings
 from hmc.storage import Session
 from hmc.web import i18n
@@ -33,8 +34,8 @@ from hmc.web.render import frame, page
 
 router = APIRouter(include_in_schema=False)
 TEXT = 100_000  # the most characters a text field may send (the services set the real limits)
-Text = Annotated[str, Form(max_length=TEXT)]
-Short = Annotated[str, Form(max_length=1_000)]
+Text = Annotated[str, Form(max_length=TEXT), KEPT]  # KEPT: a NUL is refused (422), never stored
+Short = Annotated[str, Form(max_length=1_000), KEPT]
 Lang = Annotated[str | None, Form(max_length=8)]
 Id = Annotated[int, Path(ge=1, le=INT32)]  # bounded as in the API: larger is a 422, not a 500
 SHOWN_AGAIN = (409, 422)  # refusals answered with the form again, as it was typed
