@@ -35,7 +35,7 @@ def report(
 ) -> Response:
     """The joint report as of a date: conditions, gates, timeline, divergences, sources and
     the audit chain's head; only what both parties released, for the commission's members."""
-    reader(viewer.actor, commission_id)
+    reader(viewer.actor, commission_id, "report")
     with database.read() as session:
         day = resolve_as_of(framework(session, commission_id=commission_id).commission, as_of)
         pdf = report_pdf(session, commission_id=commission_id, as_of=day, lang=lang, digits=digits)

@@ -15,11 +15,11 @@ def drafting_party(actor: Actor, commission_id: str) -> str | None:
     return actor.party if actor.role in DRAFTERS else None
 
 
-def reader(actor: Actor, commission_id: str) -> None:
+def reader(actor: Actor, commission_id: str, what: str = "rounds") -> None:
     """Refuse anyone who is not a member of the commission, nor an administrator."""
     if actor.kind == "member" and (actor.role == "admin" or actor.commission_id == commission_id):
         return
-    raise Forbidden(f"only members of {commission_id} may see its rounds and report")
+    raise Forbidden(f"only members of {commission_id} may see its {what}")
 
 
 def drafter(actor: Actor, commission_id: str) -> str:

@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from hmc.accounts.actor import Actor
 from hmc.accounts.models import Member
+from hmc.assessment import access
 from hmc.assessment.access import drafting_party
 from hmc.assessment.views import parties
-from hmc.errors import Forbidden, NotFound
+from hmc.errors import NotFound
 from hmc.framework.service import framework
 from hmc.locale import LANGUAGES
 from hmc.meetings.agenda import title
@@ -43,9 +44,7 @@ from hmc.meetings.records import (
 
 def reader(actor: Actor, commission_id: str) -> None:
     """Refuse anyone who is not a member of the commission, nor an administrator."""
-    if actor.kind == "member" and (actor.role == "admin" or actor.commission_id == commission_id):
-        return
-    raise Forbidden(f"only members of {commission_id} may see its meetings")
+    access.reader(actor, commission_id, "meetings")
 
 
 def get_meeting(session: Session, meeting_id: int, commission_id: str | None = None) -> Meeting:
