@@ -8,7 +8,8 @@ series becomes the events of its category), weekly, monthly and quarterly, natio
 per area, with zeros within the sources' coverage. Three ways, on the same Parquet file,
 in the same run:
 
-* hmc: each indicator's one Ibis expression, on the DuckDB engine over the file;
+* hmc: one pass over the events for all, then each indicator's expression over its result,
+  on the DuckDB engine over the file (see docs/indicators.md);
 * hand SQL: a DuckDB query per indicator written by hand for the same work (one pass over
   the events per day and governorate, then bucketed, rolled up and zero-filled), run over
   the file and over a copy in memory (its loading counted); the faster is the baseline;
@@ -136,7 +137,7 @@ def run_hmc(choice: Choice, geography: list[tuple[str, str | None]], todo: Work,
     """Seconds for hmc's engine to compute every indicator, and the values."""
     started = time.perf_counter()
     with open_engine(choice, session, geography) as analytics:
-        frames = [indicator_values(analytics, d, s) for _, d, s in todo]
+        frames = list(indicator_values(analytics, [(d, s) for _, d, s in todo]))
     return time.perf_counter() - started, _sorted(pd.concat(frames, ignore_index=True))
 
 

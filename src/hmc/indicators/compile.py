@@ -1,16 +1,23 @@
-"""An indicator definition compiled to one Ibis expression: its whole computation.
+"""Indicator definitions compiled to Ibis expressions: their whole computation.
 
-The expression reads the unbound tables of :mod:`hmc.indicators.tables` and yields one row
-per value: ``series`` (the digest of a definition over a geography), ``period``,
-``period_start``, ``value`` and ``known_on``. Filtering, counting by a party's account,
-leaving out linked duplicates, bucketing into weeks, months and quarters, the roll-up
-into areas, zeros within the sources' coverage, rolling windows and derived indicators all
-happen in it, so any engine that runs SQL gives the same numbers (see docs/indicators.md).
+The events are read once for many indicators: a *pass* (one expression a way of counting
+them, see :func:`passes`) filters them, counts them by a party's account if asked, leaves
+out linked duplicates and adds up, per week, month, governorate and source, a column for
+each thing the indicators measure. An engine keeps each pass's result; then each indicator
+is one expression over it, reading the unbound tables of :mod:`hmc.indicators.tables`, that
+yields one row per value: ``series`` (the digest of a definition over a geography),
+``period``, ``period_start``, ``value`` and ``known_on``. Its weeks, months and quarters,
+the roll-up into areas, zeros within the sources' coverage, rolling windows and derived
+indicators all happen in it, so any engine that runs SQL gives the same numbers (see
+docs/indicators.md).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import hashlib
+import json
+from collections.abc import Iterator
+from typing import Any, NamedTuple
 
 import ibis
 from ibis import _
@@ -32,28 +39,48 @@ EVENT_COLUMNS = (
     "id", "source_id", "occurred_on", "category", "event_type", "target", "governorate",
     "location", "deaths",
 )  # fmt: skip
-_TRUNCATE = {"week": "W", "month": "M", "quarter": "Q"}
 
 
 def _values(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def counted_events(definition: dict[str, Any]) -> Table:
-    """The events an indicator reads: not linked duplicates; by a party's account if asked.
+class Way(NamedTuple):
+    """A way of counting the events: by the sources' account or a party's, whether the
+    definitions name sources, whether they count places. The indicators counting events one
+    way share one pass over them."""
+
+    account: str | None
+    commission: str | None
+    sourced: bool
+    distinct: bool
+
+
+def way(definition: dict[str, Any]) -> Way:
+    """How ``definition`` counts the events."""
+    account = definition.get("account")
+    return Way(
+        account,
+        definition["commission"] if account else None,
+        "source" in {*definition.get("where", {}), *definition.get("base", {})},
+        definition.get("measure") == "distinct",
+    )
+
+
+def counted_events(how: Way) -> Table:
+    """The events counted ``how``: not linked duplicates; by a party's account if asked.
 
     With ``account``, an event's category and deaths are that party's where it recorded an
     account of the event in the definition's commission, else the source's.
     """
     events = EVENT.filter(EVENT.duplicate_of.isnull()).select(*EVENT_COLUMNS)
-    if "source" in {*definition.get("where", {}), *definition.get("base", {})}:
+    if how.sourced:
         sources = SOURCE.select(source_key=SOURCE.key, sid=SOURCE.id)
         events = events.join(sources, events.source_id == sources.sid).drop("sid")
-    party = definition.get("account")
-    if party is None:
+    if how.account is None:
         return events
     told = EVENT_ACCOUNT.filter(
-        (EVENT_ACCOUNT.commission_id == definition["commission"]) & (EVENT_ACCOUNT.party == party)
+        (EVENT_ACCOUNT.commission_id == how.commission) & (EVENT_ACCOUNT.party == how.account)
     )
     told = told.select(
         told_event=told.event_id, told_category=told.category, told_deaths=told.deaths
@@ -73,43 +100,94 @@ def matches(events: Table, where: dict[str, str | list[str]]) -> list[BooleanVal
     ]
 
 
-def _keep(events: Table, where: dict[str, str | list[str]]) -> Table:
-    tests = matches(events, where)
-    return events.filter(*tests) if tests else events
+# What a pass adds up for an indicator: ("count" or "sum", the field summed, the wheres an
+# event matches, as JSON); its column is named after it, so indicators asking the same share it.
+Aggregate = tuple[str, str | None, str]
 
 
-def _daily(definition: dict[str, Any]) -> Table:
-    """The one pass over the events: per day, governorate and source (and place, for
-    ``distinct``), ``n`` (what is measured), ``b`` (a share's base) and ``w`` (the events
-    matching ``where``, whose sources' coverage gets zeros)."""
-    events = counted_events(definition)
-    measure = definition.get("measure", "count")
+def aggregates(definition: dict[str, Any]) -> dict[str, Aggregate]:
+    """``n`` (what is measured), ``b`` (a share's base) and ``w`` (the events matching
+    ``where``, whose sources' coverage gets zeros) of an events definition. For ``distinct``
+    ``n`` is the places among the events counted in ``w``."""
     where = definition.get("where", {})
-    events = _keep(events, definition.get("base", {}) if measure == "share" else where)
-    keys = ["occurred_on", "governorate", "source_id"]
-    if measure == "distinct":
-        place = events.location
-        events = events.mutate(location=(place == "").ifelse(ibis.null("string"), place))
-        count = events.count().cast("float64")
-        return events.group_by([*keys, "location"]).agg(b=count, w=count)
-    count = events.count().cast("float64")
+    measure = definition.get("measure", "count")
+    if measure == "share":
+        base = definition.get("base", {})
+        matched: Aggregate = ("count", None, json.dumps([base, where], sort_keys=True))
+        return {"n": matched, "b": ("count", None, json.dumps([base], sort_keys=True)),
+                "w": matched}  # fmt: skip
+    counted: Aggregate = ("count", None, json.dumps([where], sort_keys=True))
     if measure == "sum":
-        n = events[definition["field"]].sum().cast("float64")
-    elif measure == "share" and where:
-        n = ibis.and_(*matches(events, where)).ifelse(1, 0).sum().cast("float64")
-    else:
-        n = count
-    return events.group_by(keys).agg(n=n, b=count, w=n if measure == "share" else count)
+        return {"n": ("sum", definition["field"], counted[2]), "b": counted, "w": counted}
+    return {"n": counted, "b": counted, "w": counted}
 
 
-def _buckets(daily: Table, distinct: bool) -> Table:
+def column(aggregate: Aggregate) -> str:
+    """The name of an aggregate's column in its pass."""
+    return "a" + hashlib.sha256(json.dumps(aggregate).encode()).hexdigest()[:12]
+
+
+def _event_definitions(definitions: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for definition in definitions:
+        if definition["source"] == "indicators":
+            yield from _event_definitions(definition["of"])
+        elif definition["source"] == "events":
+            yield definition
+
+
+def passes(definitions: list[dict[str, Any]]) -> dict[Way, Table]:
+    """The passes over the events that ``definitions`` read, one a way of counting them:
+    per week, month, governorate and source (and place, for ``distinct``), a column per
+    aggregate the definitions ask for. An engine keeps each result for the indicators."""
+    wanted: dict[Way, dict[str, Aggregate]] = {}
+    for definition in _event_definitions(definitions):
+        for aggregate in aggregates(definition).values():
+            wanted.setdefault(way(definition), {})[column(aggregate)] = aggregate
+    return {how: _pass(how, columns) for how, columns in wanted.items()}
+
+
+def _pass(how: Way, columns: dict[str, Aggregate]) -> Table:
+    events = counted_events(how)
+    day = events.occurred_on.cast("timestamp")
+    keys = {
+        "week": day.truncate("W").cast("date"),
+        "month": day.truncate("M").cast("date"),
+        "governorate": events.governorate,
+        "source_id": events.source_id,
+    }
+    if how.distinct:
+        keys["location"] = (events.location == "").ifelse(ibis.null("string"), events.location)
+    found = {}
+    for name, (kind, field, wheres) in columns.items():
+        tests = [t for where in json.loads(wheres) for t in matches(events, where)]
+        test = ibis.and_(*tests) if tests else None
+        if kind == "sum":
+            found[name] = events[field].sum(where=test).coalesce(0).cast("float64")
+        else:
+            found[name] = events.count(where=test).cast("float64")
+    return events.group_by(**keys).agg(**found)
+
+
+def _counted(definition: dict[str, Any], kept: dict[Way, Table]) -> Table:
+    """The rows of the pass ``definition`` reads that count for it: ``n``, ``b``, ``w``."""
+    table = kept[way(definition)]
+    keys = ["week", "month", "governorate", "source_id"]
+    keys += ["location"] if definition.get("measure") == "distinct" else []
+    parts = {part: table[column(a)] for part, a in aggregates(definition).items()}
+    rows = table.select(*keys, **parts)
+    return rows.filter(rows.b > 0)
+
+
+def _buckets(counted: Table, distinct: bool) -> Table:
     """``n`` and ``b`` per period and governorate."""
-    day = daily.occurred_on.cast("timestamp")
+    starts = {
+        "week": counted.week,
+        "month": counted.month,
+        "quarter": counted.month.cast("timestamp").truncate("Q").cast("date"),
+    }
     parts = []
     for period in PERIODS:
-        rows = daily.mutate(
-            period=ibis.literal(period), period_start=day.truncate(_TRUNCATE[period]).cast("date")
-        )
+        rows = counted.mutate(period=ibis.literal(period), period_start=starts[period])
         keys = ["period", "period_start", "governorate"]
         if distinct:
             agg = {"n": rows.location.nunique().cast("float64"), "b": rows.b.sum()}
@@ -119,9 +197,9 @@ def _buckets(daily: Table, distinct: bool) -> Table:
     return ibis.union(*parts)
 
 
-def _coverage(daily: Table) -> Table:
+def _coverage(counted: Table) -> Table:
     """One row: the first and last day the sources of the matching events cover."""
-    sources = daily.filter(daily.w > 0).source_id
+    sources = counted.filter(counted.w > 0).source_id
     batches = IMPORT_BATCH.filter(IMPORT_BATCH.source_id.isin(sources))
     return batches.agg(
         coverage_start=batches.coverage_start.min(), coverage_end=batches.coverage_end.max()
@@ -139,16 +217,18 @@ def _rolled_up(buckets: Table, keys: list[str]) -> Table:
     return ibis.union(national.cross_join(totals), per_area.select(*per_area.columns))
 
 
-def events_expr(definition: dict[str, Any], keys: list[str]) -> Table:
-    """The values of an events indicator for the series ``keys`` (see ``hmc_geography``).
+def events_expr(definition: dict[str, Any], keys: list[str], kept: dict[Way, Table]) -> Table:
+    """The values of an events indicator for the series ``keys`` (see ``hmc_geography``),
+    from the pass over the events ``kept`` holds for it (see :func:`passes`).
 
-    >>> expr = events_expr({"source": "events", "where": {"target": "coalition"}}, ["k"])
-    >>> expr.columns
+    >>> definition = {"source": "events", "where": {"target": "coalition"}}
+    >>> kept = passes([definition])  # here the passes themselves, unkept
+    >>> events_expr(definition, ["k"], kept).columns
     ('series', 'period', 'period_start', 'value', 'known_on')
     """
-    daily = _daily(definition)
-    sums = _rolled_up(_buckets(daily, definition.get("measure") == "distinct"), keys)
-    coverage = _coverage(daily)
+    counted = _counted(definition, kept)
+    sums = _rolled_up(_buckets(counted, definition.get("measure") == "distinct"), keys)
+    coverage = _coverage(counted)
     periods = PERIOD.cross_join(coverage)
     periods = periods.filter(
         (periods.period_start >= periods.coverage_start)
@@ -156,14 +236,11 @@ def events_expr(definition: dict[str, Any], keys: list[str]) -> Table:
     )
     periods = periods.select("period", "period_start", "period_end")
     series = GEOGRAPHY.filter(GEOGRAPHY.series.isin(keys)).select("series").distinct()
-    zeros = periods.cross_join(series).mutate(n=ibis.literal(0.0), b=ibis.literal(0.0))
-    # what was counted, in the periods within coverage (a join on the periods' key) ...
-    seen = sums.join(periods, ["period", "period_start"])
-    seen = seen.select("period", "period_start", "period_end", "series", "n", "b")
-    # ... and every other period of the coverage a zero: the sum of the two
-    filled = ibis.union(zeros.select(*seen.columns), seen)
-    filled = filled.group_by(["series", "period", "period_start", "period_end"]).agg(
-        n=filled.n.sum(), b=filled.b.sum()
+    # every period of the coverage, with what was counted in it (none: a zero)
+    grid = periods.cross_join(series)
+    on = ["series", "period", "period_start"]
+    filled = grid.left_join(sums, on).select(
+        *on, "period_end", n=sums.n.coalesce(0.0), b=sums.b.coalesce(0.0)
     )
     n, b = filled.n, filled.b
     value = (b == 0).ifelse(0.0, n / b) if definition.get("measure") == "share" else n
@@ -190,9 +267,9 @@ def rolling(values: Table, size: int | None) -> Table:
     return rolled.filter(rolled.seen == size).select(*VALUE_COLUMNS)
 
 
-def derived_expr(definition: dict[str, Any], keys: list[str]) -> Table:
+def derived_expr(definition: dict[str, Any], keys: list[str], kept: dict[Way, Table]) -> Table:
     """A ratio, difference or trend of other indicators' values, per series and period."""
-    inputs = [indicator_expr(d, keys) for d in definition["of"]]
+    inputs = [indicator_expr(d, keys, kept) for d in definition["of"]]
     first = inputs[0]
     on = ["series", "period", "period_start"]
     if definition["derive"] == "trend":
@@ -213,11 +290,12 @@ def derived_expr(definition: dict[str, Any], keys: list[str]) -> Table:
     return rolling(out, definition.get("window")) if definition["derive"] != "trend" else out
 
 
-def indicator_expr(definition: dict[str, Any], keys: list[str]) -> Table:
-    """The one expression computing ``definition`` for the series ``keys``."""
+def indicator_expr(definition: dict[str, Any], keys: list[str], kept: dict[Way, Table]) -> Table:
+    """The one expression computing ``definition`` for the series ``keys`` from the passes
+    over the events ``kept`` (see :func:`passes`)."""
     if definition["source"] == "indicators":
-        return derived_expr(definition, keys)
-    return events_expr(definition, keys)
+        return derived_expr(definition, keys, kept)
+    return events_expr(definition, keys, kept)
 
 
 def counts_expr(definition: dict[str, Any]) -> Table:

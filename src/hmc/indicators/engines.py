@@ -35,7 +35,6 @@ KINDS = ("app", "duckdb", "spark")
 _UNREAD = frozenset({"description", "text", "note", "url", "external_key", "actor1", "actor2"})
 GeographyRows = Sequence[tuple[str, str | None]]  # (series, governorate); None: nationwide
 _DATES = ("period_start", "period_end", "known_on")
-ENUM_MOST = 65_536  # a text column with more values stays text (places, in large files)
 # An events file as 'hmc events --export' writes it (the columns indicators read).
 EVENTS_FILE = ibis.table(
     {
@@ -64,6 +63,16 @@ class Analytics(Protocol):
         """The rows of ``expr``, dates as :class:`datetime.date`."""
         ...
 
+    def keep(self, expr: Table) -> Table:
+        """``expr`` computed once and kept as a table while the engine is open: the table."""
+        ...
+
+
+def _kept(expr: Table, kept: list[str]) -> tuple[str, Table]:
+    """A new name in ``kept`` for a result an engine keeps, and the table reading it."""
+    kept.append(f"hmc_kept_{len(kept) + 1}")
+    return kept[-1], ibis.table(expr.schema(), name=kept[-1])
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -88,11 +97,19 @@ class Choice:
         return cls(kind, Path(file) if file else None)
 
 
+def sql(expr: Table, dialect: str) -> str:
+    """``expr`` in an engine's SQL, on one line (printing it readably costs as much again)."""
+    return str(ibis.to_sql(expr, dialect=dialect, pretty=False))
+
+
 def _dated(frame: pd.DataFrame) -> pd.DataFrame:
     for column in _DATES:
-        if column in frame:
-            days = frame[column].astype(str).str[:10]
-            frame[column] = pd.to_datetime(days, format="%Y-%m-%d").dt.date
+        if column not in frame:
+            continue
+        found = frame[column]
+        if not pd.api.types.is_datetime64_any_dtype(found):  # text, or dates as objects
+            found = pd.to_datetime(found.astype(str).str[:10], format="%Y-%m-%d")
+        frame[column] = found.dt.date
     return frame
 
 
@@ -105,10 +122,16 @@ class AppDatabase:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.dialect = {"postgresql": "postgres"}.get(session.get_bind().dialect.name, "sqlite")
+        self.kept: list[str] = []
 
     def execute(self, expr: Table) -> pd.DataFrame:
-        result = self.session.execute(sa.text(str(ibis.to_sql(expr, dialect=self.dialect))))
+        result = self.session.execute(sa.text(sql(expr, self.dialect)))
         return _dated(pd.DataFrame(result.fetchall(), columns=list(result.keys())))
+
+    def keep(self, expr: Table) -> Table:
+        name, table = _kept(expr, self.kept)
+        self.session.execute(sa.text(f"CREATE TEMPORARY TABLE {name} AS {sql(expr, self.dialect)}"))
+        return table
 
     @contextmanager
     def with_tables(self, aux: dict[str, pa.Table]) -> Iterator[AppDatabase]:
@@ -126,6 +149,8 @@ class AppDatabase:
         finally:
             for table in tables:
                 table.drop(connection)
+            for name in self.kept:
+                connection.execute(sa.text(f"DROP TABLE {name}"))
 
 
 _SA_TYPES: dict[str, sa.types.TypeEngine[Any]] = {"string": sa.String(64), "date": sa.Date()}
@@ -153,8 +178,9 @@ class DuckDB:
 
         self.over_files = file is not None
         self.connection = duckdb.connect()
+        self.kept: list[str] = []
         for name, data in tables.items():
-            self.connection.register("event_read" if name == "event" else name, data)
+            self.connection.register(name, data)
         if file is not None:
             reader = "read_csv" if file.suffix.lower() == ".csv" else "read_parquet"
             quoted = str(file).replace("'", "''")
@@ -166,34 +192,18 @@ class DuckDB:
             for name, data in file_tables(spans).items():
                 self.connection.register(name, data)
             for name, view in file_views(spans["source"].to_pylist()).items():
-                sql = ibis.to_sql(view, dialect="duckdb")
-                name = "event_read" if name == "event" else name
-                self.connection.execute(f'CREATE VIEW "{name}" AS {sql}')
-        self._load_events()
-
-    def _load_events(self) -> None:
-        """The events read once into a table in memory, each text column an ENUM of its
-        values: indicators then group small integers (DuckDB's perfect hash aggregation, up
-        to 2**24 groups) instead of reading and hashing text each time."""
-        described = self.connection.execute("DESCRIBE event_read").fetchall()
-        texts = [c for c, kind, *_ in described if kind == "VARCHAR"]
-        found = ", ".join(
-            f'array_agg(DISTINCT "{c}") FILTER (WHERE "{c}" IS NOT NULL)' for c in texts
-        )
-        values = self.connection.execute(f"SELECT {found} FROM event_read").fetchone() or ()
-        enums = {c: sorted(v or []) for c, v in zip(texts, values, strict=True)}
-        enums = {c: v for c, v in enums.items() if len(v) <= ENUM_MOST}
-        for column, names in enums.items():
-            quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in names)
-            self.connection.execute(f'CREATE TYPE "{column}_value" AS ENUM ({quoted})')
-        columns = ", ".join(
-            f'"{c}"::"{c}_value" AS "{c}"' if c in enums else f'"{c}"' for c, *_ in described
-        )
-        self.connection.execute(f"CREATE TABLE event AS SELECT {columns} FROM event_read")
-        self.connection.execute("SET perfect_ht_threshold = 24")
+                self.connection.execute(f'CREATE VIEW "{name}" AS {sql(view, "duckdb")}')
 
     def execute(self, expr: Table) -> pd.DataFrame:
-        return _dated(self.connection.sql(str(ibis.to_sql(expr, dialect="duckdb"))).df())
+        return _dated(self.connection.sql(sql(expr, "duckdb")).df())
+
+    def keep(self, expr: Table) -> Table:
+        name, table = _kept(expr, self.kept)
+        self.connection.execute(f"CREATE TEMPORARY TABLE {name} AS {sql(expr, 'duckdb')}")
+        return table
+
+    def close(self) -> None:
+        self.connection.close()
 
 
 class Spark:
@@ -204,6 +214,7 @@ class Spark:
     def __init__(self, tables: dict[str, pa.Table], file: Path | None, folder: Path) -> None:
         self.over_files = file is not None
         self.spark = spark_session()
+        self.kept: list[str] = []
         for name, data in tables.items():
             path = folder / f"{name}.parquet"
             pq.write_table(data, path)
@@ -224,15 +235,25 @@ class Spark:
             for name, view in file_views(spans["source"].to_pylist()).items():
                 sql = _spark_sql(view)
                 self.spark.sql(f"CREATE OR REPLACE TEMPORARY VIEW `{name}` AS {sql}")
-            self.spark.catalog.cacheTable("event")
 
     def execute(self, expr: Table) -> pd.DataFrame:
         return _dated(self.spark.sql(_spark_sql(expr)).toArrow().to_pandas())
 
+    def keep(self, expr: Table) -> Table:
+        name, table = _kept(expr, self.kept)
+        self.spark.sql(f"CACHE TABLE `{name}` AS {_spark_sql(expr)}")
+        return table
+
+    def close(self) -> None:
+        """The kept results dropped (the Spark session outlives the engine)."""
+        for name in self.kept:
+            self.spark.sql(f"UNCACHE TABLE IF EXISTS `{name}`")
+            self.spark.catalog.dropTempView(name)
+
 
 def _spark_sql(expr: Table) -> str:
     ibis.pyspark  # noqa: B018  (registers the options the Spark SQL compiler reads)
-    return str(ibis.to_sql(expr, dialect="pyspark"))
+    return sql(expr, "pyspark")
 
 
 def _spark_schema(table: Table) -> str:
@@ -377,11 +398,15 @@ def open_engine(
             yield app
         return
     tables = aux if choice.file is not None else {**app_tables(session), **aux}  # type: ignore[arg-type]
-    if choice.kind == "duckdb":
-        yield DuckDB(tables, choice.file)
-        return
     folder = Path(tempfile.mkdtemp(prefix="hmc-spark-tables-"))
+    engine: DuckDB | Spark | None = None
     try:
-        yield Spark(tables, choice.file, folder)
+        if choice.kind == "duckdb":
+            engine = DuckDB(tables, choice.file)
+        else:
+            engine = Spark(tables, choice.file, folder)
+        yield engine
     finally:
+        if engine is not None:
+            engine.close()
         shutil.rmtree(folder, ignore_errors=True)

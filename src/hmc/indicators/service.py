@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -25,7 +25,7 @@ from hmc.evidence.models import Event, EventAccount, EventLink, ImportBatch, Obs
 from hmc.framework.records import AreaInfo, Framework, IndicatorInfo
 from hmc.framework.service import framework
 from hmc.indicators.compile import VALUE_COLUMNS as VALUES
-from hmc.indicators.compile import counts_expr, indicator_expr
+from hmc.indicators.compile import counts_expr, indicator_expr, passes
 from hmc.indicators.engines import Analytics, Choice, open_engine
 from hmc.indicators.models import IndicatorSeries, IndicatorValue
 from hmc.indicators.tables import next_start, period_start
@@ -206,8 +206,8 @@ def compute(
         with open_engine(engine or chosen_engine(), session, rows) as analytics:
             if analytics.over_files:
                 raise InvalidInput("an engine over an events file can only --export")
-            for item in due:
-                values = indicator_values(analytics, item.indicator.definition, item.series)
+            todo = [(item.indicator.definition, item.series) for item in due]
+            for item, values in zip(due, indicator_values(analytics, todo), strict=True):
                 written += _store(session, item, values, str(actor))
                 if progress:
                     progress(item.indicator.key)
@@ -240,10 +240,9 @@ def computed(session: Session, *, commission_id: str, engine: Choice) -> pd.Data
             for g in _governorates(geo)
         )
     )
-    frames = []
     with open_engine(engine, session, rows) as analytics:
-        for indicator in measured:
-            frames.append(indicator_values(analytics, indicator.definition, wanted[indicator.key]))
+        todo = [(i.definition, wanted[i.key]) for i in measured]
+        frames = list(indicator_values(analytics, todo))
     found = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(VALUES))
     names = pd.DataFrame(labels, columns=["series", "indicator", "area"])
     out = names.merge(found, on="series")[list(EXPORTED)]
@@ -260,12 +259,21 @@ def _governorates(geo: Geography) -> list[str | None]:
 
 
 def indicator_values(
-    analytics: Analytics, definition: dict[str, Any], series: dict[str, Geography]
-) -> pd.DataFrame:
-    """The values of ``definition`` for each of ``series``, computed by ``analytics``."""
-    if definition["source"] != "counts":
-        return analytics.execute(indicator_expr(definition, list(series)))
-    observed = analytics.execute(counts_expr(definition))
+    analytics: Analytics, wanted: list[tuple[dict[str, Any], dict[str, Geography]]]
+) -> Iterator[pd.DataFrame]:
+    """The values of each definition for each of its series, computed by ``analytics``, in
+    the order of ``wanted``: the events are read once a way of counting them (see
+    :func:`hmc.indicators.compile.passes`), kept, and each indicator computed from that."""
+    kept = {how: analytics.keep(expr) for how, expr in passes([d for d, _ in wanted]).items()}
+    for definition, series in wanted:
+        if definition["source"] == "counts":
+            yield _counts_values(analytics.execute(counts_expr(definition)), series)
+        else:
+            yield analytics.execute(indicator_expr(definition, list(series), kept))
+
+
+def _counts_values(observed: pd.DataFrame, series: dict[str, Geography]) -> pd.DataFrame:
+    """Published counts (``observed``) as the values of ``series``, week and month."""
     frames = []
     for period in COUNTS_PERIODS:
         frame = from_counts(observed, period=period)
