@@ -1,7 +1,10 @@
 """Writing imported rows in bulk, each database its fastest way, never one ORM object a row.
 
 Events come as Arrow columns (see :mod:`hmc.evidence.importers.columns`). SQLite:
-``executemany`` of the columns' values, row by row, on the import's own transaction.
+``executemany`` of the columns' values, row by row, on the import's own transaction; once an
+import has added as many events as the table held before it (and at least REBUILD_FROM), the
+event table's indexes other than its unique key are dropped and built again at the end, one
+sort instead of an update a row (in the same transaction: a failure leaves them as they were).
 PostgreSQL: the columns written as CSV by Arrow and ``COPY``-ed into a temporary table, then
 one ``INSERT ... SELECT`` per batch. Both skip an event whose source already has its id
 (``ON CONFLICT DO NOTHING``) and count what they add.
@@ -14,7 +17,7 @@ from typing import Any, cast
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
-from sqlalchemy import Table, func, select
+from sqlalchemy import Index, Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -24,6 +27,7 @@ from hmc.evidence.importers.columns import from_rows
 from hmc.evidence.models import Event, Observation
 
 SQLITE_CACHE_KIB = 65_536  # SQLite's page cache while importing: index updates stay in memory
+REBUILD_FROM = 100_000  # events an import adds before SQLite's indexes are built anew at its end
 # How SQLAlchemy stores a DATETIME in SQLite (a DATE is Arrow's own text of it, YYYY-MM-DD).
 SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S"  # of microseconds: with six decimals of the second
 
@@ -58,13 +62,19 @@ class BulkWriter:
             self.events += self._insert(events)
 
     def close(self) -> None:
-        """Put back what the import changed of the connection."""
+        """Put back what the import changed of the connection (and of the event table's
+        indexes)."""
         if self._dialect.name == "sqlite":
+            for index in self._dropped:
+                index.create(self._session.connection())
             self._raw.execute(f"PRAGMA cache_size={self._cache}")
 
     def _prepare_sqlite(self) -> None:
         self._cache = self._raw.execute("PRAGMA cache_size").fetchone()[0]
         self._raw.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+        held = self._session.scalar(select(func.max(Event.id))) or 0
+        self._rebuild_from = max(REBUILD_FROM, held)
+        self._dropped: list[Index] = []
         batch_id, source_id = self._ids
         marks = ", ".join("?" for _ in EVENT_COLUMNS)
         self._sql = (
@@ -76,6 +86,11 @@ class BulkWriter:
     def _insert_sqlite(self, events: pa.RecordBatch) -> int:
         values = [_sqlite_values(column) for column in events.columns]
         cursor = self._raw.executemany(self._sql, zip(*values, strict=True))
+        if not self._dropped and self.events + cursor.rowcount >= self._rebuild_from:
+            table = cast(Table, Event.__table__)
+            self._dropped = [i for i in table.indexes if not i.unique]
+            for index in self._dropped:
+                index.drop(self._session.connection())
         return int(cursor.rowcount)
 
     def _prepare_postgresql(self) -> None:

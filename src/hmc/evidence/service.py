@@ -15,12 +15,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from importlib.resources import files
 from pathlib import Path
 from typing import Literal, TextIO, cast
 
+import pyarrow as pa
 from sqlalchemy import Table, false, func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -29,6 +30,7 @@ from hmc.accounts import Actor
 from hmc.audit import service as audit
 from hmc.errors import Busy, EvidenceError
 from hmc.evidence import importers
+from hmc.evidence.ahead import ahead
 from hmc.evidence.bulk import BulkWriter
 from hmc.evidence.categories import Categories
 from hmc.evidence.importers import (
@@ -54,6 +56,8 @@ from hmc.framework.schemas import CommissionConfig
 from hmc.storage.engine import BUSY_TIMEOUT_MS, is_busy
 
 Progress = Callable[[int, int], None]
+# What a file gives to write: a batch's columns, or rows read a record at a time.
+Write = tuple[pa.RecordBatch | list[EventRow], list[ObservationRow]]
 OnError = Literal["stop", "skip"]
 IMPORT_LOCK = 0x686D_635F_696D_706F  # PostgreSQL advisory lock key of imports ("hmc_impo")
 # The data files that ship with hmc (see hmc/data/SOURCES.md), in import order.
@@ -151,16 +155,18 @@ def _import(
     size = max(path.stat().st_size, 1)
     with _Rejected(path, on_error) as rejected, open_binary(path, unpack=fmt.text) as stream:
         where = _position(stream)
-
-        def flush(events: list[EventRow], observations: list[ObservationRow]) -> None:
-            writer.write(events, observations)
-            if progress is not None:
-                progress(min(where(), size), size)
-
-        rows = Rows(info.key, categories, flush)
+        flushed: list[Write] = []
+        rows = Rows(info.key, categories, lambda *found: flushed.append(found))
         if progress is not None:
             progress(0, size)
-        _read(fmt.table(path.name, stream), fmt, rows, writer, rejected)
+        table = fmt.table(path.name, stream)
+        for events, observations in ahead(_read(table, fmt, rows, rejected, flushed)):
+            if isinstance(events, pa.RecordBatch):
+                writer.write_columns(events)
+            else:
+                writer.write(events, observations)
+            if progress is not None:
+                progress(min(where(), size), size)
     writer.close()
     if rows.start is None or rows.end is None:
         why = f"; {rejected.count:,} bad rows, listed in {rejected.path}" if rejected.count else ""
@@ -198,10 +204,11 @@ def _import(
 
 
 def _read(
-    table: importers.Table, fmt: Format, rows: Rows, writer: BulkWriter, rejected: _Rejected
-) -> None:
-    """Read the table's batches into ``rows`` and ``writer``: at once where the format can
-    read a batch's columns, else (or when a cell is irregular) a record at a time."""
+    table: importers.Table, fmt: Format, rows: Rows, rejected: _Rejected, flushed: list[Write]
+) -> Iterator[Write]:
+    """What to write of the table's batches: at once where the format can read a batch's
+    columns, else (or when a cell is irregular) a record at a time into ``rows`` (which
+    hands its chunks to ``flushed``)."""
     read = fmt.start(table, rows)
     convert = fmt.columns(table, rows) if fmt.columns is not None else None
 
@@ -217,7 +224,7 @@ def _read(
                 pass
             else:
                 rows.counted(events, read=len(batch.rows))
-                writer.write_columns(events)
+                yield events, []
                 continue
         for record in batch.records():
             try:
@@ -229,7 +236,10 @@ def _read(
                 rows.drop()
             else:
                 rows.keep(record.row)
+        yield from flushed
+        flushed.clear()
     rows.finish()
+    yield from flushed
 
 
 def _position(stream: object) -> Callable[[], int]:
