@@ -64,9 +64,9 @@ def test_a_big_import_failing_with_its_indexes_dropped_leaves_them(
         raise OSError("disk full")
 
     monkeypatch.setattr(bulk.BulkWriter, "close", full)
-    with pytest.raises(OSError, match="disk full"):
-        with session_scope(get_engine(f"sqlite:///{database}")) as session:
-            import_file(session, path=GED_CUT, format="ucdp-ged", actor=ACTOR)
+    engine = get_engine(f"sqlite:///{database}")
+    with pytest.raises(OSError, match="disk full"), session_scope(engine) as session:
+        import_file(session, path=GED_CUT, format="ucdp-ged", actor=ACTOR)
     assert indexes(database) == before
     assert events(database) == 0
 
