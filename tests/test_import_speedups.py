@@ -1,6 +1,7 @@
 """What makes a big import fast loses nothing: the event table's indexes, dropped while a big
 import writes and built again at its end, are there after it, and after a failure too; the
-rows read ahead on another thread come in order, and an error there is the import's."""
+rows read ahead on another thread come in order, and an error there (a byte that is not
+UTF-8 text, found as the rows are read) is the import's."""
 
 from __future__ import annotations
 
@@ -99,3 +100,19 @@ def test_reading_ahead_stops_when_the_writing_fails() -> None:
                 raise RuntimeError("the database refused it")
     stopped_at = len(read)
     assert stopped_at <= 5 + 1 + 2 + 1  # at most DEPTH ahead (and the one being put)
+
+
+def test_a_byte_not_utf8_deep_in_a_big_file_is_named_and_nothing_is_written(
+    database: Path, tmp_path: Path
+) -> None:
+    lines = GED_CUT.read_bytes().splitlines(keepends=True)
+    header, rows = lines[0], lines[1:]
+    body = b"".join(rows * 400)  # some 25,000 rows (14 MB), the bad byte in the last
+    at = len(header) + len(body) - len(rows[-1]) + 3
+    big = tmp_path / "big.csv"
+    big.write_bytes(header + body[: at - len(header)] + b"\xff" + body[at - len(header) + 1 :])
+    engine = get_engine(f"sqlite:///{database}")
+    with pytest.raises(EvidenceError) as caught, session_scope(engine) as session:
+        import_file(session, path=big, format="ucdp-ged", actor=ACTOR)
+    assert caught.value.message == f"big.csv: not UTF-8 text (byte {at} cannot be read)"
+    assert events(database) == 0

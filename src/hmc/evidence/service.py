@@ -41,6 +41,7 @@ from hmc.evidence.importers import (
     ObservationRow,
     Rows,
     SourceInfo,
+    checked_text,
     detect,
     digest,
     get_format,
@@ -155,6 +156,7 @@ def _import(
     size = max(path.stat().st_size, 1)
     with _Rejected(path, on_error) as rejected, open_binary(path, unpack=fmt.text) as stream:
         where = _position(stream)
+        stream = checked_text(stream, path.name) if fmt.text else stream
         flushed: list[Write] = []
         rows = Rows(info.key, categories, lambda *found: flushed.append(found))
         if progress is not None:

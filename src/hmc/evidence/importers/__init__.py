@@ -30,6 +30,7 @@ from hmc.evidence.importers.csvfile import (
     CsvFile,
     Record,
     Table,
+    checked_text,
     digest,
     open_binary,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "Rows",
     "SourceInfo",
     "Table",
+    "checked_text",
     "detect",
     "digest",
     "get_format",

@@ -16,6 +16,7 @@ import contextlib
 import csv
 import gzip
 import hashlib
+import io
 import re
 import zipfile
 import zlib
@@ -24,7 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
-from typing import BinaryIO, NoReturn, Protocol
+from typing import Any, BinaryIO, NoReturn, Protocol
 
 import pyarrow as pa
 import pyarrow.csv as pa_csv
@@ -105,12 +106,12 @@ def _zip_member(path: Path, raw: BinaryIO) -> Iterator[BinaryIO]:
 def digest(path: Path, *, text: bool) -> str:
     """The SHA-256 of the (decompressed) content of ``path``, read once, a block at a time.
 
-    With ``text``, the content is checked on the way: UTF-8 (not UTF-16), and no NUL
-    character (PostgreSQL text holds none), each refused naming the file (and the row).
-    Without, the file is a spreadsheet: the SHA-256 of its bytes as they are.
+    With ``text``, the content is checked on the way: not UTF-16, and no NUL character
+    (PostgreSQL text holds none), each refused naming the file (and the row); that it is
+    UTF-8 is checked as it is read (see :func:`checked_text`). Without, the file is a
+    spreadsheet: the SHA-256 of its bytes as they are.
     """
     sha = hashlib.sha256()
-    check = _TextCheck(path.name)
     offset = 0
     hashed: Future[None] | None = None  # hashing lets go of Python's lock: a block at a time
     with open_binary(path, unpack=text) as stream, ThreadPoolExecutor(1) as hasher:
@@ -119,8 +120,10 @@ def digest(path: Path, *, text: bool) -> str:
                 hashed.result()
             hashed = hasher.submit(sha.update, block)
             if text:
-                check.block(block)
+                if offset == 0:
+                    _not_utf16(path.name, block)
                 if (nul := block.find(b"\0")) >= 0:
+                    _check_text(path, offset + len(block))  # binary, rather: say so
                     row = _lines(path, offset + nul) + 1
                     raise EvidenceError(
                         f"{path.name}: row {row}: not valid CSV (a NUL character)",
@@ -128,11 +131,18 @@ def digest(path: Path, *, text: bool) -> str:
                         row=row,
                     )
             offset += len(block)
-        if text:
-            check.block(b"", final=True)
         if hashed is not None:
             hashed.result()
     return sha.hexdigest()
+
+
+def _check_text(path: Path, end: int) -> None:
+    """Check that the first ``end`` bytes of the content of ``path`` are UTF-8 text."""
+    check = _TextCheck(path.name)
+    with open_binary(path) as stream:
+        while end > 0 and (block := stream.read(min(_CHUNK, end))):
+            check.block(block)
+            end -= len(block)
 
 
 def _lines(path: Path, end: int) -> int:
@@ -143,6 +153,41 @@ def _lines(path: Path, end: int) -> int:
             lines += block.count(b"\n")
             end -= len(block)
     return lines
+
+
+def _not_utf16(name: str, start: bytes) -> None:
+    """Refuse a file starting with ``start`` if it is UTF-16 text (as Excel saves it)."""
+    if start.startswith(_UTF16_BOMS):
+        raise EvidenceError(
+            f"{name}: UTF-16 text, not UTF-8 (save it as CSV UTF-8, e.g. in Excel "
+            '"CSV UTF-8 (Comma delimited)")',
+            file=name,
+        )
+
+
+def checked_text(stream: BinaryIO, name: str) -> BinaryIO:
+    """``stream``, its bytes checked to be UTF-8 text as they are read (on the thread that
+    reads them, while the rows before are written)."""
+    return io.BufferedReader(_CheckedText(stream, name), buffer_size=_CHUNK)
+
+
+class _CheckedText(io.RawIOBase):
+    def __init__(self, raw: BinaryIO, name: str) -> None:
+        self._raw = raw
+        self._check = _TextCheck(name)
+        self._read = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = self._raw.readinto(buffer)  # type: ignore[attr-defined]
+        self._check.block(bytes(memoryview(buffer)[:count]), final=not count)
+        self._read += count
+        return int(count)
+
+    def tell(self) -> int:
+        return self._read
 
 
 class _TextCheck:
@@ -156,12 +201,8 @@ class _TextCheck:
     def block(self, block: bytes, *, final: bool = False) -> None:
         """Check ``block``, the next bytes of the file (``final``: there are no more)."""
         name = self._name
-        if self._offset == 0 and not self._rest and block.startswith(_UTF16_BOMS):
-            raise EvidenceError(
-                f"{name}: UTF-16 text, not UTF-8 (save it as CSV UTF-8, e.g. in Excel "
-                '"CSV UTF-8 (Comma delimited)")',
-                file=name,
-            )
+        if self._offset == 0 and not self._rest:
+            _not_utf16(name, block)
         text = self._rest + block
         end = len(text) if final else _whole_characters(text)
         try:  # Python's decoder checks it twice as fast as Arrow's validation
