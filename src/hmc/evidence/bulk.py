@@ -75,20 +75,24 @@ class BulkWriter:
         held = self._session.scalar(select(func.max(Event.id))) or 0
         self._rebuild_from = max(REBUILD_FROM, held)
         self._dropped: list[Index] = []
-        batch_id, source_id = self._ids
-        marks = ", ".join("?" for _ in EVENT_COLUMNS)
-        self._sql = (
-            f"INSERT INTO event (batch_id, source_id, {', '.join(EVENT_COLUMNS)}) "
-            f"VALUES ({batch_id}, {source_id}, {marks}) ON CONFLICT DO NOTHING"
-        )
         self._insert = self._insert_sqlite
 
     def _insert_sqlite(self, events: pa.RecordBatch) -> int:
-        values = [_sqlite_values(column) for column in events.columns]
-        cursor = self._raw.executemany(self._sql, zip(*values, strict=True))
+        # a column empty throughout the batch (NULL or "") is written as such, not bound a row
+        empty = [_empty(column) for column in events.columns]
+        values = [_sqlite_values(c) for c, e in zip(events.columns, empty, strict=True) if not e]
+        batch_id, source_id = self._ids
+        sql = (
+            f"INSERT INTO event (batch_id, source_id, {', '.join(EVENT_COLUMNS)}) "
+            f"VALUES ({batch_id}, {source_id}, {', '.join(e or '?' for e in empty)}) "
+            "ON CONFLICT DO NOTHING"
+        )
+        cursor = self._raw.executemany(sql, zip(*values, strict=True))
         if not self._dropped and self.events + cursor.rowcount >= self._rebuild_from:
             table = cast(Table, Event.__table__)
-            self._dropped = [i for i in table.indexes if not i.unique]
+            self._dropped = [  # (not one of only some rows: it costs next to nothing)
+                i for i in table.indexes if not i.unique and not _partial(i)
+            ]
             for index in self._dropped:
                 index.drop(self._session.connection())
         return int(cursor.rowcount)
@@ -140,6 +144,18 @@ class BulkWriter:
             insert = sqlite.insert if self._dialect.name == "sqlite" else postgresql.insert
             self._session.execute(insert(table).on_conflict_do_nothing(), new)
         return len(new)
+
+
+def _partial(index: Index) -> bool:
+    return index.dialect_options["sqlite"]["where"] is not None
+
+
+def _empty(column: pa.Array) -> str:
+    """``NULL`` or ``''`` if every value of ``column`` is that, else nothing."""
+    if column.null_count == len(column):
+        return "NULL"
+    string = column.null_count == 0 and pa.types.is_string(column.type)
+    return "''" if string and pc.all(pc.equal(column, "")).as_py() else ""
 
 
 def _sqlite_values(column: pa.Array) -> list[Any]:

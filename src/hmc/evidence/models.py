@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -70,7 +71,12 @@ class Event(Base):
         UniqueConstraint("source_id", "external_key"),
         Index("ix_event_day", "occurred_on"),
         Index("ix_event_batch", "batch_id"),
-        Index("ix_event_duplicate", "duplicate_of"),
+        Index(  # only the events linked as duplicates: most are not
+            "ix_event_duplicate",
+            "duplicate_of",
+            sqlite_where=text("duplicate_of IS NOT NULL"),
+            postgresql_where=text("duplicate_of IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
