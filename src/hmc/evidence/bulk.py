@@ -164,6 +164,8 @@ def _sqlite_values(column: pa.Array) -> list[Any]:
         column = column.cast(pa.string())
     elif pa.types.is_timestamp(column.type):
         column = pc.strftime(column, format=SQLITE_DATETIME)
+    elif pa.types.is_floating(column.type) and not column.null_count:
+        return cast(list[Any], column.to_numpy().tolist())  # NumPy's way: three times faster
     return cast(list[Any], column.to_pylist())
 
 
