@@ -31,7 +31,7 @@ from hmc.framework.service import framework, load_commission, shipped_commission
 from hmc.indicators.engines import Choice
 from hmc.indicators.models import IndicatorSeries
 from hmc.indicators.service import compute, computed, series
-from hmc.storage import get_engine, migrate, session_scope
+from hmc.storage import Session, get_engine, migrate, session_scope
 from postgres import Cluster
 
 # py4j, Spark's bridge to Python, leaves the sockets of finished calls to the garbage collector
@@ -340,3 +340,16 @@ def test_a_wrong_definition_names_the_indicator_and_key(
         load_config(path)
     assert message in caught.value.message
     assert caught.value.message.startswith(f"{path}, line ")
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_a_computation_rolled_back_leaves_its_connection_usable(
+    databases: dict[str, Engine], reference: dict[str, pd.DataFrame], database: str
+) -> None:
+    """The computation's temporary tables do not outlive a rolled back transaction on the
+    pooled connection (SQLite creates them outside it, so their drop was undone)."""
+    engine = databases[database]
+    for _ in range(2):
+        with Session(engine) as session:  # rolled back when closed, the connection kept
+            found = computed(session, commission_id="pic-iraq-2006", engine=Choice("app"))
+    pd.testing.assert_frame_equal(found, reference["pic-iraq-2006"])

@@ -130,8 +130,15 @@ class AppDatabase:
 
     def keep(self, expr: Table) -> Table:
         name, table = _kept(expr, self.kept)
+        self._forget(name)
         self.session.execute(sa.text(f"CREATE TEMPORARY TABLE {name} AS {sql(expr, self.dialect)}"))
         return table
+
+    def _forget(self, name: str) -> None:
+        """Drop this connection's temporary table ``name`` if it has one: SQLite creates a
+        table outside the transaction, so one whose drop was rolled back is still there."""
+        schema = "pg_temp" if self.dialect == "postgres" else "temp"
+        self.session.execute(sa.text(f"DROP TABLE IF EXISTS {schema}.{name}"))
 
     @contextmanager
     def with_tables(self, aux: dict[str, pa.Table]) -> Iterator[AppDatabase]:
@@ -140,6 +147,7 @@ class AppDatabase:
         tables = [_temporary(metadata, name, data) for name, data in aux.items()]
         connection = self.session.connection()
         for table, (_, data) in zip(tables, aux.items(), strict=True):
+            self._forget(table.name)
             table.create(connection)
             rows = data.to_pylist()
             if rows:
