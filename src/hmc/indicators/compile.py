@@ -137,8 +137,9 @@ def _event_definitions(definitions: list[dict[str, Any]]) -> Iterator[dict[str, 
 
 def passes(definitions: list[dict[str, Any]]) -> dict[Way, Table]:
     """The passes over the events that ``definitions`` read, one a way of counting them:
-    per week, month, governorate and source (and place, for ``distinct``), a column per
-    aggregate the definitions ask for. An engine keeps each result for the indicators."""
+    per day, governorate and source (and place, for ``distinct``), a column per aggregate
+    the definitions ask for. An engine keeps each result, then its weeks (:func:`by_week`),
+    for the indicators."""
     wanted: dict[Way, dict[str, Aggregate]] = {}
     for definition in _event_definitions(definitions):
         for aggregate in aggregates(definition).values():
@@ -148,10 +149,8 @@ def passes(definitions: list[dict[str, Any]]) -> dict[Way, Table]:
 
 def _pass(how: Way, columns: dict[str, Aggregate]) -> Table:
     events = counted_events(how)
-    day = events.occurred_on.cast("timestamp")
     keys = {
-        "week": day.truncate("W").cast("date"),
-        "month": day.truncate("M").cast("date"),
+        "occurred_on": events.occurred_on,
         "governorate": events.governorate,
         "source_id": events.source_id,
     }
@@ -166,6 +165,16 @@ def _pass(how: Way, columns: dict[str, Aggregate]) -> Table:
         else:
             found[name] = events.count(where=test).cast("float64")
     return events.group_by(**keys).agg(**found)
+
+
+def by_week(daily: Table) -> Table:
+    """A pass's days (as an engine kept them) added up into weeks and months: the days are
+    bucketed once, not the events (SQLite's date functions cost a row each)."""
+    day = daily.occurred_on.cast("timestamp")
+    keys = [c for c in ("governorate", "source_id", "location") if c in daily.columns]
+    sums = {c: daily[c].sum() for c in daily.columns if c.startswith("a")}
+    week, month = day.truncate("W").cast("date"), day.truncate("M").cast("date")
+    return daily.group_by(*keys, week=week, month=month).agg(**sums)
 
 
 def _counted(definition: dict[str, Any], kept: dict[Way, Table]) -> Table:
@@ -222,7 +231,7 @@ def events_expr(definition: dict[str, Any], keys: list[str], kept: dict[Way, Tab
     from the pass over the events ``kept`` holds for it (see :func:`passes`).
 
     >>> definition = {"source": "events", "where": {"target": "coalition"}}
-    >>> kept = passes([definition])  # here the passes themselves, unkept
+    >>> kept = {how: by_week(p) for how, p in passes([definition]).items()}  # here unkept
     >>> events_expr(definition, ["k"], kept).columns
     ('series', 'period', 'period_start', 'value', 'known_on')
     """

@@ -157,7 +157,7 @@ class AppDatabase:
         finally:
             for table in tables:
                 table.drop(connection)
-            for name in self.kept:
+            for name in reversed(self.kept):
                 connection.execute(sa.text(f"DROP TABLE {name}"))
 
 
@@ -254,7 +254,7 @@ class Spark:
 
     def close(self) -> None:
         """The kept results dropped (the Spark session outlives the engine)."""
-        for name in self.kept:
+        for name in reversed(self.kept):  # a kept result may read the one before
             self.spark.sql(f"UNCACHE TABLE IF EXISTS `{name}`")
             self.spark.catalog.dropTempView(name)
 

@@ -25,7 +25,7 @@ from hmc.evidence.models import Event, EventAccount, EventLink, ImportBatch, Obs
 from hmc.framework.records import AreaInfo, Framework, IndicatorInfo
 from hmc.framework.service import framework
 from hmc.indicators.compile import VALUE_COLUMNS as VALUES
-from hmc.indicators.compile import counts_expr, indicator_expr, passes
+from hmc.indicators.compile import by_week, counts_expr, indicator_expr, passes
 from hmc.indicators.engines import Analytics, Choice, open_engine
 from hmc.indicators.models import IndicatorSeries, IndicatorValue
 from hmc.indicators.tables import next_start, period_start
@@ -264,7 +264,10 @@ def indicator_values(
     """The values of each definition for each of its series, computed by ``analytics``, in
     the order of ``wanted``: the events are read once a way of counting them (see
     :func:`hmc.indicators.compile.passes`), kept, and each indicator computed from that."""
-    kept = {how: analytics.keep(expr) for how, expr in passes([d for d, _ in wanted]).items()}
+    kept = {
+        how: analytics.keep(by_week(analytics.keep(expr)))
+        for how, expr in passes([d for d, _ in wanted]).items()
+    }
     for definition, series in wanted:
         if definition["source"] == "counts":
             yield _counts_values(analytics.execute(counts_expr(definition)), series)
