@@ -172,7 +172,7 @@ def by_week(daily: Table) -> Table:
     bucketed once, not the events (SQLite's date functions cost a row each)."""
     day = daily.occurred_on.cast("timestamp")
     keys = [c for c in ("governorate", "source_id", "location") if c in daily.columns]
-    sums = {c: daily[c].sum() for c in daily.columns if c.startswith("a")}
+    sums = {c: daily[c].sum() for c in daily.columns if c not in {*keys, "occurred_on"}}
     week, month = day.truncate("W").cast("date"), day.truncate("M").cast("date")
     return daily.group_by(*keys, week=week, month=month).agg(**sums)
 
