@@ -2,21 +2,22 @@
 
 The events are read once for many indicators: a *pass* (one expression a way of counting
 them, see :func:`passes`) filters them, counts them by a party's account if asked, leaves
-out linked duplicates and adds up, per week, month, governorate and source, a column for
-each thing the indicators measure. An engine keeps each pass's result; then each indicator
-is one expression over it, reading the unbound tables of :mod:`hmc.indicators.tables`, that
-yields one row per value: ``series`` (the digest of a definition over a geography),
-``period``, ``period_start``, ``value`` and ``known_on``. Its weeks, months and quarters,
-the roll-up into areas, zeros within the sources' coverage, rolling windows and derived
-indicators all happen in it, so any engine that runs SQL gives the same numbers (see
-docs/indicators.md).
+out linked duplicates and adds up, per day, governorate and source, a column for each thing
+the indicators measure. An engine keeps, of each pass, its sums per period and area (every
+week, month and quarter, nationwide and per area, zeros included) and per source
+(:func:`keep_pass`); then each indicator is one expression over them, reading the unbound
+tables of :mod:`hmc.indicators.tables`, that yields one row per value: ``series`` (the
+digest of a definition over a geography), ``period``, ``period_start``, ``value`` and
+``known_on``. Its series, the periods within its sources' coverage, shares, rolling windows
+and derived indicators all happen in it, so any engine that runs SQL gives the same numbers
+(see docs/indicators.md).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
 import ibis
@@ -168,101 +169,115 @@ def _pass(how: Way, columns: dict[str, Aggregate]) -> Table:
 
 
 def by_week(daily: Table) -> Table:
-    """A pass's days (as an engine kept them) added up into weeks and months: the days are
-    bucketed once, not the events (SQLite's date functions cost a row each)."""
+    """A pass's days added up into weeks and months: the days are bucketed once, not the
+    events (SQLite's date functions cost a row each)."""
     day = daily.occurred_on.cast("timestamp")
-    keys = [c for c in ("governorate", "source_id", "location") if c in daily.columns]
-    sums = {c: daily[c].sum() for c in daily.columns if c not in {*keys, "occurred_on"}}
+    keys = [c for c in _KEYS if c in daily.columns]
+    sums = {c: daily[c].sum() for c in _measures(daily)}
     week, month = day.truncate("W").cast("date"), day.truncate("M").cast("date")
     return daily.group_by(*keys, week=week, month=month).agg(**sums)
 
 
-def _counted(definition: dict[str, Any], kept: dict[Way, Table]) -> Table:
-    """The rows of the pass ``definition`` reads that count for it: ``n``, ``b``, ``w``."""
-    table = kept[way(definition)]
-    keys = ["week", "month", "governorate", "source_id"]
-    keys += ["location"] if definition.get("measure") == "distinct" else []
-    parts = {part: table[column(a)] for part, a in aggregates(definition).items()}
-    rows = table.select(*keys, **parts)
-    return rows.filter(rows.b > 0)
+_KEYS = ("governorate", "source_id", "location")
 
 
-def _buckets(counted: Table, distinct: bool) -> Table:
-    """``n`` and ``b`` per period and governorate."""
+def _measures(table: Table) -> list[str]:
+    """The columns of a pass's result that hold what it adds up (see :func:`column`)."""
+    return [c for c in table.columns if c not in {*_KEYS, "occurred_on", "week", "month"}]
+
+
+class Kept(NamedTuple):
+    """What an engine keeps of a pass for the indicators that read it: its sums per period
+    and area (:func:`by_period`) and per source (:func:`by_source`)."""
+
+    periods: Table
+    sources: Table
+
+
+def keep_pass(daily: Table, distinct: bool, keep: Callable[[Table], Table]) -> Kept:
+    """What ``keep`` (an engine's; it returns the table it kept) keeps of a pass."""
+    weekly = keep(by_week(daily))
+    return Kept(keep(by_period(weekly, distinct)), keep(by_source(weekly)))
+
+
+def _summed(table: Table, keys: list[str], columns: list[str]) -> Table:
+    return table.group_by(*keys).agg(**{c: table[c].sum() for c in columns})
+
+
+def by_period(weekly: Table, distinct: bool) -> Table:
+    """Every column of a pass (its weeks, see :func:`by_week`) per period and area: one row
+    for each period of ``hmc_period`` and each area of ``hmc_geography``, zero where nothing
+    was counted. A nationwide value sums every governorate; for places (``distinct``) a
+    column is the places among the events it counts, per governorate."""
+    columns = _measures(weekly)
     starts = {
-        "week": counted.week,
-        "month": counted.month,
-        "quarter": counted.month.cast("timestamp").truncate("Q").cast("date"),
+        "week": weekly.week,
+        "month": weekly.month,
+        "quarter": weekly.month.cast("timestamp").truncate("Q").cast("date"),
     }
     parts = []
     for period in PERIODS:
-        rows = counted.mutate(period=ibis.literal(period), period_start=starts[period])
-        keys = ["period", "period_start", "governorate"]
+        rows = weekly.mutate(period=ibis.literal(period), period_start=starts[period])
+        keys = rows.group_by("period", "period_start", "governorate")
         if distinct:
-            agg = {"n": rows.location.nunique().cast("float64"), "b": rows.b.sum()}
+            parts.append(
+                keys.agg(
+                    **{c: rows.location.nunique(where=rows[c] > 0).cast("float64") for c in columns}
+                )
+            )
         else:
-            agg = {"n": rows.n.sum(), "b": rows.b.sum()}
-        parts.append(rows.group_by(keys).agg(**agg))
-    return ibis.union(*parts)
+            parts.append(keys.agg(**{c: rows[c].sum() for c in columns}))
+    buckets = ibis.union(*parts)
+    areas = GEOGRAPHY.select("area", "governorate").distinct()
+    national = areas.filter(areas.governorate.isnull()).select("area")
+    parted = buckets.join(areas.filter(areas.governorate.notnull()), "governorate")
+    per_area = _summed(parted, ["area", "period", "period_start"], columns)
+    totals = national.cross_join(_summed(buckets, ["period", "period_start"], columns))
+    counted = ibis.union(totals.select(*per_area.columns), per_area)
+    counted = counted.join(PERIOD, ["period", "period_start"])  # the periods' last days
+    # every other period of the calendar a zero: the sum of the two (a left join of the
+    # periods with what was counted is a nested loop in SQLite: some hundred times slower)
+    zeros = PERIOD.cross_join(GEOGRAPHY.select("area").distinct())
+    zeros = zeros.mutate(**{c: ibis.literal(0.0) for c in columns})
+    filled = ibis.union(zeros.select(*counted.columns), counted)
+    return _summed(filled, ["area", "period", "period_start", "period_end"], columns)
 
 
-def _coverage(counted: Table) -> Table:
-    """One row: the first and last day the sources of the matching events cover."""
-    sources = counted.filter(counted.w > 0).source_id
-    batches = IMPORT_BATCH.filter(IMPORT_BATCH.source_id.isin(sources))
-    return batches.agg(
-        coverage_start=batches.coverage_start.min(), coverage_end=batches.coverage_end.max()
-    )
+def by_source(weekly: Table) -> Table:
+    """Every column of a pass (its weeks) summed per source."""
+    return _summed(weekly, ["source_id"], _measures(weekly))
 
 
-def _rolled_up(buckets: Table, keys: list[str]) -> Table:
-    """``n`` and ``b`` per series, period: national series sum every governorate."""
-    geography = GEOGRAPHY.filter(GEOGRAPHY.series.isin(keys))
-    national = geography.filter(geography.governorate.isnull()).select("series")
-    totals = buckets.group_by(["period", "period_start"]).agg(n=_.n.sum(), b=_.b.sum())
-    areas = geography.filter(geography.governorate.notnull())
-    joined = buckets.join(areas, buckets.governorate == areas.governorate)
-    per_area = joined.group_by(["series", "period", "period_start"]).agg(n=_.n.sum(), b=_.b.sum())
-    return ibis.union(national.cross_join(totals), per_area.select(*per_area.columns))
-
-
-def events_expr(definition: dict[str, Any], keys: list[str], kept: dict[Way, Table]) -> Table:
+def events_expr(definition: dict[str, Any], keys: list[str], kept: dict[Way, Kept]) -> Table:
     """The values of an events indicator for the series ``keys`` (see ``hmc_geography``),
-    from the pass over the events ``kept`` holds for it (see :func:`passes`).
+    from what an engine ``kept`` of the pass over the events it reads (see :func:`passes`):
+    the periods within the coverage of the sources whose events it counts.
 
     >>> definition = {"source": "events", "where": {"target": "coalition"}}
-    >>> kept = {how: by_week(p) for how, p in passes([definition]).items()}  # here unkept
-    >>> events_expr(definition, ["k"], kept).columns
+    >>> kept = {h: keep_pass(p, h.distinct, lambda t: t) for h, p in passes([definition]).items()}
+    >>> events_expr(definition, ["k"], kept).columns  # (here nothing kept: the expressions)
     ('series', 'period', 'period_start', 'value', 'known_on')
     """
-    counted = _counted(definition, kept)
-    sums = _rolled_up(_buckets(counted, definition.get("measure") == "distinct"), keys)
-    coverage = _coverage(counted)
-    periods = PERIOD.cross_join(coverage)
-    periods = periods.filter(
-        (periods.period_start >= periods.coverage_start)
-        & (periods.period_end <= periods.coverage_end)
+    found = kept[way(definition)]
+    part = {name: column(a) for name, a in aggregates(definition).items()}
+    sources = found.sources.filter(found.sources[part["w"]] > 0).source_id
+    batches = IMPORT_BATCH.filter(IMPORT_BATCH.source_id.isin(sources))
+    coverage = batches.agg(
+        coverage_start=batches.coverage_start.min(), coverage_end=batches.coverage_end.max()
     )
-    periods = periods.select("period", "period_start", "period_end")
-    series = GEOGRAPHY.filter(GEOGRAPHY.series.isin(keys)).select("series").distinct()
-    zeros = periods.cross_join(series).mutate(n=ibis.literal(0.0), b=ibis.literal(0.0))
-    # what was counted, in the periods within coverage (a join on the periods' key) ...
-    seen = sums.join(periods, ["period", "period_start"])
-    seen = seen.select("period", "period_start", "period_end", "series", "n", "b")
-    # ... and every other period of the coverage a zero: the sum of the two (a left join of
-    # the periods with what was counted is a nested loop in SQLite: some hundred times slower)
-    filled = ibis.union(zeros.select(*seen.columns), seen)
-    filled = filled.group_by(["series", "period", "period_start", "period_end"]).agg(
-        n=filled.n.sum(), b=filled.b.sum()
+    series = GEOGRAPHY.filter(GEOGRAPHY.series.isin(keys)).select("series", "area").distinct()
+    rows = found.periods.join(series, "area").cross_join(coverage)
+    rows = rows.filter(
+        (rows.period_start >= rows.coverage_start) & (rows.period_end <= rows.coverage_end)
     )
-    n, b = filled.n, filled.b
+    n, b = rows[part["n"]], rows[part["b"]]
     value = (b == 0).ifelse(0.0, n / b) if definition.get("measure") == "share" else n
-    out = filled.select(
-        series=filled.series,
-        period=filled.period,
-        period_start=filled.period_start,
+    out = rows.select(
+        series=rows.series,
+        period=rows.period,
+        period_start=rows.period_start,
         value=value.cast("float64"),
-        known_on=filled.period_end,
+        known_on=rows.period_end,
     )
     return rolling(out, definition.get("window"))
 
@@ -280,7 +295,7 @@ def rolling(values: Table, size: int | None) -> Table:
     return rolled.filter(rolled.seen == size).select(*VALUE_COLUMNS)
 
 
-def derived_expr(definition: dict[str, Any], keys: list[str], kept: dict[Way, Table]) -> Table:
+def derived_expr(definition: dict[str, Any], keys: list[str], kept: dict[Way, Kept]) -> Table:
     """A ratio, difference or trend of other indicators' values, per series and period."""
     inputs = [indicator_expr(d, keys, kept) for d in definition["of"]]
     first = inputs[0]
@@ -303,7 +318,7 @@ def derived_expr(definition: dict[str, Any], keys: list[str], kept: dict[Way, Ta
     return rolling(out, definition.get("window")) if definition["derive"] != "trend" else out
 
 
-def indicator_expr(definition: dict[str, Any], keys: list[str], kept: dict[Way, Table]) -> Table:
+def indicator_expr(definition: dict[str, Any], keys: list[str], kept: dict[Way, Kept]) -> Table:
     """The one expression computing ``definition`` for the series ``keys`` from the passes
     over the events ``kept`` (see :func:`passes`)."""
     if definition["source"] == "indicators":

@@ -161,7 +161,7 @@ class AppDatabase:
                 connection.execute(sa.text(f"DROP TABLE {name}"))
 
 
-_SA_TYPES: dict[str, sa.types.TypeEngine[Any]] = {"string": sa.String(64), "date": sa.Date()}
+_SA_TYPES: dict[str, sa.types.TypeEngine[Any]] = {"string": sa.Text(), "date": sa.Date()}
 
 
 _KEYS = {"hmc_geography": ("governorate", "series"), "hmc_period": ("period", "period_start")}
@@ -181,14 +181,14 @@ class DuckDB:
 
     kind = "duckdb"
 
-    def __init__(self, tables: dict[str, pa.Table], file: Path | None) -> None:
+    def __init__(
+        self, tables: dict[str, pa.Table], file: Path | None, geography: GeographyRows
+    ) -> None:
         import duckdb
 
         self.over_files = file is not None
         self.connection = duckdb.connect()
         self.kept: list[str] = []
-        for name, data in tables.items():
-            self.connection.register(name, data)
         if file is not None:
             reader = "read_csv" if file.suffix.lower() == ".csv" else "read_parquet"
             quoted = str(file).replace("'", "''")
@@ -197,10 +197,11 @@ class DuckDB:
             )
             spans = self.connection.sql(SPANS).arrow()
             spans = spans.read_all() if isinstance(spans, pa.RecordBatchReader) else spans
-            for name, data in file_tables(spans).items():
-                self.connection.register(name, data)
+            tables = file_tables(spans)
             for name, view in file_views(spans["source"].to_pylist()).items():
                 self.connection.execute(f'CREATE VIEW "{name}" AS {sql(view, "duckdb")}')
+        for name, data in with_aux(tables, geography).items():
+            self.connection.register(name, data)
 
     def execute(self, expr: Table) -> pd.DataFrame:
         return _dated(self.connection.sql(sql(expr, "duckdb")).df())
@@ -219,14 +220,13 @@ class Spark:
 
     kind = "spark"
 
-    def __init__(self, tables: dict[str, pa.Table], file: Path | None, folder: Path) -> None:
+    def __init__(
+        self, tables: dict[str, pa.Table], file: Path | None, geography: GeographyRows,
+        folder: Path,
+    ) -> None:  # fmt: skip
         self.over_files = file is not None
         self.spark = spark_session()
         self.kept: list[str] = []
-        for name, data in tables.items():
-            path = folder / f"{name}.parquet"
-            pq.write_table(data, path)
-            self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
         if file is not None:
             read = self.spark.read
             found = (
@@ -236,13 +236,14 @@ class Spark:
             )
             found.createOrReplaceTempView("events_file")
             spans = self.spark.sql(SPANS).toArrow()
-            for name, data in file_tables(spans).items():
-                path = folder / f"{name}.parquet"
-                pq.write_table(data, path)
-                self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
+            tables = file_tables(spans)
             for name, view in file_views(spans["source"].to_pylist()).items():
                 sql = _spark_sql(view)
                 self.spark.sql(f"CREATE OR REPLACE TEMPORARY VIEW `{name}` AS {sql}")
+        for name, data in with_aux(tables, geography).items():
+            path = folder / f"{name}.parquet"
+            pq.write_table(data, path)
+            self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
 
     def execute(self, expr: Table) -> pd.DataFrame:
         return _dated(self.spark.sql(_spark_sql(expr)).toArrow().to_pandas())
@@ -335,11 +336,15 @@ SPANS += " GROUP BY source ORDER BY source"
 def aux_tables(geography: GeographyRows, span: tuple[date, date] | None) -> dict[str, pa.Table]:
     """``hmc_geography`` and ``hmc_period`` as Arrow tables."""
     series, governorates = zip(*geography, strict=True) if geography else ((), ())
+    counted: dict[str, list[str]] = {}
+    for key, governorate in geography:
+        counted.setdefault(key, []).extend([governorate] if governorate else [])
     periods = calendar(*span) if span else []
     return {
         "hmc_geography": pa.table(
             {
                 "series": pa.array(series, pa.string()),
+                "area": pa.array([",".join(sorted(counted[k])) for k in series], pa.string()),
                 "governorate": pa.array(governorates, pa.string()),
             }
         ),
@@ -369,27 +374,23 @@ def app_tables(session: Session) -> dict[str, pa.Table]:
     return out
 
 
-def span(session: Session | None, file: Path | None) -> tuple[date, date] | None:
-    """The first and last day of the evidence: of its imports, or of an events file."""
-    if file is None:
-        assert session is not None
-        found = session.execute(
-            sa.text("SELECT MIN(coverage_start), MAX(coverage_end) FROM import_batch")
-        ).one()
-        if found[0] is None:
-            return None
-        return date.fromisoformat(str(found[0])[:10]), date.fromisoformat(str(found[1])[:10])
-    column = pq.read_table(file, columns=["occurred_on"]) if file.suffix != ".csv" else None
-    if column is None:
-        import duckdb
+def with_aux(tables: dict[str, pa.Table], geography: GeographyRows) -> dict[str, pa.Table]:
+    """``tables`` and the computation's own (see :func:`aux_tables`), the calendar spanning
+    the coverage of ``tables["import_batch"]``."""
+    batches = tables["import_batch"]
+    low = pa.compute.min(batches["coverage_start"]).as_py()
+    high = pa.compute.max(batches["coverage_end"]).as_py()
+    return {**tables, **aux_tables(geography, None if low is None else (low, high))}
 
-        low, high = duckdb.sql(
-            "SELECT MIN(occurred_on), MAX(occurred_on) FROM read_csv(?)", params=[str(file)]
-        ).fetchone() or (None, None)
-    else:
-        low, high = pa.compute.min_max(column["occurred_on"]).values()
-        low, high = low.as_py(), high.as_py()
-    return None if low is None else (low, high)
+
+def app_span(session: Session) -> tuple[date, date] | None:
+    """The first and last day the app's imports cover."""
+    found = session.execute(
+        sa.text("SELECT MIN(coverage_start), MAX(coverage_end) FROM import_batch")
+    ).one()
+    if found[0] is None:
+        return None
+    return date.fromisoformat(str(found[0])[:10]), date.fromisoformat(str(found[1])[:10])
 
 
 @contextmanager
@@ -399,20 +400,19 @@ def open_engine(
     """The engine ``choice`` names, with every table an indicator expression reads."""
     if choice.file is not None and not choice.file.is_file():
         raise InvalidInput(f"{choice.kind}:{choice.file}: no such file")
-    aux = aux_tables(geography, span(session, choice.file))
     if choice.kind == "app":
         assert session is not None
-        with AppDatabase(session).with_tables(aux) as app:
+        with AppDatabase(session).with_tables(aux_tables(geography, app_span(session))) as app:
             yield app
         return
-    tables = aux if choice.file is not None else {**app_tables(session), **aux}  # type: ignore[arg-type]
+    tables = {} if choice.file is not None else app_tables(session)  # type: ignore[arg-type]
     folder = Path(tempfile.mkdtemp(prefix="hmc-spark-tables-"))
     engine: DuckDB | Spark | None = None
     try:
         if choice.kind == "duckdb":
-            engine = DuckDB(tables, choice.file)
+            engine = DuckDB(tables, choice.file, geography)
         else:
-            engine = Spark(tables, choice.file, folder)
+            engine = Spark(tables, choice.file, geography, folder)
         yield engine
     finally:
         if engine is not None:

@@ -25,7 +25,7 @@ from hmc.evidence.models import Event, EventAccount, EventLink, ImportBatch, Obs
 from hmc.framework.records import AreaInfo, Framework, IndicatorInfo
 from hmc.framework.service import framework
 from hmc.indicators.compile import VALUE_COLUMNS as VALUES
-from hmc.indicators.compile import by_week, counts_expr, indicator_expr, passes
+from hmc.indicators.compile import counts_expr, indicator_expr, keep_pass, passes
 from hmc.indicators.engines import Analytics, Choice, open_engine
 from hmc.indicators.models import IndicatorSeries, IndicatorValue
 from hmc.indicators.tables import next_start, period_start
@@ -265,8 +265,8 @@ def indicator_values(
     the order of ``wanted``: the events are read once a way of counting them (see
     :func:`hmc.indicators.compile.passes`), kept, and each indicator computed from that."""
     kept = {
-        how: analytics.keep(by_week(analytics.keep(expr)))
-        for how, expr in passes([d for d, _ in wanted]).items()
+        how: keep_pass(daily, how.distinct, analytics.keep)
+        for how, daily in passes([d for d, _ in wanted]).items()
     }
     for definition, series in wanted:
         if definition["source"] == "counts":

@@ -2,8 +2,9 @@
 
 The evidence tables' Ibis schemas come from the ORM tables (:mod:`hmc.evidence.models`),
 so the two cannot drift. Two more tables are the computation's own and every engine
-provides them: ``hmc_geography`` (which governorates each series counts; one row a
-governorate) and ``hmc_period`` (every week, month and quarter of the evidence's span).
+provides them: ``hmc_geography`` (which governorates each series counts, one row a
+governorate, and its area: the governorates' names joined, empty for nationwide) and
+``hmc_period`` (every week, month and quarter of the evidence's span).
 """
 
 from __future__ import annotations
@@ -53,7 +54,9 @@ SOURCE = ibis_table(Source)
 IMPORT_BATCH = ibis_table(ImportBatch)
 EVENT_ACCOUNT = ibis_table(EventAccount)
 OBSERVATION = ibis_table(Observation)
-GEOGRAPHY = ibis.table({"series": "string", "governorate": "string"}, name="hmc_geography")
+GEOGRAPHY = ibis.table(
+    {"series": "string", "area": "string", "governorate": "string"}, name="hmc_geography"
+)
 PERIOD = ibis.table(
     {"period": "string", "period_start": "date", "period_end": "date"}, name="hmc_period"
 )
