@@ -139,8 +139,8 @@ def _event_definitions(definitions: list[dict[str, Any]]) -> Iterator[dict[str, 
 def passes(definitions: list[dict[str, Any]]) -> dict[Way, Table]:
     """The passes over the events that ``definitions`` read, one a way of counting them:
     per day, governorate and source (and place, for ``distinct``), a column per aggregate
-    the definitions ask for. An engine keeps each result, then its weeks (:func:`by_week`),
-    for the indicators."""
+    the definitions ask for. An engine keeps, of each, what :func:`keep_pass` says, for the
+    indicators."""
     wanted: dict[Way, dict[str, Aggregate]] = {}
     for definition in _event_definitions(definitions):
         for aggregate in aggregates(definition).values():
@@ -168,6 +168,9 @@ def _pass(how: Way, columns: dict[str, Aggregate]) -> Table:
     return events.group_by(**keys).agg(**found)
 
 
+_KEYS = ("governorate", "source_id", "location")
+
+
 def by_week(daily: Table) -> Table:
     """A pass's days added up into weeks and months: the days are bucketed once, not the
     events (SQLite's date functions cost a row each)."""
@@ -176,9 +179,6 @@ def by_week(daily: Table) -> Table:
     sums = {c: daily[c].sum() for c in _measures(daily)}
     week, month = day.truncate("W").cast("date"), day.truncate("M").cast("date")
     return daily.group_by(*keys, week=week, month=month).agg(**sums)
-
-
-_KEYS = ("governorate", "source_id", "location")
 
 
 def _measures(table: Table) -> list[str]:
