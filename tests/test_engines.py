@@ -195,12 +195,17 @@ def test_derived_indicators(reference: dict[str, pd.DataFrame]) -> None:
     assert weeks[2] not in mean and weeks[3] in mean
 
 
-@pytest.fixture(scope="module")
-def events_file(databases: dict[str, Engine], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The SQLite database's events, as 'hmc events --export parquet' writes them."""
-    path = tmp_path_factory.mktemp("export") / "events.parquet"
+@pytest.fixture(scope="module", params=["parquet", "csv"])
+def events_file(
+    databases: dict[str, Engine],
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+) -> Path:
+    """The SQLite database's events, as 'hmc events --export parquet|csv' writes them."""
+    path = tmp_path_factory.mktemp("export") / f"events.{request.param}"
     _use(databases["sqlite"])
-    result = CliRunner().invoke(app, ["events", "--export", "parquet", "--out", str(path)])
+    args = ["events", "--export", request.param, "--out", str(path)]
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     return path
 
@@ -353,3 +358,30 @@ def test_a_computation_rolled_back_leaves_its_connection_usable(
         with Session(engine) as session:  # rolled back when closed, the connection kept
             found = computed(session, commission_id="pic-iraq-2006", engine=Choice("app"))
     pd.testing.assert_frame_equal(found, reference["pic-iraq-2006"])
+
+
+HEADER = "id,source,occurred_on,category,event_type,target,governorate,location,deaths,duplicate_of"
+
+
+@pytest.mark.parametrize("kind", ["duckdb", "spark"])
+@pytest.mark.parametrize(
+    ("name", "text", "said"),
+    [
+        ("few.csv", "id,source,occurred_on\n1,acled,2024-01-01\n", "no column category, "),
+        ("text.parquet", "id,source\n", "not a Parquet file"),
+        ("day.csv", f"{HEADER}\n1,acled,2024-01-01,,,,anbar,,0,\n2,acled,2024-13-45,,,,,,0,\n",
+         "2024-13-45"),
+    ],
+)  # fmt: skip
+def test_what_is_not_an_events_file_is_refused_by_name(
+    databases: dict[str, Engine], tmp_path: Path, kind: str, name: str, text: str, said: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    _use(databases["sqlite"])
+    args = ["indicators", "-c", "pic-iraq-2006", "--engine", f"{kind}:{path}", "--export", "csv"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1
+    output = " ".join(result.output.split())
+    assert f"{path}: " in output and said in output
+    assert "bug in hmc" not in output

@@ -9,6 +9,7 @@ writes it). It is chosen by ``HMC_ANALYTICS_URL`` or ``--engine``: ``app``, ``du
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -28,6 +29,16 @@ from ibis.expr.types import Table
 from sqlalchemy.orm import Session
 
 from hmc.errors import InvalidInput
+from hmc.indicators.files import (
+    SPANS,
+    check,
+    duckdb_reader,
+    file_tables,
+    file_views,
+    is_csv,
+    read_errors,
+    spark_columns,
+)
 from hmc.indicators.tables import EVIDENCE_TABLES, GEOGRAPHY, PERIOD, calendar
 from hmc.storage.base import Base
 
@@ -35,22 +46,6 @@ KINDS = ("app", "duckdb", "spark")
 _UNREAD = frozenset({"description", "text", "note", "url", "external_key", "actor1", "actor2"})
 GeographyRows = Sequence[tuple[str, str | None]]  # (series, governorate); None: nationwide
 _DATES = ("period_start", "period_end", "known_on")
-# An events file as 'hmc events --export' writes it (the columns indicators read).
-EVENTS_FILE = ibis.table(
-    {
-        "id": "int64",
-        "source": "string",
-        "occurred_on": "date",
-        "category": "string",
-        "event_type": "string",
-        "target": "string",
-        "governorate": "string",
-        "location": "string",
-        "deaths": "float64",
-        "duplicate_of": "int64",
-    },
-    name="events_file",
-)
 
 
 class Analytics(Protocol):
@@ -186,16 +181,13 @@ class DuckDB:
     ) -> None:
         import duckdb
 
-        self.over_files = file is not None
+        self.over_files, self.file, self.errors = file is not None, file, (duckdb.Error,)
         self.connection = duckdb.connect()
         self.kept: list[str] = []
         if file is not None:
-            reader = "read_csv" if file.suffix.lower() == ".csv" else "read_parquet"
-            quoted = str(file).replace("'", "''")
-            self.connection.execute(
-                f"CREATE VIEW events_file AS SELECT * FROM {reader}('{quoted}')"
-            )
-            spans = self.connection.sql(SPANS).arrow()
+            self.connection.execute(f"CREATE VIEW events_file AS {duckdb_reader(file)}")
+            with read_errors(file, self.errors):
+                spans = self.connection.sql(SPANS).arrow()
             spans = spans.read_all() if isinstance(spans, pa.RecordBatchReader) else spans
             tables = file_tables(spans)
             for name, view in file_views(spans["source"].to_pylist()).items():
@@ -204,11 +196,13 @@ class DuckDB:
             self.connection.register(name, data)
 
     def execute(self, expr: Table) -> pd.DataFrame:
-        return _dated(self.connection.sql(sql(expr, "duckdb")).df())
+        with read_errors(self.file, self.errors):
+            return _dated(self.connection.sql(sql(expr, "duckdb")).df())
 
     def keep(self, expr: Table) -> Table:
         name, table = _kept(expr, self.kept)
-        self.connection.execute(f"CREATE TEMPORARY TABLE {name} AS {sql(expr, 'duckdb')}")
+        with read_errors(self.file, self.errors):
+            self.connection.execute(f"CREATE TEMPORARY TABLE {name} AS {sql(expr, 'duckdb')}")
         return table
 
     def close(self) -> None:
@@ -224,18 +218,23 @@ class Spark:
         self, tables: dict[str, pa.Table], file: Path | None, geography: GeographyRows,
         folder: Path,
     ) -> None:  # fmt: skip
-        self.over_files = file is not None
+        from py4j.protocol import Py4JJavaError
+        from pyspark.errors import PySparkException
+
+        self.over_files, self.file = file is not None, file
+        self.errors = (PySparkException, Py4JJavaError)
         self.spark = spark_session()
         self.kept: list[str] = []
         if file is not None:
             read = self.spark.read
-            found = (
-                read.csv(str(file), header=True, schema=_spark_schema(EVENTS_FILE))
-                if file.suffix.lower() == ".csv"
-                else read.parquet(str(file))
-            )
+            if is_csv(file):  # the columns by their names, as text, then typed
+                found = read.csv(str(file), header=True, multiLine=True, escape='"')
+                found = found.selectExpr(*spark_columns())
+            else:
+                found = read.parquet(str(file))
             found.createOrReplaceTempView("events_file")
-            spans = self.spark.sql(SPANS).toArrow()
+            with read_errors(file, self.errors):
+                spans = self.spark.sql(SPANS).toArrow()
             tables = file_tables(spans)
             for name, view in file_views(spans["source"].to_pylist()).items():
                 sql = _spark_sql(view)
@@ -246,11 +245,13 @@ class Spark:
             self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
 
     def execute(self, expr: Table) -> pd.DataFrame:
-        return _dated(self.spark.sql(_spark_sql(expr)).toArrow().to_pandas())
+        with read_errors(self.file, self.errors):
+            return _dated(self.spark.sql(_spark_sql(expr)).toArrow().to_pandas())
 
     def keep(self, expr: Table) -> Table:
         name, table = _kept(expr, self.kept)
-        self.spark.sql(f"CACHE TABLE `{name}` AS {_spark_sql(expr)}")
+        with read_errors(self.file, self.errors):
+            self.spark.sql(f"CACHE TABLE `{name}` AS {_spark_sql(expr)}")
         return table
 
     def close(self) -> None:
@@ -263,13 +264,6 @@ class Spark:
 def _spark_sql(expr: Table) -> str:
     ibis.pyspark  # noqa: B018  (registers the options the Spark SQL compiler reads)
     return sql(expr, "pyspark")
-
-
-def _spark_schema(table: Table) -> str:
-    names = {"int64": "BIGINT", "float64": "DOUBLE", "string": "STRING", "date": "DATE"}
-    return ", ".join(
-        f"`{c}` {names[str(t).lower().rstrip('!')]}" for c, t in table.schema().items()
-    )
 
 
 @cache
@@ -290,47 +284,10 @@ def spark_session() -> Any:
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .getOrCreate()
     )
-    session.sparkContext.setLogLevel("ERROR")
+    session.sparkContext.setLogLevel("FATAL")
+    # PySpark logs a failed query's Java stack before raising; the error is reported once
+    logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
     return session
-
-
-def file_tables(spans: pa.Table) -> dict[str, pa.Table]:
-    """``source`` and ``import_batch`` of an events file, from each source's first and last
-    day in it (``spans``: source, first, last): each source covers its events' dates."""
-    ids = pa.array(range(1, spans.num_rows + 1), pa.int64())
-    return {
-        "source": pa.table({"id": ids, "key": spans["source"]}),
-        "import_batch": pa.table(
-            {"source_id": ids, "coverage_start": spans["first"], "coverage_end": spans["last"]}
-        ),
-    }
-
-
-def file_views(keys: list[str]) -> dict[str, Table]:
-    """``event``, ``event_account`` (none) and ``observation`` (none) over an events file."""
-    events = EVENTS_FILE
-    source_id = ibis.cases(*[(events.source == k, n) for n, k in enumerate(keys, start=1)])
-    event = events.select(
-        "id", source_id=source_id.cast("int64"), occurred_on=events.occurred_on,
-        category=events.category, event_type=events.event_type, target=events.target,
-        governorate=events.governorate, location=events.location, deaths=events.deaths,
-        duplicate_of=events.duplicate_of,
-    )  # fmt: skip
-    nothing = ibis.literal(False)
-    account = event.filter(nothing).select(
-        event_id=event.id, commission_id=event.category, party=event.category,
-        category=event.category, deaths=event.deaths,
-    )  # fmt: skip
-    counted = event.filter(nothing).select(  # a file of events holds no published counts
-        "source_id", series=event.category, governorate=event.governorate,
-        period_start=event.occurred_on, period_end=event.occurred_on, basis=event.category,
-        value=event.deaths,
-    )  # fmt: skip
-    return {"event": event, "event_account": account, "observation": counted}
-
-
-SPANS = "SELECT source, MIN(occurred_on) AS first, MAX(occurred_on) AS last FROM events_file"
-SPANS += " GROUP BY source ORDER BY source"
 
 
 def aux_tables(geography: GeographyRows, span: tuple[date, date] | None) -> dict[str, pa.Table]:
@@ -398,8 +355,8 @@ def open_engine(
     choice: Choice, session: Session | None, geography: GeographyRows
 ) -> Iterator[Analytics]:
     """The engine ``choice`` names, with every table an indicator expression reads."""
-    if choice.file is not None and not choice.file.is_file():
-        raise InvalidInput(f"{choice.kind}:{choice.file}: no such file")
+    if choice.file is not None:
+        check(choice.file, choice.kind)
     if choice.kind == "app":
         assert session is not None
         with AppDatabase(session).with_tables(aux_tables(geography, app_span(session))) as app:
