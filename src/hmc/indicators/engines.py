@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from hmc.errors import InvalidInput
 from hmc.indicators.files import (
     SPANS,
-    check,
+    check_events_file,
     duckdb_reader,
     file_tables,
     file_views,
@@ -356,7 +356,7 @@ def open_engine(
 ) -> Iterator[Analytics]:
     """The engine ``choice`` names, with every table an indicator expression reads."""
     if choice.file is not None:
-        check(choice.file, choice.kind)
+        check_events_file(choice.file, choice.kind)
     if choice.kind == "app":
         assert session is not None
         with AppDatabase(session).with_tables(aux_tables(geography, app_span(session))) as app:

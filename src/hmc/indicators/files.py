@@ -44,7 +44,7 @@ def is_csv(file: Path) -> bool:
     return file.suffix.lower() == ".csv"
 
 
-def check(file: Path, kind: str) -> None:
+def check_events_file(file: Path, kind: str) -> None:
     """Refuse ``file`` unless it is an events file: its name, then what is wrong with it."""
     if not file.is_file():
         raise InvalidInput(f"{kind}:{file}: no such file")
@@ -60,7 +60,7 @@ def check(file: Path, kind: str) -> None:
 def _columns(file: Path) -> list[str]:
     if is_csv(file):
         try:
-            with file.open(encoding="utf-8", newline="") as stream:
+            with file.open(encoding="utf-8-sig", newline="") as stream:
                 return list(next(csv.reader(stream), []))
         except UnicodeDecodeError as exc:
             raise InvalidInput(f"{file}: not UTF-8 text (byte {exc.start})") from exc
