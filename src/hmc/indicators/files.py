@@ -64,6 +64,8 @@ def _columns(file: Path) -> list[str]:
                 return list(next(csv.reader(stream), []))
         except UnicodeDecodeError as exc:
             raise InvalidInput(f"{file}: not UTF-8 text (byte {exc.start})") from exc
+        except csv.Error as exc:
+            raise InvalidInput(f"{file}: not CSV ({exc})") from exc
     try:
         return list(pq.read_schema(file).names)
     except (pa.ArrowInvalid, OSError) as exc:
