@@ -40,29 +40,10 @@ class Person:
     def __init__(self, browser: Browser, server: str, username: str) -> None:
         self.username, self.server = username, server
         self.watched = Watched(browser, server)  # a page in a new context: cookies of its own
-        self.favicon = f"{server}/static/favicon.svg"
-        self.cancelled: list[str] = []  # favicon fetches the next navigation cancelled
-        self.page.on(
-            "requestfailed",
-            lambda r: (
-                self.cancelled.append(f"failed: {r.url}")
-                if r.url == self.favicon and r.failure == "net::ERR_ABORTED"
-                else None
-            ),
-        )
 
     @property
     def page(self) -> Page:
         return self.watched.page
-
-    def problems(self) -> list[str]:
-        """What Watched recorded, but for favicon fetches cut short by leaving the page:
-        Chromium asks for the icon after the page's load event, so going on at once to the
-        next page (as these members do) may cancel it, which is no problem of the page."""
-        problems = list(self.watched.problems)
-        for cancelled in self.cancelled:
-            problems.remove(cancelled)
-        return problems
 
     def goto(self, path: str) -> Page:
         response = self.page.goto(f"{self.server}{path}")
@@ -288,4 +269,4 @@ def test_a_whole_round_in_chromium(server: str, browser: Browser, tmp_path: Path
     page.screenshot(path=tmp_path / "signed-ar.png", full_page=True)
 
     # 8. no console error, CSP violation, failed or refused request in any page
-    assert {p.username: p.problems() for p in people.values()} == {u: [] for u in people}
+    assert {p.username: p.watched.problems for p in people.values()} == {u: [] for u in people}
