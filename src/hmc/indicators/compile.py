@@ -171,14 +171,17 @@ def _pass(how: Way, columns: dict[str, Aggregate]) -> Table:
 _KEYS = ("governorate", "source_id", "location")
 
 
+def _summed(table: Table, keys: list[str], columns: list[str]) -> Table:
+    return table.group_by(*keys).agg(**{c: table[c].sum() for c in columns})
+
+
 def by_week(daily: Table) -> Table:
     """A pass's days added up into weeks and months: the days are bucketed once, not the
     events (SQLite's date functions cost a row each)."""
     day = daily.occurred_on.cast("timestamp")
+    dated = daily.mutate(week=day.truncate("W").cast("date"), month=day.truncate("M").cast("date"))
     keys = [c for c in _KEYS if c in daily.columns]
-    sums = {c: daily[c].sum() for c in _measures(daily)}
-    week, month = day.truncate("W").cast("date"), day.truncate("M").cast("date")
-    return daily.group_by(*keys, week=week, month=month).agg(**sums)
+    return _summed(dated, [*keys, "week", "month"], _measures(daily))
 
 
 def _measures(table: Table) -> list[str]:
@@ -200,10 +203,6 @@ def keep_pass(daily: Table, distinct: bool, keep: Callable[[Table], Table]) -> K
     return Kept(keep(by_period(weekly, distinct)), keep(by_source(weekly)))
 
 
-def _summed(table: Table, keys: list[str], columns: list[str]) -> Table:
-    return table.group_by(*keys).agg(**{c: table[c].sum() for c in columns})
-
-
 def by_period(weekly: Table, distinct: bool) -> Table:
     """Every column of a pass (its weeks, see :func:`by_week`) per period and area: one row
     for each period of ``hmc_period`` and each area of ``hmc_geography``, zero where nothing
@@ -218,15 +217,12 @@ def by_period(weekly: Table, distinct: bool) -> Table:
     parts = []
     for period in PERIODS:
         rows = weekly.mutate(period=ibis.literal(period), period_start=starts[period])
-        keys = rows.group_by("period", "period_start", "governorate")
-        if distinct:
-            parts.append(
-                keys.agg(
-                    **{c: rows.location.nunique(where=rows[c] > 0).cast("float64") for c in columns}
-                )
-            )
-        else:
-            parts.append(keys.agg(**{c: rows[c].sum() for c in columns}))
+        keys = ["period", "period_start", "governorate"]
+        if not distinct:
+            parts.append(_summed(rows, keys, columns))
+            continue
+        places = {c: rows.location.nunique(where=rows[c] > 0).cast("float64") for c in columns}
+        parts.append(rows.group_by(*keys).agg(**places))
     buckets = ibis.union(*parts)
     areas = GEOGRAPHY.select("area", "governorate").distinct()
     national = areas.filter(areas.governorate.isnull()).select("area")
