@@ -6,18 +6,31 @@ DEV    := $(VENV)/.installed-dev
 SUDO   := $(if $(filter 0,$(shell id -u)),,sudo)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install dev demo test lint typecheck bench chromium postgresql java fonts clean
+.PHONY: install dev lock demo test lint typecheck bench chromium postgresql java fonts clean
 
 # Running hmc needs only its own dependencies; the tests and linters are installed for
 # `make test` and the contributor targets.
-$(STAMP): pyproject.toml
+# Every install takes its versions from constraints.txt, the lock: a release upstream
+# cannot change what a fresh clone runs. `make lock` refreshes it on purpose.
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -c constraints.txt -e .
 	touch $(STAMP)
 
 $(DEV): $(STAMP)
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(DEV)
+
+# Resolve pyproject.toml's ranges afresh into constraints.txt; then run `make test`.
+lock:
+	python3 -m venv .venv-lock && .venv-lock/bin/pip install --quiet pip-tools==7.6.2
+	.venv-lock/bin/pip-compile --quiet --upgrade --all-extras --strip-extras --no-header \
+		--no-emit-index-url --no-emit-find-links --output-file .venv-lock/lock.txt pyproject.toml
+	{ echo "# The lock: every package hmc and its tests install, at the version last tested."; \
+	  echo "# Installs read it as constraints (pip install -c constraints.txt); make lock"; \
+	  echo "# refreshes it from pyproject.toml, whose comments say why each pin is there."; \
+	  cat .venv-lock/lock.txt; } > constraints.txt
+	rm -rf .venv-lock
 
 install: $(STAMP)
 dev: $(DEV)

@@ -97,13 +97,15 @@ def test_plural_forms_are_cldr_rules_as_babel_writes_them(lang: str) -> None:
 
 
 def test_arabic_counts_take_six_forms_and_numbers_are_grouped() -> None:
-    said = [counted("ar", "days_before", n) for n in (1, 2, 3, 11, 100, 1234, 1200)]
+    said = [counted("ar", "days_before", n) for n in (0, 1, 2, 3, 11, 100, 101, 1234, 1200)]
     assert said == [
+        "قبل هذا التاريخ بـ0 يوم",
         "قبل هذا التاريخ بيوم واحد",
         "قبل هذا التاريخ بيومين",
         "قبل هذا التاريخ بـ3 أيام",
         "قبل هذا التاريخ بـ11 يومًا",
         "قبل هذا التاريخ بـ100 يوم",
+        "قبل هذا التاريخ بـ101 يوم",
         "قبل هذا التاريخ بـ1,234 يومًا",
         "قبل هذا التاريخ بـ1,200 يوم",
     ]

@@ -2,7 +2,7 @@
 
 A counted message gives one text per plural form, in the order of its catalogue's
 ``Plural-Forms`` header: ``--en ONE --en OTHER`` and six ``--ar`` (zero, one, two, few,
-100–102, 11–99). Messages are kept sorted by key, so two branches that add messages merge.
+11–99, 100–102). Messages are kept sorted by key, so two branches that add messages merge.
 """
 
 from __future__ import annotations
