@@ -3,6 +3,8 @@ write's scope, reading a password, and acting as a member who signed in with it.
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -95,6 +97,10 @@ class HmcGroup(TyperGroup):
             raise  # Click's own: usage errors (exit code 2), --help, Ctrl-C
         except HmcError as exc:
             fail(exc.message)
+        except BrokenPipeError:
+            # the reader went away (``hmc events --export csv | head``): stop as a shell tool does
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(128 + signal.SIGPIPE)
         except Exception as exc:
             # a bug: say what it is rather than dump a traceback on the user
             fail(
