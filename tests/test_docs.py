@@ -12,7 +12,6 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from conftest import DEMO_PASSWORD
-
 from hmc.cli import app
 from hmc.settings import Settings
 
