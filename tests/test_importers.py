@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.errors import EvidenceError
 from hmc.evidence.categories import Categories
 from hmc.evidence.gazetteer import load_gazetteer

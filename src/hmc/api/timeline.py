@@ -16,7 +16,7 @@ import numpy as np
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.api.assessment import CommissionId
 from hmc.assessment.access import drafting_party
 from hmc.deps import AsOfDep, DatabaseDep, ViewerDep

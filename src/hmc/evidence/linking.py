@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.audit import service as audit
 from hmc.errors import Conflict, Forbidden, NotFound
 from hmc.evidence.categories import Categories

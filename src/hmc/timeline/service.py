@@ -17,7 +17,7 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.assessment.models import Signature
 from hmc.audit import service as audit
 from hmc.errors import InvalidInput
