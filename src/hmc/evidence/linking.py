@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 
 from hmc.actor import Actor
 from hmc.audit import service as audit
+from hmc.domain.gazetteer import fold
 from hmc.errors import Conflict, Forbidden, NotFound
 from hmc.evidence.categories import Categories
-from hmc.evidence.gazetteer import fold
 from hmc.evidence.models import Event, EventLink, ImportBatch, Source
 from hmc.settings import get_settings
 
