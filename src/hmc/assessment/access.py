@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hmc.accounts.actor import Actor
+from hmc.actor import Actor
 from hmc.errors import Forbidden
 
 DRAFTERS = ("co_chair", "member", "analyst")
