@@ -47,8 +47,9 @@ import sqlalchemy as sa
 
 from hmc.evidence.models import Event, ImportBatch, Source
 from hmc.framework.service import shipped_commissions
+from hmc.indicators.computing import indicator_values
 from hmc.indicators.engines import Choice, open_engine
-from hmc.indicators.service import digest, indicator_values
+from hmc.indicators.service import digest
 from hmc.indicators.tables import calendar
 from hmc.storage import Session, get_engine, migrate
 

@@ -27,7 +27,7 @@ import pandas as pd
 from hmc.actor import Actor
 from hmc.evidence.service import bundled_files, import_file
 from hmc.framework.service import load_commission, shipped_commissions
-from hmc.indicators.service import compute
+from hmc.indicators.computing import compute
 from hmc.storage import get_engine, migrate, session_scope
 from hmc.timeline.status import status
 

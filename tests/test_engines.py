@@ -28,9 +28,10 @@ from hmc.evidence.schemas import AccountWrite
 from hmc.evidence.service import bundled_files, import_file
 from hmc.framework.config import load_config
 from hmc.framework.service import framework, load_commission, shipped_commissions
+from hmc.indicators.computing import compute, computed
 from hmc.indicators.engines import Choice
 from hmc.indicators.models import IndicatorSeries
-from hmc.indicators.service import compute, computed, series
+from hmc.indicators.service import series
 from hmc.storage import Session, get_engine, migrate, session_scope
 from postgres import Cluster
 

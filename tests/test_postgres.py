@@ -27,8 +27,8 @@ from hmc.evidence.models import Event, ImportBatch, Observation
 from hmc.evidence.schemas import ImportReport
 from hmc.evidence.service import bundled_files, import_file
 from hmc.framework.service import load_commission, shipped_commissions
+from hmc.indicators.computing import compute
 from hmc.indicators.models import IndicatorSeries, IndicatorValue
-from hmc.indicators.service import compute
 from hmc.storage import get_engine, migrate, session_scope
 from hmc.storage.engine import alembic_config
 from hmc.timeline.schemas import StatusRead

@@ -14,8 +14,8 @@ from hmc.actor import Actor
 from hmc.cli import app
 from hmc.evidence.service import bundled_files, import_file
 from hmc.framework.service import load_commission, shipped_commissions
+from hmc.indicators.computing import compute
 from hmc.indicators.models import IndicatorSeries
-from hmc.indicators.service import compute
 from hmc.settings import get_settings
 from hmc.storage import get_engine, session_scope
 from hmc.storage.engine import alembic_config

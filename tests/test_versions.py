@@ -16,8 +16,8 @@ from hmc.errors import ConfigError
 from hmc.evidence.service import bundled_files, import_file
 from hmc.framework.models import FrameworkVersion, Indicator
 from hmc.framework.service import framework, load_commission, shipped_commissions
+from hmc.indicators.computing import compute
 from hmc.indicators.models import IndicatorSeries, IndicatorValue
-from hmc.indicators.service import compute
 from hmc.storage import session_scope
 
 TESTER = Actor.system("tests")

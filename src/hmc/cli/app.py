@@ -58,8 +58,8 @@ from hmc.framework.service import (
     load_commission,
     shipped_commissions,
 )
+from hmc.indicators.computing import ComputeReport, chosen_engine, compute, computed
 from hmc.indicators.engines import Choice
-from hmc.indicators.service import ComputeReport, chosen_engine, compute, computed
 from hmc.meetings.views import meeting_view
 from hmc.settings import get_settings
 from hmc.storage import database_name, open_database, session_scope

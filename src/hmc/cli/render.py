@@ -20,7 +20,7 @@ from hmc.evidence.schemas import (
 )
 from hmc.exercise import Exercise
 from hmc.framework.service import LoadReport
-from hmc.indicators.service import ComputeReport
+from hmc.indicators.computing import ComputeReport
 from hmc.timeline.status import CommissionStatus, IndicatorStatus
 
 # Every text that comes from data (a configuration, a file name, an import) is escaped
