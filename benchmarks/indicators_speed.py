@@ -45,12 +45,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 
+from hmc.domain.periods import calendar
 from hmc.evidence.models import Event, ImportBatch, Source
 from hmc.framework.service import shipped_commissions
 from hmc.indicators.computing import indicator_values
 from hmc.indicators.engines import Choice, open_engine
 from hmc.indicators.service import digest
-from hmc.indicators.tables import calendar
 from hmc.storage import Session, get_engine, migrate
 
 EVENTS = 10_000_000

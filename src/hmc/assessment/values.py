@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hmc.assessment.models import JointRating, Rating, Round, RoundItem, Submission
-from hmc.domain.series import week_start
+from hmc.domain.periods import week_start
 from hmc.framework.records import AreaInfo, IndicatorInfo
 from hmc.indicators.service import Series, first_incomplete
 

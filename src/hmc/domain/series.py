@@ -13,25 +13,10 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from hmc.domain.periods import period_end, week_start
+
 WEEKLY_MAX_DAYS = 9  # the last Stata week of a year runs 8–9 days
 COLUMNS = ["period_start", "governorate", "value", "known_on"]
-
-
-def week_start(day: date) -> date:
-    """The Monday of the week holding ``day``.
-
-    >>> week_start(date(2024, 1, 25))
-    datetime.date(2024, 1, 22)
-    """
-    return day - timedelta(days=day.weekday())
-
-
-def period_end(start: date, period: str) -> date:
-    """The last day of the week or month that starts on ``start``."""
-    if period == "week":
-        return start + timedelta(days=6)
-    following = (pd.Timestamp(start) + pd.offsets.MonthBegin(1)).date()
-    return following - timedelta(days=1)
 
 
 def _start_of(day: date, period: str) -> date:

@@ -24,6 +24,7 @@ import ibis
 from ibis import _
 from ibis.expr.types import BooleanValue, Table
 
+from hmc.domain.periods import PERIODS
 from hmc.indicators.tables import (
     EVENT,
     EVENT_ACCOUNT,
@@ -31,7 +32,6 @@ from hmc.indicators.tables import (
     IMPORT_BATCH,
     OBSERVATION,
     PERIOD,
-    PERIODS,
     SOURCE,
 )
 

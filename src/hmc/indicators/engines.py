@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from ibis.expr.types import Table
 from sqlalchemy.orm import Session
 
+from hmc.domain.periods import calendar
 from hmc.errors import InvalidInput
 from hmc.indicators.files import (
     SPANS,
@@ -39,7 +40,7 @@ from hmc.indicators.files import (
     read_errors,
     spark_columns,
 )
-from hmc.indicators.tables import EVIDENCE_TABLES, GEOGRAPHY, PERIOD, calendar
+from hmc.indicators.tables import EVIDENCE_TABLES, GEOGRAPHY, PERIOD
 from hmc.storage.base import Base
 
 KINDS = ("app", "duckdb", "spark")

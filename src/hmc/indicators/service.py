@@ -18,10 +18,10 @@ from typing import Any
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
+from hmc.domain.periods import next_start, period_start
 from hmc.evidence.models import Event, EventAccount, EventLink, ImportBatch, Observation, Source
 from hmc.framework.records import AreaInfo, Framework, IndicatorInfo
 from hmc.indicators.models import IndicatorSeries, IndicatorValue
-from hmc.indicators.tables import next_start, period_start
 
 Geography = tuple[str, ...] | None  # the governorates of an area; None: nationwide
 

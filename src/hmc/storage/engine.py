@@ -12,11 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
@@ -24,6 +21,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hmc.errors import DatabaseError, HmcError
 from hmc.settings import get_settings
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 __all__ = [
     "Session",
@@ -80,6 +80,8 @@ def get_engine(url: str | None = None) -> Engine:
 
 def alembic_config(engine: Engine) -> Config:
     """An Alembic configuration bound to ``engine``, independent of the working directory."""
+    from alembic.config import Config  # Alembic only when a schema is checked or migrated
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
@@ -88,6 +90,8 @@ def alembic_config(engine: Engine) -> Config:
 
 def migrate(engine: Engine) -> None:
     """Bring the database schema to the newest revision."""
+    from alembic import command
+
     try:
         command.upgrade(alembic_config(engine), "head")
         if engine.dialect.name == "sqlite":  # readers then never wait for a writer
@@ -102,6 +106,9 @@ def migrate(engine: Engine) -> None:
 
 def check_schema(engine: Engine, *, command_name: str = "hmc init") -> None:
     """Refuse a database that is missing or not at this code's revision, without writing."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     name = database_name(str(engine.url))
     if engine.dialect.name == "sqlite":
         path = engine.url.database

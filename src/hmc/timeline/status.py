@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from hmc.assessment.values import SignedRound, latest_signed, rated_series
 from hmc.domain.gates import stored_gate
-from hmc.domain.series import week_start
+from hmc.domain.periods import week_start
 from hmc.framework.records import (
     AreaInfo,
     CommissionInfo,
