@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hmc.deps import Database, DatabaseDep, Viewer, ViewerDep, read_day
-from hmc.domain.days import parse_day
+from hmc.domain.days import typed_day
 from hmc.errors import HmcError, InvalidInput
 from hmc.forecast.service import PATHS
 from hmc.framework.service import framework, list_commissions, resolve_as_of
@@ -31,6 +31,7 @@ from hmc.timeline.service import (
     compute,
     custom,
     may_compute,
+    scenario_asked,
     stored,
     versions,
 )
@@ -93,14 +94,12 @@ def _custom(
     dates = {k[5:]: v for k, v in asked.items() if k.startswith("date-")}
     try:
         with database.read() as session:
-            result = custom(
-                session,
-                commission_id=commission_id,
-                as_of=as_of,
-                phase=phase,
-                by=[f"{a}:{r}" for a, r in by.items()],
-                dates=[f"{a}:{dates[a]}" for a, r in by.items() if r == "date" and dates.get(a)],
+            scenario = scenario_asked(
+                phase,
+                [f"{a}:{r}" for a, r in by.items()],
+                [f"{a}:{dates[a]}" for a, r in by.items() if r == "date" and dates.get(a)],
             )
+            result = custom(session, commission_id=commission_id, as_of=as_of, scenario=scenario)
     except HmcError as exc:
         if exc.status not in (*SHOWN_AGAIN, 404):
             raise
@@ -213,10 +212,7 @@ def compute_form(
     check_compute(viewer.actor, commission_id)
     day: date | None = None
     try:
-        try:
-            day = parse_day(as_of.strip()) if as_of.strip() else None
-        except ValueError as exc:
-            raise InvalidInput(str(exc), field="as_of") from None
+        day = typed_day(as_of.strip() or None, field="as_of")
         count = whole(paths, "paths") or PATHS
         if not FEWEST <= count <= MOST:
             raise InvalidInput(f"paths must be from {FEWEST} to {MOST}", field="paths")
