@@ -10,7 +10,7 @@ from hmc.api.assessment import CommissionId
 from hmc.assessment.access import reader
 from hmc.deps import AsOfDep, DatabaseDep, ViewerDep
 from hmc.framework.service import framework, resolve_as_of
-from hmc.report import report_pdf
+from hmc.report.document import report_pdf
 
 router = APIRouter(prefix="/api", tags=["report"])
 

@@ -19,8 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from hmc.api.assessment import CommissionId
 from hmc.deps import AsOfDep, DatabaseDep, ViewerDep
 from hmc.errors import InvalidInput, NotFound
+from hmc.forecast import PATHS
 from hmc.forecast.backtest import HORIZONS, MIN_HISTORY, backtest
-from hmc.forecast.service import PATHS
 from hmc.framework.records import Framework
 from hmc.framework.schemas import ID_LENGTH, Day
 from hmc.framework.service import framework, resolve_as_of

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hmc.actor import Actor
-from hmc.assessment import access
+from hmc.assessment import DEFAULT_FLAG_GAP, access
 from hmc.assessment.evidence_links import links
 from hmc.assessment.models import (
     CONFIDENCES,
@@ -35,7 +35,6 @@ from hmc.framework.records import IndicatorInfo
 from hmc.framework.service import framework
 
 NAME = 200
-DEFAULT_FLAG_GAP = 2
 
 
 def _audit(

@@ -9,7 +9,7 @@ import socket
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -48,22 +48,15 @@ from hmc.cli.rounds import round_
 from hmc.cli.timeline import register as register_timeline
 from hmc.cli.timeline import timeline
 from hmc.errors import HmcError
-from hmc.evidence.service import OnError, bundled_files
-from hmc.exercise import PASSWORD, exercise
-from hmc.framework.records import not_found
-from hmc.framework.service import (
-    LoadReport,
-    commission_ids,
-    load_commission,
-    shipped_commissions,
-)
-from hmc.indicators.computing import ComputeReport, chosen_engine, compute, computed
-from hmc.indicators.engines import Choice
-from hmc.meetings.views import meeting_view
-from hmc.settings import get_settings
-from hmc.storage import database_name, open_database, session_scope
-from hmc.timeline.status import CommissionStatus
-from hmc.timeline.status import status as commission_status
+from hmc.evidence import OnError
+
+if TYPE_CHECKING:  # the services load with the command that uses them
+    from hmc.framework.service import (
+        LoadReport,
+    )
+    from hmc.indicators.computing import ComputeReport
+    from hmc.indicators.engines import Choice
+    from hmc.timeline.status import CommissionStatus
 
 
 class CannotListen(HmcError):
@@ -103,6 +96,9 @@ def main_options(
 
 
 def _load(configs: list[Path], actor: Actor) -> list[LoadReport]:
+    from hmc.framework.service import load_commission
+    from hmc.storage import open_database, session_scope
+
     engine = open_database(write=True)
     with session_scope(engine) as session:  # all the files or, if one is bad, none of them
         reports = [load_commission(session, path=path, actor=actor) for path in configs]
@@ -113,6 +109,9 @@ def _load(configs: list[Path], actor: Actor) -> list[LoadReport]:
 
 def _compute(ids: list[str], actor: Actor, analytics: Choice | None = None) -> list[ComputeReport]:
     """Compute what is missing or stale, one commission (one transaction) at a time."""
+    from hmc.indicators.computing import compute
+    from hmc.storage import open_database, session_scope
+
     engine = open_database(write=True)
     done = []
     with progress() as bar:
@@ -132,6 +131,9 @@ def _compute(ids: list[str], actor: Actor, analytics: Choice | None = None) -> l
 
 
 def _all_commissions() -> list[str]:
+    from hmc.framework.service import commission_ids
+    from hmc.storage import open_database, session_scope
+
     with session_scope(open_database(write=False)) as session:
         return commission_ids(session)
 
@@ -148,6 +150,9 @@ def init(
     Loading an edited file adds a new framework version and says what changed; what hangs
     off the commission is kept, and only what changed is computed again.
     """
+    from hmc.framework.service import shipped_commissions
+    from hmc.storage import database_name
+
     actor = Actor.system("hmc init")
     reports = _load(config or shipped_commissions(), actor)
     for report in _compute([r.commission_id for r in reports], actor):
@@ -222,6 +227,12 @@ def indicators(
     (default: HMC_DEFAULT_COMMISSION if it is loaded). With --export, every value of the
     commission is computed by the engine and written, one line a value; nothing is stored.
     """
+    from hmc.framework.records import not_found
+    from hmc.indicators.computing import chosen_engine, computed
+    from hmc.indicators.engines import Choice
+    from hmc.settings import get_settings
+    from hmc.storage import open_database, session_scope
+
     chosen = Choice.parse(engine, where="--engine") if engine else chosen_engine()
     ids = _all_commissions()
     default = get_settings().default_commission
@@ -246,6 +257,8 @@ def status(
     as_of: AsOfOption = None,
 ) -> None:
     """Whether each phase's gate held, per area, with the indicators behind it."""
+    from hmc.settings import get_settings
+
     _show(commission or get_settings().default_commission, as_of, render.status)
 
 
@@ -254,6 +267,9 @@ def _show(
     as_of: date | None,
     view: Callable[[Console, CommissionStatus], None],
 ) -> None:
+    from hmc.storage import open_database, session_scope
+    from hmc.timeline.status import status as commission_status
+
     with session_scope(open_database(write=False)) as session:
         view(console, commission_status(session, commission_id=commission_id, as_of=as_of))
 
@@ -267,6 +283,13 @@ def demo(
 ) -> None:
     """Load the shipped commissions and bundled data, compute, print the conditions, the
     default commission's timeline and its exercise meeting, serve."""
+    from hmc.evidence.service import bundled_files
+    from hmc.exercise import PASSWORD, exercise
+    from hmc.framework.service import shipped_commissions
+    from hmc.meetings.views import meeting_view
+    from hmc.settings import get_settings
+    from hmc.storage import open_database, session_scope
+
     actor = Actor.system("hmc demo")
     reports = _load(shipped_commissions(), actor)
     for path, format in bundled_files():
@@ -304,6 +327,7 @@ def serve(
     import uvicorn
 
     from hmc.app import create_app
+    from hmc.storage import open_database
 
     open_database(write=False)  # a missing or outdated database is said here, not per page
     listening = _listen(host, port)  # an address in use is an error here, not in uvicorn's log

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hmc.audit import service
 from hmc.cli.base import console, progress, sub_app, t
 from hmc.errors import ChainBroken, InvalidInput
-from hmc.storage import open_database, session_scope
+
+if TYPE_CHECKING:  # the services load with the command that uses them
+    pass
 
 audit = sub_app("audit", "The hash-chained audit trail: verify it, print its head.")
 
@@ -39,6 +40,9 @@ def parse_head(text: str | None) -> str | None:
 @audit.command()
 def verify(held: HeadOption = None) -> None:
     """Check every record against its hash and the record before it; name the first bad one."""
+    from hmc.audit import service
+    from hmc.storage import open_database, session_scope
+
     expected = parse_head(held)
     with progress() as bar, session_scope(open_database(write=False)) as session:
         task = bar.add_task(t("cli_verifying"), total=None)
@@ -61,5 +65,8 @@ def verify(held: HeadOption = None) -> None:
 @audit.command()
 def head() -> None:
     """Print the hash of the chain's last record (to keep outside hmc, for 'verify --head')."""
+    from hmc.audit import service
+    from hmc.storage import open_database, session_scope
+
     with session_scope(open_database(write=False)) as session:
         console.print(service.head(session), highlight=False, soft_wrap=True)

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,14 +17,13 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from typer.core import TyperGroup
 
-from hmc.accounts import sign_in, sign_out
-from hmc.actor import Actor
-from hmc.audit.service import lock_chain
 from hmc.domain.days import typed_day
 from hmc.errors import HmcError, InvalidInput
 from hmc.locale import DEFAULT, LANGUAGES, configured, counted, formats, translate
-from hmc.settings import get_settings
-from hmc.storage import Session, open_database, session_scope
+
+if TYPE_CHECKING:  # the services are imported by the commands that use them: --help is quick
+    from hmc.actor import Actor
+    from hmc.storage import Session
 
 console = Console()
 errors = Console(stderr=True)
@@ -44,6 +43,8 @@ LangOption = Annotated[
 
 def speak(lang: str | None) -> None:
     """Choose the language commands print in: ``lang``, else the setting HMC_LANG."""
+    from hmc.settings import get_settings
+
     chosen = lang or get_settings().lang
     if chosen not in LANGUAGES:
         where = "--lang" if lang else "HMC_LANG"
@@ -165,6 +166,9 @@ def progress() -> Progress:
 @contextmanager
 def writing() -> Iterator[Session]:
     """One transaction of a command that writes: the schema brought up to date, the chain locked."""
+    from hmc.audit.service import lock_chain
+    from hmc.storage import open_database, session_scope
+
     engine = open_database(write=True)
     with session_scope(engine) as session:
         lock_chain(session)
@@ -205,6 +209,9 @@ def as_member(username: str, *, write: bool) -> Iterator[tuple[Session, Actor]]:
     limits), the command runs as their actor (``write``: in :func:`writing`, else on a
     read-only handle), and their session ends afterwards, whether the command worked or not.
     """
+    from hmc.accounts import sign_in, sign_out
+    from hmc.storage import open_database, session_scope
+
     password = read_password()
     engine = open_database(write=True)  # signing in and out are recorded
     with session_scope(engine) as session:

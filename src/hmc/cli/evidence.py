@@ -9,11 +9,8 @@ import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal, TextIO
+from typing import TYPE_CHECKING, Annotated, Literal, TextIO
 
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 import typer
 from rich.markup import escape
 
@@ -21,28 +18,30 @@ from hmc.actor import Actor
 from hmc.cli import render
 from hmc.cli.base import UserOption, as_member, console, day_option, progress, sub_app
 from hmc.errors import InvalidInput
-from hmc.evidence.linking import undo_link
-from hmc.evidence.schemas import EventRead
-from hmc.evidence.service import OnError, import_file
-from hmc.evidence.views import (
-    EXPORTED,
-    EventFilter,
-    event_detail,
-    find_events,
-    list_batches,
-    list_formats,
-    list_sources,
-    stream_events,
-)
-from hmc.storage import open_database, session_scope
+from hmc.evidence import OnError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+    # the services load with the command that uses them
+    from hmc.evidence.schemas import EventRead
 
 Export = Literal["csv", "parquet", "json"]
 PARQUET_ROWS = 50_000  # rows a Parquet row group holds
-_TYPES = {"id": pa.int64(), "duplicate_of": pa.int64(), "occurred_on": pa.date32()}
 _NUMBERS = ("latitude", "longitude", "deaths", "deaths_low", "deaths_high")
-SCHEMA = pa.schema(
-    [(n, _TYPES.get(n, pa.float64() if n in _NUMBERS else pa.string())) for n in EXPORTED]
-)
+
+
+def _schema() -> pa.Schema:
+    """The Parquet schema of an events export: its columns, typed."""
+    import pyarrow as pa
+
+    from hmc.evidence.views import EXPORTED
+
+    types = {"id": pa.int64(), "duplicate_of": pa.int64(), "occurred_on": pa.date32()}
+    return pa.schema(
+        [(n, types.get(n, pa.float64() if n in _NUMBERS else pa.string())) for n in EXPORTED]
+    )
 
 
 def import_one(
@@ -55,6 +54,9 @@ def import_one(
     actor: Actor,
 ) -> None:
     """Import one file in one transaction, with a progress bar, and print what it did."""
+    from hmc.evidence.service import import_file
+    from hmc.storage import open_database, session_scope
+
     engine = open_database(write=True)
     with progress() as bar, session_scope(engine) as session:
         task = bar.add_task(f"importing {escape(file.name)}", total=None)
@@ -77,17 +79,25 @@ def import_one(
 
 def imports() -> None:
     """List the files imported so far: format, source, what each added, the dates it covers."""
+    from hmc.evidence.views import list_batches
+    from hmc.storage import open_database, session_scope
+
     with session_scope(open_database(write=False)) as session:
         render.batches(console, list_batches(session))
 
 
 def formats() -> None:
     """List the evidence formats 'hmc import' reads (or detects)."""
+    from hmc.evidence.views import list_formats
+
     render.formats(console, list_formats())
 
 
 def sources() -> None:
     """List the sources of evidence, with their reliability grade (A-F) and events."""
+    from hmc.evidence.views import list_sources
+    from hmc.storage import open_database, session_scope
+
     with session_scope(open_database(write=False)) as session:
         render.sources(console, list_sources(session))
 
@@ -128,6 +138,9 @@ def events(
     limit: Annotated[int, typer.Option(min=1, max=10_000, help="Events listed.")] = 50,
 ) -> None:
     """List events (newest first) with their source and grade, or export them, one per line."""
+    from hmc.evidence.views import EventFilter, find_events, stream_events
+    from hmc.storage import open_database, session_scope
+
     where = EventFilter(
         start=since,
         end=until,
@@ -148,12 +161,18 @@ def events(
 
 def write_export(found: Iterator[EventRead], export: Export, out: Path | None) -> None:
     """Write ``found`` as CSV (a header, then a line an event), JSON lines, or Parquet."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from hmc.evidence.views import EXPORTED
+
     if export == "parquet":
         if out is None and sys.stdout.isatty():
             raise InvalidInput("--export parquet is binary: give --out FILE, or redirect")
-        with pq.ParquetWriter(out or sys.stdout.buffer, SCHEMA) as writer:
+        schema = _schema()
+        with pq.ParquetWriter(out or sys.stdout.buffer, schema) as writer:
             for chunk in _chunks(found, PARQUET_ROWS):
-                writer.write_table(pa.Table.from_pylist([_row(e) for e in chunk], SCHEMA))
+                writer.write_table(pa.Table.from_pylist([_row(e) for e in chunk], schema))
         return
     with _text_out(out) as stream:
         if export == "csv":
@@ -168,6 +187,9 @@ def write_export(found: Iterator[EventRead], export: Export, out: Path | None) -
 
 def write_values(found: pd.DataFrame, export: Export, out: Path | None) -> None:
     """Write indicator values as CSV (a header, then a line a value), JSON lines, or Parquet."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     table = pa.Table.from_pandas(found, preserve_index=False)
     if export == "parquet":
         if out is None and sys.stdout.isatty():
@@ -185,6 +207,8 @@ def write_values(found: pd.DataFrame, export: Export, out: Path | None) -> None:
 
 
 def _row(event: EventRead) -> dict[str, object]:
+    from hmc.evidence.views import EXPORTED
+
     data = event.model_dump()
     return {name: data[name] for name in EXPORTED}
 
@@ -214,6 +238,9 @@ def _text_out(out: Path | None) -> Iterator[TextIO]:
 
 def event(event_id: Annotated[int, typer.Argument(min=1, max=2**31 - 1)]) -> None:
     """One event: its grade and why, the reports linked to it, the parties' accounts."""
+    from hmc.evidence.views import event_detail
+    from hmc.storage import open_database, session_scope
+
     with session_scope(open_database(write=False)) as session:
         render.event(console, event_detail(session, event_id=event_id))
 
@@ -224,6 +251,8 @@ links = sub_app("links", "Links between reports of one event by two sources.")
 @links.command("undo")
 def undo(link_id: Annotated[int, typer.Argument(min=1, max=2**31 - 1)], user: UserOption) -> None:
     """Undo a link: both reports count again (a co-chair, member or analyst; audited)."""
+    from hmc.evidence.linking import undo_link
+
     with as_member(user, write=True) as (session, actor):
         undone = undo_link(session, actor=actor, link_id=link_id)
     console.print(

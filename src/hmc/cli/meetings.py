@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -20,11 +20,9 @@ from hmc.cli.base import UserOption, as_member, console, day_option, sub_app, t,
 from hmc.cli.base import number as written
 from hmc.cli.base import when as day_said
 from hmc.errors import InvalidInput
-from hmc.framework.service import get_commission
-from hmc.meetings import decisions, service
-from hmc.meetings.calendar import ics
-from hmc.meetings.views import calendar_rows, list_meetings, meeting_view
-from hmc.settings import get_settings
+
+if TYPE_CHECKING:  # the services load with the command that uses them
+    pass
 
 meeting = sub_app("meeting", "Working meetings: schedule, attendees, agenda, minutes, calendar.")
 decision = sub_app("decision", "Decisions of a meeting: propose, approve (both co-chairs).")
@@ -47,6 +45,8 @@ LangOption = Annotated[
 
 
 def _commission(given: str | None, actor: Actor) -> str:
+    from hmc.settings import get_settings
+
     return given or actor.commission_id or get_settings().default_commission
 
 
@@ -60,6 +60,8 @@ def _time(text: str) -> time:
 @meeting.command("list")
 def list_(user: UserOption, commission: CommissionOption = None) -> None:
     """List a commission's meetings, newest first."""
+    from hmc.meetings.views import list_meetings
+
     with as_member(user, write=False) as (session, actor):
         shown = _commission(commission, actor)
         found = list_meetings(session, viewer=actor, commission_id=shown)
@@ -84,6 +86,9 @@ def schedule(
     commission: CommissionOption = None,
 ) -> None:
     """Schedule a meeting (a co-chair); its agenda is built from what changed before it."""
+    from hmc.meetings import service
+    from hmc.meetings.views import meeting_view
+
     start = _time(at)
     with as_member(user, write=True) as (session, actor):
         made = service.schedule(
@@ -115,6 +120,8 @@ def schedule(
 @meeting.command("show")
 def show(meeting_id: MeetingId, user: UserOption) -> None:
     """A meeting: attendees, the agenda with the minutes you may see, decisions, actions."""
+    from hmc.meetings.views import meeting_view
+
     with as_member(user, write=False) as (session, actor):
         view = meeting_view(session, viewer=actor, meeting_id=meeting_id)
     render_meetings.meeting(console, view)
@@ -127,6 +134,8 @@ def attendees(
     user: UserOption,
 ) -> None:
     """Name your party's attendees (a co-chair), replacing its earlier list."""
+    from hmc.meetings import service
+
     with as_member(user, write=True) as (session, actor):
         named = service.name_attendees(
             session, actor=actor, meeting_id=meeting_id, usernames=usernames
@@ -153,6 +162,9 @@ def agenda(
     lang: LangOption = None,
 ) -> None:
     """Change the agenda (a co-chair): refresh it, add, move, drop or restore an item."""
+    from hmc.meetings import service
+    from hmc.meetings.views import meeting_view
+
     with as_member(user, write=True) as (session, actor):
         if refresh:
             added = service.refresh_agenda(session, actor=actor, meeting_id=meeting_id)
@@ -197,6 +209,8 @@ def minutes(
     lang: LangOption = None,
 ) -> None:
     """Save your party's draft minutes of an item, or share them with the other party."""
+    from hmc.meetings import service
+
     if text is None and not share:
         raise InvalidInput("give --text, --share or both")
     with as_member(user, write=True) as (session, actor):
@@ -224,6 +238,10 @@ def calendar(
     commission: CommissionOption = None,
 ) -> None:
     """Write the commission's meetings and open actions' due dates as an iCalendar file."""
+    from hmc.framework.service import get_commission
+    from hmc.meetings.calendar import ics
+    from hmc.meetings.views import calendar_rows
+
     with as_member(user, write=False) as (session, actor):
         shown = _commission(commission, actor)
         name = get_commission(session, commission_id=shown).name
@@ -265,6 +283,8 @@ def propose(
 ) -> None:
     """Propose a decision (a co-chair); a change of the gate of --phase in --area takes
     effect as a new framework version once both co-chairs approve."""
+    from hmc.meetings import decisions
+
     given = {"when": when, "not_before": not_before, "no_later_than": no_later_than}
     change = {k: v for k, v in given.items() if v is not None}
     with as_member(user, write=True) as (session, actor):
@@ -292,6 +312,9 @@ def approve(
     user: UserOption,
 ) -> None:
     """Approve the version of a decision you read (a co-chair)."""
+    from hmc.meetings import decisions
+    from hmc.meetings.views import meeting_view
+
     with as_member(user, write=True) as (session, actor):
         state = decisions.approve(
             session, actor=actor, meeting_id=meeting_id, decision_id=decision_id, version=version
@@ -324,6 +347,8 @@ def add(
     lang: LangOption = None,
 ) -> None:
     """Record an action (a co-chair): its owner, due date and evidence."""
+    from hmc.meetings import service
+
     links = [dict(zip(("kind", "ref"), e.split(":", 1), strict=False)) for e in evidence or []]
     with as_member(user, write=True) as (session, actor):
         made = service.add_action(
@@ -351,6 +376,8 @@ def state(
     user: UserOption,
 ) -> None:
     """Mark an action open, done or dropped (a co-chair, or the owner's party)."""
+    from hmc.meetings import service
+
     with as_member(user, write=True) as (session, actor):
         service.set_action_state(
             session, actor=actor, meeting_id=meeting_id, action_id=action_id, state=new

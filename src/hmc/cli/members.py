@@ -7,27 +7,20 @@ of standard input, so a script can pipe it in (``printf '%s\\n' "$PW" | hmc memb
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Column, Table
 
-from hmc.accounts import (
-    MemberInfo,
-    TokenInfo,
-    add_member,
-    create_token,
-    disable_member,
-    list_members,
-    list_tokens,
-    reset_password,
-    revoke_token,
-)
 from hmc.actor import Actor
 from hmc.cli.base import console, errors, read_password, sub_app, t, writing
-from hmc.settings import get_settings
-from hmc.storage import open_database, session_scope
+
+if TYPE_CHECKING:  # the services load with the command that uses them
+    from hmc.accounts import (
+        MemberInfo,
+        TokenInfo,
+    )
 
 member = sub_app("member", "Members of the parties, and the installation's administrators.")
 token = sub_app("token", "Personal API tokens (Authorization: Bearer …).")
@@ -62,6 +55,9 @@ def add(
     ] = None,
 ) -> None:
     """Add a member of a party (or an administrator); the password is asked for."""
+    from hmc.accounts import add_member
+    from hmc.settings import get_settings
+
     if commission is None and role != "admin":
         commission = get_settings().default_commission
     password = read_password(confirm=True)
@@ -94,6 +90,9 @@ def list_(
     ] = None,
 ) -> None:
     """List the members: username, name, party, role, and whether they are active."""
+    from hmc.accounts import list_members
+    from hmc.storage import open_database, session_scope
+
     with session_scope(open_database(write=False)) as session:
         infos = list_members(session, commission_id=commission)
     if not infos:
@@ -120,6 +119,8 @@ def list_(
 @member.command("disable")
 def disable(username: Username) -> None:
     """Disable a member: their sessions end and their API tokens are revoked."""
+    from hmc.accounts import disable_member
+
     with writing() as session:
         done = disable_member(session, actor=Actor.system("hmc member"), username=username)
     console.print(t("cli_disabled", username=done.username), highlight=False)
@@ -128,6 +129,8 @@ def disable(username: Username) -> None:
 @member.command("reset-password")
 def reset(username: Username) -> None:
     """Set a member's password (asked for as in 'hmc member add'); their sessions end."""
+    from hmc.accounts import reset_password
+
     password = read_password(confirm=True)
     with writing() as session:
         done = reset_password(
@@ -146,6 +149,8 @@ def create(
     ] = 90,
 ) -> None:
     """Make a personal API token for a member; it is shown this once."""
+    from hmc.accounts import create_token
+
     with writing() as session:
         made = create_token(
             session,
@@ -169,6 +174,9 @@ def _state(info: TokenInfo, now: datetime) -> str:
 @token.command("list")
 def list_tokens_(username: Username) -> None:
     """List a member's API tokens (never the tokens themselves)."""
+    from hmc.accounts import list_tokens
+    from hmc.storage import open_database, session_scope
+
     with session_scope(open_database(write=False)) as session:
         infos = list_tokens(session, username=username)
     if not infos:
@@ -197,6 +205,8 @@ def revoke(
     token_id: Annotated[int, typer.Argument(help="The token's id (see 'hmc token list').")],
 ) -> None:
     """Revoke an API token: it stops working at once."""
+    from hmc.accounts import revoke_token
+
     with writing() as session:
         done = revoke_token(session, actor=Actor.system("hmc token"), token_id=token_id)
     console.print(t("cli_token_revoked", id=done.id, name=escape(done.name)), highlight=False)

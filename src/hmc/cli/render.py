@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
@@ -10,18 +11,20 @@ from rich.table import Column, Table
 
 from hmc.cli.base import named, t, tn, when
 from hmc.cli.base import number as written
-from hmc.evidence.schemas import (
-    BatchInfo,
-    EventDetail,
-    EventRead,
-    FormatInfo,
-    ImportReport,
-    SourceRead,
-)
-from hmc.exercise import Exercise
-from hmc.framework.service import LoadReport
-from hmc.indicators.computing import ComputeReport
-from hmc.timeline.status import CommissionStatus, IndicatorStatus
+
+if TYPE_CHECKING:  # the services load with the command that uses them
+    from hmc.evidence.schemas import (
+        BatchInfo,
+        EventDetail,
+        EventRead,
+        FormatInfo,
+        ImportReport,
+        SourceRead,
+    )
+    from hmc.exercise import Exercise
+    from hmc.framework.service import LoadReport
+    from hmc.indicators.computing import ComputeReport
+    from hmc.timeline.status import CommissionStatus, IndicatorStatus
 
 # Every text that comes from data (a configuration, a file name, an import) is escaped
 # before Rich reads markup in it: "PIC [/] 2006" is a name, not a closing tag.

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Column, Table
 
 from hmc.cli.base import lang, t, when
-from hmc.meetings.records import DecisionInfo, MeetingInfo, MeetingView
+
+if TYPE_CHECKING:  # the services load with the command that uses them
+    from hmc.meetings.records import DecisionInfo, MeetingInfo, MeetingView
 
 
 def _start(m: MeetingInfo) -> str:

@@ -7,23 +7,25 @@ hidden here); what this module prints is that view, escaped where it comes from 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Column, Table
 
-from hmc.assessment.records import (
-    Agreement,
-    Divergence,
-    ItemView,
-    JointInfo,
-    RatingInfo,
-    RoundInfo,
-    RoundView,
-    SignatureInfo,
-)
 from hmc.cli.base import t, when
+
+if TYPE_CHECKING:  # the services load with the command that uses them
+    from hmc.assessment.records import (
+        Agreement,
+        Divergence,
+        ItemView,
+        JointInfo,
+        RatingInfo,
+        RoundInfo,
+        RoundView,
+        SignatureInfo,
+    )
 
 
 def _parties(keys: Sequence[str]) -> str:

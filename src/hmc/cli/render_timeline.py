@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+import statistics
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -12,10 +12,11 @@ from rich.table import Table
 from hmc.cli.base import lang, t
 from hmc.cli.base import number as written
 from hmc.cli.render import number
-from hmc.forecast.backtest import SELECTED, Backtest
-from hmc.forecast.methods import BASELINES, MODELS
 from hmc.locale import scenario_text
-from hmc.timeline.service import StoredRun
+
+if TYPE_CHECKING:  # the services load with the command that uses them
+    from hmc.forecast.backtest import Backtest
+    from hmc.timeline.service import StoredRun
 
 AHEAD = (4, 12, 52)  # weeks ahead shown by ``hmc forecast``
 TARGET_RATIO = 0.9  # CRPS of "selected" against the best naive baseline
@@ -92,6 +93,9 @@ def _share(value: float | None) -> str:
 
 
 def backtests(console: Console, found: list[Backtest]) -> None:
+    from hmc.forecast.backtest import SELECTED
+    from hmc.forecast.methods import BASELINES, MODELS
+
     for result in found:
         best = min(BASELINES, key=result.mean_crps)
         table = Table(t("cli_model"), "CRPS", t("cli_best_naive"), t("cli_coverage"),
@@ -101,9 +105,9 @@ def backtests(console: Console, found: list[Backtest]) -> None:
             crps = result.mean_crps(model)
             ratio = crps / result.mean_crps(best) if result.mean_crps(best) > 0 else float("nan")
             scores = [s for s in result.scores if s.model == model]
-            coverage = float(np.mean([s.coverage80 for s in scores]))
+            coverage = statistics.fmean(s.coverage80 for s in scores)
             biases = [s.bias for s in scores if s.bias is not None]
-            bias = f"{np.mean(biases):.2f}" if biases else "–"
+            bias = f"{statistics.fmean(biases):.2f}" if biases else "–"
             mark = "[green]" if model == SELECTED and ratio <= TARGET_RATIO else ""
             table.add_row(model, f"{crps:,.3f}", f"{mark}{ratio:.2f}", f"{coverage:.0%}", bias)
         console.print(table)

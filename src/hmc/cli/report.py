@@ -10,13 +10,13 @@ from rich.markup import escape
 
 from hmc.cli.base import AsOfOption, CommissionOption, console, t
 from hmc.errors import InvalidInput
-from hmc.report import CHOICES, DIGITS, report_pdf
-from hmc.settings import get_settings
-from hmc.storage import get_engine, open_database, session_scope
+from hmc.report import CHOICES, DIGITS
 
 
 def beside_database(name: str) -> Path:
     """Where the demonstration writes a file: beside its SQLite database, else here."""
+    from hmc.storage import get_engine
+
     url = get_engine().url
     folder = (
         Path(url.database).parent if url.get_backend_name() == "sqlite" and url.database else None
@@ -40,6 +40,10 @@ def report(
 ) -> None:
     """Write the joint report (PDF): conditions, gates, timeline, divergences, decisions and
     actions, sources and the audit chain's head, as known on the date."""
+    from hmc.report.document import report_pdf
+    from hmc.settings import get_settings
+    from hmc.storage import open_database, session_scope
+
     commission_id = commission or get_settings().default_commission
     with session_scope(open_database(write=False)) as session:
         pdf = report_pdf(

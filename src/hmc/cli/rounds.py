@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
 from hmc.actor import Actor
-from hmc.assessment import service
-from hmc.assessment.views import RELEASED, divergence, list_rounds, parties, round_view
+from hmc.assessment import DEFAULT_FLAG_GAP
 from hmc.cli import render_rounds
 from hmc.cli.base import UserOption, as_member, console, day_option, sub_app, t, when
-from hmc.settings import get_settings
+
+if TYPE_CHECKING:  # the services load with the command that uses them
+    pass
 
 round_ = sub_app("round", "Assessment rounds: open one, see where it stands, submit, sign, amend.")
 
@@ -38,12 +39,16 @@ CommissionOption = Annotated[
 
 
 def _commission(given: str | None, actor: Actor) -> str:
+    from hmc.settings import get_settings
+
     return given or actor.commission_id or get_settings().default_commission
 
 
 @round_.command("list")
 def list_(user: UserOption, commission: CommissionOption = None) -> None:
     """List a commission's rounds, newest first: state, who submitted, who signed."""
+    from hmc.assessment.views import list_rounds
+
     with as_member(user, write=False) as (session, actor):
         shown = _commission(commission, actor)
         infos = list_rounds(session, viewer=actor, commission_id=shown)
@@ -86,9 +91,12 @@ def open_(
             metavar="LEVELS",
             help="Flag items the parties rate this many levels apart or more (1 to 10).",
         ),
-    ] = service.DEFAULT_FLAG_GAP,
+    ] = DEFAULT_FLAG_GAP,
 ) -> None:
     """Open a round (a co-chair): an item per rated indicator (and area, for an area's)."""
+    from hmc.assessment import service
+    from hmc.assessment.views import round_view
+
     with as_member(user, write=True) as (session, actor):
         shown = _commission(commission, actor)
         opened = service.open_round(
@@ -122,6 +130,8 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print it as JSON, for scripts.")] = False,
 ) -> None:
     """Where a round stands: its state, the ratings you may see, joint ratings, signatures."""
+    from hmc.assessment.views import RELEASED, divergence, round_view
+
     with as_member(user, write=False) as (session, actor):
         view = round_view(session, viewer=actor, round_id=round_id)
         found = None
@@ -137,6 +147,9 @@ def status(
 @round_.command("submit")
 def submit(round_id: RoundId, user: UserOption) -> None:
     """Hand in your party's ratings (its co-chair); the round is released when all have."""
+    from hmc.assessment import service
+    from hmc.assessment.views import parties
+
     with as_member(user, write=True) as (session, actor):
         done = service.submit(session, actor=actor, round_id=round_id)
         waiting = [p for p in parties(session, done.commission_id) if p not in done.submitted]
@@ -150,6 +163,9 @@ def submit(round_id: RoundId, user: UserOption) -> None:
 @round_.command("sign")
 def sign(round_id: RoundId, user: UserOption) -> None:
     """Sign the round's joint ratings (a co-chair); with both signatures it is final."""
+    from hmc.assessment import service
+    from hmc.assessment.views import round_view
+
     with as_member(user, write=True) as (session, actor):
         done = service.sign(session, actor=actor, round_id=round_id)
         view = round_view(session, viewer=actor, round_id=round_id)
@@ -177,6 +193,9 @@ def amend(
     ] = None,
 ) -> None:
     """Open a round amending a signed one (a co-chair): same items, the ratings as drafts."""
+    from hmc.assessment import service
+    from hmc.assessment.views import round_view
+
     with as_member(user, write=True) as (session, actor):
         new = service.amend(session, actor=actor, round_id=round_id, name=name)
         items = len(round_view(session, viewer=actor, round_id=new.id).items)

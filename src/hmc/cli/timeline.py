@@ -6,9 +6,8 @@ import json
 import math
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 import typer
 
 from hmc.actor import Actor
@@ -16,14 +15,12 @@ from hmc.cli import render_timeline as show
 from hmc.cli.base import AsOfOption, CommissionOption, console, progress, t
 from hmc.cli.weekly_csv import read_weekly
 from hmc.errors import InvalidInput
-from hmc.forecast.backtest import HORIZONS, MIN_HISTORY, Backtest, backtest
-from hmc.forecast.methods import Array
-from hmc.forecast.service import PATHS
-from hmc.framework.service import framework, resolve_as_of
-from hmc.indicators.service import series
-from hmc.settings import get_settings
-from hmc.storage import open_database, session_scope
-from hmc.timeline import service
+from hmc.forecast import PATHS
+
+if TYPE_CHECKING:  # the services load with the command that uses them
+    from hmc.forecast.backtest import Backtest
+    from hmc.forecast.methods import Array
+    from hmc.timeline import service
 
 PathsOption = Annotated[
     int,
@@ -39,6 +36,10 @@ def register(app: typer.Typer) -> None:
 
 def _run(commission_id: str, as_of: date | None, paths: int, fresh: bool) -> service.StoredRun:
     """The current stored run for ``as_of``, or a new one computed and stored now."""
+    from hmc.framework.service import framework
+    from hmc.storage import open_database, session_scope
+    from hmc.timeline import service
+
     if not fresh:
         with session_scope(open_database(write=False)) as session:
             found = service.stored(session, commission_id=commission_id, as_of=as_of)
@@ -70,6 +71,8 @@ def forecast_(
     signed level and the configuration's milestones. Prints P10/P50/P90 4, 12 and 52 weeks
     ahead.
     """
+    from hmc.settings import get_settings
+
     run = _run(commission or get_settings().default_commission, as_of, paths, fresh=True)
     show.forecast(console, run)
 
@@ -84,6 +87,8 @@ def timeline(
 
     Uses the stored run for that date when it is current, else computes and stores one.
     """
+    from hmc.settings import get_settings
+
     run = _run(commission or get_settings().default_commission, as_of, paths, fresh=False)
     configured = run.result["scenarios"][0]["timeline"]
     if as_json:
@@ -113,6 +118,10 @@ def scenario(
     """Scenarios side by side: as configured, conditions only, the configuration's own, and
     a custom one (``--phase transition --by federal-iraq:date --date federal-iraq:2025-09-30
     --by kurdistan-region:conditions``)."""
+    from hmc.settings import get_settings
+    from hmc.storage import open_database, session_scope
+    from hmc.timeline import service
+
     commission_id = commission or get_settings().default_commission
     chosen = service.scenario_asked(phase or "", by or [], on or [], names=("--by", "--date"))
     if (phase is None) != (not chosen.rules):
@@ -149,6 +158,9 @@ def backtest_(
     Without --series: every measured indicator of the commission, nationwide and per area,
     from the evidence in the database.
     """
+    from hmc.forecast.backtest import backtest
+    from hmc.settings import get_settings
+
     if series_file is not None:
         found = [backtest(read_weekly(series_file), series=series_file.name, paths=paths)]
     else:
@@ -164,6 +176,11 @@ def backtest_(
 def _database_backtests(
     commission_id: str, as_of: date | None, only: str | None, paths: int
 ) -> list[Backtest]:
+    from hmc.forecast.backtest import HORIZONS, MIN_HISTORY, backtest
+    from hmc.framework.service import framework, resolve_as_of
+    from hmc.indicators.service import series
+    from hmc.storage import open_database, session_scope
+
     with session_scope(open_database(write=False)) as session:
         current = framework(session, commission_id=commission_id)
         day = resolve_as_of(current.commission, as_of)
@@ -191,6 +208,8 @@ def _database_backtests(
 
 
 def _known(values: list[float]) -> Array:
+    import numpy as np
+
     return np.array([v for v in values if not math.isnan(v)], dtype=float)
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import math
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from hmc.domain.days import parse_day
 from hmc.errors import InvalidInput
-from hmc.forecast.backtest import HORIZONS, MIN_HISTORY
-from hmc.forecast.methods import Array
+
+if TYPE_CHECKING:  # the services load with the command that uses them
+    from hmc.forecast.methods import Array
 
 MAX_BYTES = 50_000_000
 
@@ -27,6 +27,10 @@ def read_weekly(path: Path) -> Array:
       ...
     hmc.errors.InvalidInput: ...csv, row 3, field date: 2024-01-11 is 10 days after the row ...
     """
+    import numpy as np
+
+    from hmc.forecast.backtest import HORIZONS, MIN_HISTORY
+
     if not path.is_file():
         raise InvalidInput(f"{path}: no such file")
     if path.stat().st_size > MAX_BYTES:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from importlib.resources import files
 from pathlib import Path
-from typing import Literal, TextIO, cast
+from typing import TextIO, cast
 
 import pyarrow as pa
 from sqlalchemy import Table, false, func, select, update
@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from hmc.actor import Actor
 from hmc.audit import service as audit
 from hmc.errors import Busy, EvidenceError
-from hmc.evidence import importers
+from hmc.evidence import OnError, importers
 from hmc.evidence.ahead import ahead
 from hmc.evidence.bulk import BulkWriter
 from hmc.evidence.categories import Categories
@@ -59,7 +59,6 @@ from hmc.storage.engine import BUSY_TIMEOUT_MS, is_busy
 Progress = Callable[[int, int], None]
 # What a file gives to write: a batch's columns, or rows read a record at a time.
 Write = tuple[pa.RecordBatch | list[EventRow], list[ObservationRow]]
-OnError = Literal["stop", "skip"]
 IMPORT_LOCK = 0x686D_635F_696D_706F  # PostgreSQL advisory lock key of imports ("hmc_impo")
 # The data files that ship with hmc (see hmc/data/SOURCES.md), in import order.
 BUNDLED = (

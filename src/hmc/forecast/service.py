@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from hmc.assessment.values import rated_series
 from hmc.domain.gates import MAX_WINDOW, stored_gate
+from hmc.forecast import PATHS
 from hmc.forecast.backtest import select
 from hmc.forecast.methods import Array, run
 from hmc.forecast.rated import rated_paths
@@ -26,7 +27,7 @@ from hmc.framework.service import framework, resolve_as_of
 from hmc.indicators.service import Series, first_incomplete, series
 
 HORIZON = 156  # weeks ahead: three years
-PATHS = 1000
+
 MIN_KNOWN = 12  # weeks of values a measured series needs to be forecast
 
 

@@ -14,16 +14,13 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from sqlalchemy.orm import Session
-from weasyprint import HTML
 
 from hmc.audit.service import head
 from hmc.errors import InvalidInput
 from hmc.locale import LANGUAGES, configured, direction, scenario_text, translate
-from hmc.locale.formats import ARABIC_INDIC, LATIN, day, number
+from hmc.locale.formats import LATIN, day, number
+from hmc.report import CHOICES, DIGITS
 from hmc.report.sections import SECTIONS, read
-
-CHOICES = (*LANGUAGES, "both")
-DIGITS = {"latin": LATIN, "arabic-indic": ARABIC_INDIC}  # the Arabic text's digits
 
 
 @pass_context
@@ -85,6 +82,8 @@ def report_pdf(
     session: Session, *, commission_id: str, as_of: date | None, lang: str, digits: str = "latin"
 ) -> bytes:
     """The joint report as PDF bytes (see :func:`report_html`)."""
+    from weasyprint import HTML  # WeasyPrint (Pango, fonts) only when a report is written
+
     html = report_html(session, commission_id=commission_id, as_of=as_of, lang=lang, digits=digits)
     identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
     pdf = HTML(string=html).write_pdf(pdf_identifier=identifier)

@@ -24,7 +24,8 @@ from hmc.audit import service as audit
 from hmc.domain.days import typed_day
 from hmc.errors import Forbidden, InvalidInput
 from hmc.evidence.models import ImportBatch
-from hmc.forecast.service import HORIZON, PATHS, Forecast, forecast
+from hmc.forecast import PATHS
+from hmc.forecast.service import HORIZON, Forecast, forecast
 from hmc.framework.records import Framework, ScenarioInfo
 from hmc.framework.service import framework, resolve_as_of
 from hmc.timeline.models import ForecastRun

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Form, Path
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hmc.accounts import list_members
-from hmc.assessment import service
+from hmc.assessment import DEFAULT_FLAG_GAP, service
 from hmc.assessment.access import drafting_party
 from hmc.assessment.records import JointInfo, RatingInfo, RoundInfo, RoundView
 from hmc.assessment.schemas import INT32
@@ -224,7 +224,7 @@ def show_rounds(
         typed={
             "name": typed.get("name", ""),
             "as_of": typed.get("as_of", date.today().isoformat()),
-            "flag_gap": typed.get("flag_gap", str(service.DEFAULT_FLAG_GAP)),
+            "flag_gap": typed.get("flag_gap", str(DEFAULT_FLAG_GAP)),
             "exercise": typed.get("exercise", ""),
         },
     )
@@ -270,7 +270,7 @@ def open_form(
                 commission_id=commission_id,
                 name=name,
                 as_of=day,
-                flag_gap=service.DEFAULT_FLAG_GAP if gap is None else gap,
+                flag_gap=DEFAULT_FLAG_GAP if gap is None else gap,
                 exercise=bool(exercise),
             )
     except HmcError as exc:

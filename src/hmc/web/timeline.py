@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from hmc.deps import Database, DatabaseDep, Viewer, ViewerDep, read_day
 from hmc.domain.days import typed_day
 from hmc.errors import HmcError, InvalidInput
-from hmc.forecast.service import PATHS
+from hmc.forecast import PATHS
 from hmc.framework.service import framework, list_commissions, resolve_as_of
 from hmc.locale import scenario_text
 from hmc.report.charts import fan_chart, probability_chart
