@@ -1,0 +1,262 @@
+"""The words the rules look for, in English and Arabic (folded, see :mod:`hmc.news.folding`)."""
+
+from __future__ import annotations
+
+import re
+
+Words = dict[str, re.Pattern[str]]  # a pattern per language
+
+
+def _any(*words: str, arabic: bool = False) -> re.Pattern[str]:
+    body = "|".join(sorted(words, key=len, reverse=True))
+    prefix = r"(?:[وف]?[بل]?)" if arabic else ""
+    return re.compile(rf"(?<![\w]){prefix}(?:{body})(?![\w])")
+
+
+ATTACK = {
+    "en": _any(
+        r"attack(?:s|ed|ing)?",
+        r"rockets?",
+        r"drones?",
+        r"mortars?",
+        "ieds?",
+        r"roadside bombs?",
+        r"bomb(?:s|ing|ings)?",
+        r"explosive(?:s)?",
+        r"explosions?",
+        r"ambush(?:ed|es)?",
+        r"shell(?:ing|ed)",
+        r"targeted",
+        r"targeting",
+        "gunmen",
+        "suicide",
+        r"clash(?:es|ed)",
+        r"assaults?",
+        "opened fire",
+        r"fired",
+        r"blasts?",
+        r"missiles?",
+    ),
+    "ar": _any(
+        "هجوم",
+        "هجوما",
+        "هجمات",
+        "هاجم",
+        "هاجمت",
+        "هاجموا",
+        "استهدف",
+        "استهدفت",
+        "استهداف",
+        "صاروخ",
+        "صاروخا",
+        "صواريخ",
+        "طائرة مسيرة",
+        "مسيرة",
+        "مسيرات",
+        "قذائف",
+        "قذيفة",
+        "هاون",
+        "كاتيوشا",
+        "عبوة ناسفة",
+        "عبوة",
+        "كمين",
+        "تفجير",
+        "انفجار",
+        "اشتباك",
+        "اشتباكات",
+        "مسلحين",
+        "مسلحون",
+        "تعرض",
+        "تعرضت",
+        "اطلاق نار",
+        "انتحاري",
+        arabic=True,
+    ),
+}
+STRIKE = {
+    "en": _any(r"strikes?", r"airstrikes?", r"air strikes?", "struck", "bombed", r"raids?",
+               r"retaliatory", r"drone strikes?"),
+    "ar": _any("ضربة", "ضربات", "غارة", "غارات", "قصف", "قصفت", "قصفا", "ضربت", "استهدفت",
+               "استهدف", arabic=True),
+}  # fmt: skip
+SPEECH = {
+    "en": _any(
+        "said",
+        "says",
+        "stated",
+        "told",
+        "announced",
+        "declared",
+        "confirmed",
+        r"emphasi[sz]ed",
+        "stressed",
+        "added",
+        "denied",
+        "condemned",
+        "called",
+        "described",
+        "warned",
+        "urged",
+        "affirmed",
+        "reiterated",
+        "insisted",
+        "noted",
+        r"statement",
+        "rejected",
+        "classified",
+        "considered",
+        "concluded",
+        "vowed",
+        "pledged",
+        "maintained",
+        r"according to",
+    ),
+    "ar": _any(
+        "قال",
+        "قالت",
+        "يقول",
+        "تقول",
+        "صرح",
+        "صرحت",
+        "اعلن",
+        "اعلنت",
+        "اكد",
+        "اكدت",
+        "يؤكد",
+        "تؤكد",
+        "اوضح",
+        "اوضحت",
+        "شدد",
+        "شددت",
+        "اشار",
+        "اشارت",
+        "اضاف",
+        "اضافت",
+        "نفى",
+        "نفت",
+        "دان",
+        "ادان",
+        "ادانت",
+        "دانت",
+        "وصف",
+        "وصفت",
+        "دعا",
+        "دعت",
+        "حذر",
+        "حذرت",
+        "بيان",
+        "ذكر",
+        "ذكرت",
+        "افاد",
+        "افادت",
+        "تابع",
+        "تابعت",
+        "رفض",
+        "رفضت",
+        "اعتبر",
+        "اعتبرت",
+        "جدد",
+        "جددت",
+        "لفت",
+        "لفتت",
+        "ختم",
+        "ختمت",
+        arabic=True,
+    ),
+}
+POSITION = {
+    "en": _any(
+        "timeline",
+        r"time ?table",
+        r"withdraw(?:al|n|ing)?",
+        r"a date",
+        r"schedule",
+        r"end (?:of )?the (?:coalition'?s? )?mission",
+        r"ending the mission",
+        "transition",
+        "sovereignty",
+        r"self-defen[cs]e",
+        r"right to defend",
+        "aggression",
+        r"violations?",
+        r"conditions?",
+        "security situation",
+        r"presence of (?:foreign|us|american|coalition) (?:forces|troops)",
+        r"foreign forces",
+        r"departure",
+    ),
+    "ar": _any(
+        "سيادة",
+        "السيادة",
+        "انسحاب",
+        "الانسحاب",
+        "جدول زمني",
+        "جدولة",
+        "سقف زمني",
+        "موعد",
+        "انهاء مهمة",
+        "انتهاء مهمة",
+        "انهاء وجود",
+        "الدفاع عن النفس",
+        "اعتداء",
+        "انتهاك",
+        "خرق",
+        "الظروف",
+        "شروط",
+        "الوضع الامني",
+        "وجود القوات",
+        "القوات الاجنبية",
+        "خروج",
+        "رحيل",
+        "عدوان",
+        "عدوانا",
+        arabic=True,
+    ),
+}
+MEETING = {
+    "en": _any(r"meetings?", "met", "talks", r"sessions?", r"round of", "convened", "chaired",
+               r"dialogue", r"negotiations"),
+    "ar": _any("اجتماع", "اجتماعا", "اجتمع", "اجتمعت", "التقى", "التقت", "لقاء", "مباحثات",
+               "محادثات", "جولة", "ترأس", "ترأست", "جلسة", "مفاوضات", "حوار", arabic=True),
+}  # fmt: skip
+COMMISSION = {
+    "en": _any(r"higher military commission", r"senior military commission", "hmc",
+               r"joint (?:military |security )?(?:commission|committee)", "commission"),
+    "ar": _any("اللجنة العسكرية العليا", "اللجنة العسكرية المشتركة", "اللجنة العليا", "اللجنة",
+               arabic=True),
+}  # fmt: skip
+# Words that say who spoke without naming them: the speaker of the sentence before.
+SPEAKER = {
+    "en": _any("spokesperson", "spokesman", "spokeswoman", "he", "she", "the statement",
+               "the minister", "the official", "the ministry", "the department", "the embassy"),
+    "ar": _any("المتحدث", "المتحدثة", "الناطق", "البيان", "الوزير", "المسؤول", "الوزارة",
+               "واضاف", "واضافت", "وتابع", "وتابعت", "وختم", "وختمت", arabic=True),
+}  # fmt: skip
+KILLED = {
+    "en": _any("killed", "killing", "dead", "died", "deaths", "lost their lives", "martyred"),
+    "ar": _any("مقتل", "قتل", "قتلى", "قتيلا", "قتيل", "استشهاد", "شهداء", "شهيدا", "مصرع",
+               arabic=True),
+}  # fmt: skip
+WOUNDED = {
+    "en": _any("wounded", "wounding", "injured", "injuring", "injuries", "hurt"),
+    "ar": _any("اصابة", "اصابه", "جرح", "جرحى", "مصابين", "مصابا", "جريحا", "اصيب", "اصيبوا",
+               arabic=True),
+}  # fmt: skip
+COUNTED = {
+    "en": re.compile(r"\s*(?:(?:rocket|drone|separate|such|hostile|militia|more|and|or)\s+)*"
+                     r"(?:attacks?|strikes?|assaults?|incidents?|operations?)(?![\w])"),
+    "ar": re.compile(r"\s*(?:هجوم|هجوما|هجمات|ضربة|ضربات|عملية|عمليات|اعتداء|اعتداءات|غارة|غارات)(?![\w])"),  # noqa: E501
+}  # fmt: skip
+BY = {"en": re.compile(r"(?<![\w])(?:by|claimed by)\s+(?:the\s+)?$"),
+      "ar": re.compile(r"(?:من قبل|نفذه|نفذها|تبناه|تبنته|تبنى|تبنت)\s+$")}  # fmt: skip
+# Single persons: "a soldier was killed", «مقتل جندي»; «جنديين» is two.
+ONE_PERSON = {
+    "en": re.compile(r"(?<![\w])(?:a|an|one)\s+(?:\w+\s+){1,2}(?:was|has been)\s+(?:killed|wounded|injured)"),  # noqa: E501
+    "ar": re.compile(r"(?<![\w])(?:مقتل|اصابة|استشهاد|مصرع)\s+(?:(?P<two>جنديين|شخصين|عنصرين|ضابطين|شرطيين|راعيين|مدنيين اثنين)|جندي|شخص|عنصر|ضابط|منتسب|مدني|شرطي|راعي|مواطن)(?![\w])"),  # noqa: E501
+}  # fmt: skip
+# A meeting that took place (or will, on a given day): held, chaired, met.
+HELD = {
+    "en": _any("held", "met", "chaired", "convened", "hosted", "received", "opened", "began"),
+    "ar": _any("عقد", "عقدت", "اجتمع", "اجتمعت", "ترأس", "ترأست", "التقى", "التقت", "استقبل",
+               "استقبلت", "انطلقت", "بدأت", arabic=True),
+}  # fmt: skip
