@@ -124,6 +124,17 @@ def language_of(text: str, *, where: str) -> str:
     )
 
 
+_DATELINE_END = re.compile(r"\s[—–-]+\s|—|\n|\(\w+\)\s*[—–-]*\s*")
+
+
+def dateline_end(text: str) -> int:
+    """Where the dateline ends ("BAGHDAD, January 24, 2024 — "), 0 if the text has none."""
+    end = _DATELINE_END.search(text, 0, 90)
+    if end is None or dateline(text[: end.start()]) is None:
+        return 0
+    return end.end()
+
+
 def dateline(text: str) -> date | None:
     """The date the opening lines give ("BAGHDAD, January 24, 2024 —", «بغداد - 24/1/2024»)."""
     head = Folded.of(text[:300])

@@ -22,6 +22,7 @@ from hmc.news.items import Item, Report, When
 from hmc.news.names import Name, lexicon
 from hmc.news.numbers import Number, numbers
 from hmc.news.places import ABROAD
+from hmc.news.reading import dateline_end
 from hmc.news.sentences import sentences
 
 NAME = "hmc-rules"
@@ -56,8 +57,11 @@ class RuleExtractor:
         """The items of ``report``, in the order of its sentences."""
         found: list[Item] = []
         speaker: Item | None = None
+        skipped = dateline_end(report.text)
         for start, end in sentences(report.text):
-            sentence = _read(report, start, end)
+            if end <= skipped:
+                continue
+            sentence = _read(report, max(start, skipped), end)
             items = self._sentence(sentence, speaker)
             found += items
             said = [i for i in items if i.type in ("statement", "position")]
@@ -76,11 +80,19 @@ class RuleExtractor:
         event = _event(sentence, base, after)
         if event is not None and claim is not None and event.category == claim.category:
             event = None
+        if event is not None and said is not None and not _pinned(event):
+            event = None  # words of a speaker about attacks, not a report of one
         items = [i for i in (claim, event) if i is not None]
         if not items:
             meeting = _meeting(sentence, base)
             items = [meeting] if meeting is not None else ([said] if said is not None else [])
         return items
+
+
+def _pinned(event: Item) -> bool:
+    """Whether an event has a day or casualties, not only a place."""
+    day = event.when is not None and event.when.day is not None
+    return day or event.killed is not None or event.wounded is not None
 
 
 def _read(report: Report, start: int, end: int) -> Sentence:

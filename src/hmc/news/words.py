@@ -9,7 +9,7 @@ Words = dict[str, re.Pattern[str]]  # a pattern per language
 
 def _any(*words: str, arabic: bool = False) -> re.Pattern[str]:
     body = "|".join(sorted(words, key=len, reverse=True))
-    prefix = r"(?:[وف]?[بل]?)" if arabic else ""
+    prefix = r"(?:[وف]?(?:[بل]?ال|لل|[بل])?)" if arabic else ""
     return re.compile(rf"(?<![\w]){prefix}(?:{body})(?![\w])")
 
 
