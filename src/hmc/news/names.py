@@ -38,30 +38,48 @@ class Name:
     group: str = ""
 
 
-def _arabic(name: str) -> str:
-    folded = re.escape(fold_text(name))
-    if folded.startswith("ال"):
-        return rf"(?<![\w])(?:[وف]?[بك]?ال|[وف]?لل){folded[2:]}(?![\w])"
-    return rf"(?<![\w])[وف]?[بلك]?{folded}(?![\w])"
+_GAP = re.compile(r"[\s-]+")
 
 
-def _english(name: str, *, exact: bool) -> str:
-    body = re.escape(name if exact else fold_text(name)).replace(r"\ ", r"[\s-]+")
-    return rf"(?<![\w]){_ARTICLE if exact else ''}{body}(?![\w])"
+def _key(name: str) -> str:
+    """What a name is looked up by: spaces and hyphens between its words as one space."""
+    return _GAP.sub(" ", name.strip())
+
+
+def _alternation(names: list[str], *, flexible: bool) -> str:
+    parts = [re.escape(n) for n in sorted(names, key=len, reverse=True)]
+    return "|".join(p.replace(r"\ ", r"[\s-]+") if flexible else p for p in parts) or "(?!)"
 
 
 class Matcher:
-    """One regular expression for many names, each with what it means."""
+    """One regular expression for many names, each with what it means.
+
+    The names are one alternation, longest first, behind one check of the word's start (an
+    alternation of separate patterns is several times slower to search). A match is looked
+    up by its words (:func:`_key`) to find what it means.
+    """
 
     def __init__(self, entries: dict[str, list[Meaning]], language: str, *, exact: bool):
-        ordered = sorted(entries, key=len, reverse=True)
-        self._meaning = [entries[n] for n in ordered]
         self._exact = exact
-        parts = [
-            f"(?P<n{i}>{_arabic(n) if language == 'ar' else _english(n, exact=exact)})"
-            for i, n in enumerate(ordered)
-        ]
-        self._pattern = re.compile("|".join(parts)) if parts else None
+        self._meaning: dict[str, list[Meaning]] = {}
+        for name, meanings in entries.items():
+            key = _key(name if exact else fold_text(name))
+            self._meaning.setdefault(key, []).extend(meanings)
+        names = list(self._meaning)
+        if not names:
+            self._pattern = None
+        elif language == "ar":
+            article = _alternation([n[2:] for n in names if n.startswith("ال")], flexible=True)
+            bare = _alternation([n for n in names if not n.startswith("ال")], flexible=True)
+            self._pattern = re.compile(
+                rf"(?<![\w])(?:(?:[وف]?[بك]?ال|[وف]?لل)(?P<a>{article})"
+                rf"|[وف]?[بلك]?(?P<b>{bare}))(?![\w])"
+            )
+        else:
+            prefix = _ARTICLE if exact else ""
+            self._pattern = re.compile(
+                rf"(?<![\w]){prefix}(?P<b>{_alternation(names, flexible=True)})(?![\w])"
+            )
 
     def find(self, folded: Folded) -> list[Name]:
         """Every name in ``folded``, without overlaps, leftmost-longest."""
@@ -70,11 +88,13 @@ class Matcher:
         text = folded.original if self._exact else folded.text
         found = []
         for match in self._pattern.finditer(text):
+            article = match.groupdict().get("a")
+            key = _key("ال" + article if article is not None else match["b"])
             start, end = match.span()
             if self._exact:  # offsets in the original, back to the folded text
                 start = bisect.bisect_left(folded.starts, start)
                 end = bisect.bisect_left(folded.starts, end)
-            for kind, value, group in self._meaning[int(str(match.lastgroup)[1:])]:
+            for kind, value, group in self._meaning.get(key, []):
                 found.append(Name(kind, value, folded.quote(start, end), start, end, group))
         return found
 
