@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from hmc.news import calendar as cal
@@ -144,7 +145,7 @@ PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
         r"|(?<![\w])(?:(?P<n>\w+) days? ago|قبل (?:(?P<dual>يومين)|(?P<n_ar>\w+) ايام))(?![\w])"
     ), _days_back),
     (re.compile(rf"(?<![\w])(?P<last>last |)(?:(?:on|يوم) )?{_W}(?P<last_ar> الماضي)?{_W_END}"), _weekday),  # noqa: E501
-    (re.compile(rf"(?<![\w])(?:in|during|since|في|خلال|منذ|شهر)\s+(?:شهر\s+)?{_M}(?:,?\s+{_Y}|(?P<past>\s+الماضي|\s+last year))?{_W_END}"), _month_interval),  # noqa: E501
+    (re.compile(rf"(?<![\w])(?:in|during|since|في|خلال|منذ|شهر)\s+(?:(?:mid|early|late)-?\s*|(?:منتصف|مطلع|اواخر|بداية)\s+)?(?:شهر\s+)?{_M}(?:,?\s+{_Y}|(?P<past>\s+الماضي|\s+last year))?{_W_END}"), _month_interval),  # noqa: E501
     (re.compile(rf"(?<![\w\d]){_M}\s+{_Y}"), _month_interval),
     (re.compile(rf"(?<![\w])(?:last|the past|past) {_RELATIVE}(?![\w])"), _relative_interval),
     (re.compile(rf"(?<![\w]){_RELATIVE} {_AR_PAST}(?![\w])|(?<![\w])(?P<ar_year>السنة الماضية)"), _relative_interval),  # noqa: E501
@@ -158,37 +159,62 @@ _SINCE = re.compile(
 )
 
 
-def when(folded: Folded, published: date, anchors: Sequence[tuple[str, date]] = ()) -> When | None:
-    """The date of the sentence ``folded``: the first kind of date words found, resolved.
+@dataclass(frozen=True)
+class Dated:
+    """Date words found in a sentence: where they are in the folded text, and what they give."""
+
+    start: int
+    end: int
+    when: When
+
+
+def dates(
+    folded: Folded, published: date, anchors: Sequence[tuple[str, date]] = ()
+) -> list[Dated]:
+    """Every date in the sentence ``folded``, the kinds of date words in order of precedence
+    (then in order of the text), none overlapping one found before.
 
     After "since" («منذ») the date is an interval from it to publication; ``anchors`` are
     events counted from ("since the war in Gaza began"), each as its folded words and day.
     """
     ahead = bool(_FUTURE.search(folded.text))
+    found: list[Dated] = []
     for pattern, resolve in PATTERNS:
         for match in pattern.finditer(folded.text):
-            day, start, end = resolve(match, published, ahead)
+            begin, end = match.span()
+            if any(d.start < end and begin < d.end for d in found):
+                continue
+            day, start, last = resolve(match, published, ahead)
             if day is None and start is None:
                 continue
-            begin = match.start()
             since = _SINCE.search(folded.text, max(0, begin - 16), begin + 6)
             if since and since.end() >= begin:
-                text = folded.quote(min(since.start(), begin), match.end()).strip()
-                return When(text=text, start=day or start, end=published)
-            return When(
-                text=folded.quote(begin, match.end()).strip(), day=day, start=start, end=end
-            )
-    return _since_anchor(folded, published, anchors)
+                begin = min(since.start(), begin)
+                dated = When(text=folded.quote(begin, end).strip(), start=day or start,
+                             end=published)  # fmt: skip
+            else:
+                dated = When(text=folded.quote(begin, end).strip(), day=day, start=start, end=last)
+            found.append(Dated(begin, end, dated))
+    anchored = _since_anchor(folded, published, anchors)
+    return [*found, anchored] if anchored else found
+
+
+def when(folded: Folded, published: date, anchors: Sequence[tuple[str, date]] = ()) -> When | None:
+    """The date of the sentence ``folded``: the first kind of date words found, resolved
+    (see :func:`dates`)."""
+    found = dates(folded, published, anchors)
+    return found[0].when if found else None
 
 
 def _since_anchor(
     folded: Folded, published: date, anchors: Sequence[tuple[str, date]]
-) -> When | None:
+) -> Dated | None:
     for since in _SINCE.finditer(folded.text):
         after = folded.text[since.end() : since.end() + 60]
         for words, day in anchors:
             at = after.find(words)
             if at >= 0:
                 end = since.end() + at + len(words)
-                return When(text=folded.quote(since.start(), end), start=day, end=published)
+                found = When(text=folded.quote(since.start(), end), start=day, end=published)
+                return Dated(since.start(), end, found)
     return None

@@ -125,10 +125,43 @@ def language_of(text: str, *, where: str) -> str:
 
 
 _DATELINE_END = re.compile(r"\s[—–-]+\s|—|\n|\(\w+\)\s*[—–-]*\s*")
+# A wire dateline: a place in capitals or in Arabic, maybe a country, a day without its
+# year, the outlet, then a dash ("KIRKUK, Iraq, Feb 5 (Agency) -", «كركوك - »).
+_WIRE = re.compile(
+    r"\s*(?:[A-Z][A-Z'.]{2,}(?:[\s-][A-Z][A-Z'.]+)*|[\u0600-\u06ff]+(?:\s[\u0600-\u06ff]+){0,2})"
+    r"(?:,\s*[A-Z][a-z]+)?(?:,?\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})"
+    r"(?:,?\s*\d{4})?)?\s*(?:\([^()\n]{1,40}\))?\s*[—–-]+\s*"
+)
+_LAST_WORD = re.compile(r"""[.!?؟:;"'”’»)]$""")
+
+
+def body_start(text: str) -> int:
+    """Where the body of a report begins: after its headline and byline (short lines without
+    a sentence's end) and its dateline ("BAGHDAD, January 24, 2024 — ", "KIRKUK, Feb 5
+    (Agency) - ", «كركوك - »). A headline repeats the body; a dateline's place is where the
+    report was filed, not where what it tells happened.
+
+    >>> text = "Drone hits base\n\nERBIL, Feb 8 (Wire) - A drone hit the base on Monday."
+    >>> text[body_start(text):]
+    'A drone hit the base on Monday.'
+    """
+    start = 0
+    for _ in range(3):
+        end = text.find("\n", start)
+        line = text[start:end].strip() if end >= 0 else ""
+        if not line or len(line.split()) > 12 or _LAST_WORD.search(line):
+            break
+        start = end + 1
+    while start < len(text) and text[start].isspace():
+        start += 1
+    return start + dateline_end(text[start:])
 
 
 def dateline_end(text: str) -> int:
-    """Where the dateline ends ("BAGHDAD, January 24, 2024 — "), 0 if the text has none."""
+    """Where the dateline at the start of ``text`` ends, 0 if there is none."""
+    wire = _WIRE.match(text)
+    if wire is not None:
+        return wire.end()
     end = _DATELINE_END.search(text, 0, 90)
     if end is None or dateline(text[: end.start()]) is None:
         return 0

@@ -22,7 +22,7 @@ from hmc.news.items import Item, Report, When
 from hmc.news.names import Name, lexicon
 from hmc.news.numbers import Number, numbers
 from hmc.news.places import ABROAD
-from hmc.news.reading import dateline_end
+from hmc.news.reading import body_start
 from hmc.news.sentences import sentences
 
 NAME = "hmc-rules"
@@ -57,7 +57,7 @@ class RuleExtractor:
         """The items of ``report``, in the order of its sentences."""
         found: list[Item] = []
         speaker: Item | None = None
-        skipped = dateline_end(report.text)
+        skipped = body_start(report.text)
         for start, end in sentences(report.text):
             if end <= skipped:
                 continue
