@@ -97,11 +97,14 @@ def _days_back(m: re.Match[str], published: date, ahead: bool) -> Dates:
 
 def _month_interval(m: re.Match[str], published: date, ahead: bool) -> Dates:
     month = _MONTHS[m["m"]]
-    year = (
-        int(m["y"])
-        if m["y"]
-        else cal.month_near(published, month, ahead=ahead, strict=bool(m["past"]))
-    )
+    if m["y"]:
+        year = int(m["y"])
+    elif m["past"] and "year" in m["past"]:  # "in August last year"
+        year = published.year - 1
+    else:
+        year = cal.month_near(
+            published, month, ahead=ahead and not m["past"], strict=bool(m["past"])
+        )
     return (None, date(year, month, 1), cal.month_end(year, month))
 
 
@@ -168,22 +171,20 @@ class Dated:
     when: When
 
 
-def dates(
-    folded: Folded, published: date, anchors: Sequence[tuple[str, date]] = ()
-) -> list[Dated]:
+def dates(folded: Folded, published: date, anchors: Sequence[tuple[str, date]] = ()) -> list[Dated]:
     """Every date in the sentence ``folded``, the kinds of date words in order of precedence
     (then in order of the text), none overlapping one found before.
 
     After "since" («منذ») the date is an interval from it to publication; ``anchors`` are
     events counted from ("since the war in Gaza began"), each as its folded words and day.
     """
-    ahead = bool(_FUTURE.search(folded.text))
     found: list[Dated] = []
     for pattern, resolve in PATTERNS:
         for match in pattern.finditer(folded.text):
             begin, end = match.span()
             if any(d.start < end and begin < d.end for d in found):
                 continue
+            ahead = bool(_FUTURE.search(folded.text, max(0, begin - 50), begin))
             day, start, last = resolve(match, published, ahead)
             if day is None and start is None:
                 continue
@@ -201,7 +202,8 @@ def dates(
 
 def when(folded: Folded, published: date, anchors: Sequence[tuple[str, date]] = ()) -> When | None:
     """The date of the sentence ``folded``: the first kind of date words found, resolved
-    (see :func:`dates`)."""
+    (see :func:`dates`). A day is read ahead ("will meet on Sunday" is the next Sunday) when
+    words of the future come just before it."""
     found = dates(folded, published, anchors)
     return found[0].when if found else None
 

@@ -124,7 +124,8 @@ def language_of(text: str, *, where: str) -> str:
     )
 
 
-_DATELINE_END = re.compile(r"\s[—–-]+\s|—|\n|\(\w+\)\s*[—–-]*\s*")
+_DATELINE_END = re.compile(r"\s[—–-]+\s|—|\n|\([^\W\d]\w*\)\s*[—–-]*\s*")
+_DATED = re.compile(r"\s*(?:dated?:?\s*)?(?:\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{4})\s*[—–-]*\s*")
 # A wire dateline: a place in capitals or in Arabic, maybe a country, a day without its
 # year, the outlet, then a dash ("KIRKUK, Iraq, Feb 5 (Agency) -", «كركوك - »).
 _WIRE = re.compile(
@@ -159,7 +160,7 @@ def body_start(text: str) -> int:
 
 def dateline_end(text: str) -> int:
     """Where the dateline at the start of ``text`` ends, 0 if there is none."""
-    wire = _WIRE.match(text)
+    wire = _WIRE.match(text) or _DATED.match(text)
     if wire is not None:
         return wire.end()
     end = _DATELINE_END.search(text, 0, 90)

@@ -9,14 +9,22 @@ official or institution (or an armed group) speaking gives a **statement**, or a
 sentence that only says "the spokesperson added" speaks for the speaker before it. A
 meeting or talks of the parties or of the commission give an event of category
 ``meeting``.
+
+A report tells a story: an attack named again ("the attack", «الغارات») or given to someone
+("police blamed Islamic State") adds its place, casualties and doer to the event told
+before rather than being another event, and a party's account of it is no statement (its
+condemnation is). A sentence that names no place takes the one named before in its
+paragraph, or before in the report when it says "in the area". An event's date is not the
+day the words were said ("the ministry said on Tuesday that ... yesterday").
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import re
+from dataclasses import dataclass, field, replace
 
 from hmc.news import words
-from hmc.news.dates import when
+from hmc.news.dates import Dated, dates
 from hmc.news.folding import Folded
 from hmc.news.items import Item, Report, When
 from hmc.news.names import Name, lexicon
@@ -36,11 +44,22 @@ class Sentence:
     folded: Folded
     language: str
     names: list[Name]
-    when: When | None
+    dates: list[Dated]
     numbers: list[Number]
 
     def has(self, pattern: words.Words) -> bool:
         return bool(pattern[self.language].search(self.folded.text))
+
+    @property
+    def when(self) -> When | None:
+        """The sentence's date: its first kind of date words."""
+        return self.dates[0].when if self.dates else None
+
+    def said_when(self, *, said: bool) -> When | None:
+        """The first date that dates the saying ("said on Tuesday") or, not ``said``, the first
+        that does not."""
+        chosen = [d.when for d in self.dates if _dates_saying(self, d) == said]
+        return chosen[0] if chosen else (self.when if said else None)
 
     @property
     def span(self) -> tuple[int, int]:
@@ -55,28 +74,36 @@ class RuleExtractor:
 
     def extract(self, report: Report) -> list[Item]:
         """The items of ``report``, in the order of its sentences."""
-        found: list[Item] = []
-        speaker: Item | None = None
+        story = Story()
         skipped = body_start(report.text)
+        last = skipped
         for start, end in sentences(report.text):
             if end <= skipped:
                 continue
+            if _PARAGRAPH.search(report.text, last, max(last, start)):
+                story.paragraph_place = None
+            last = end
             sentence = _read(report, max(start, skipped), end)
-            items = self._sentence(sentence, speaker)
-            found += items
-            said = [i for i in items if i.type in ("statement", "position")]
-            speaker = said[-1] if said else (speaker if not items else None)
-        return found
+            items = [story.placed(sentence, i) for i in self._sentence(sentence, story)]
+            story.told(sentence, items)
+        return story.items
 
-    def _sentence(self, sentence: Sentence, speaker: Item | None) -> list[Item]:
+    def _sentence(self, sentence: Sentence, story: Story) -> list[Item]:
         stamp = {"name": self.name, "version": self.version}
         base = Item(
             type="event", category="other", span=sentence.span, extractor=stamp, when=sentence.when
         )
-        said = _statement(sentence, base, speaker)
+        said = _statement(sentence, base, story.speaker or story.subject)
         if said is not None and said.type == "position":
             return [said]
+        condemned = said is not None and sentence.has(words.CONDEMN)
         claim, after = _claim(sentence, base)
+        if claim is None and _refers_back(sentence):
+            if story.attack is not None and _same_day(sentence, story.attack):
+                _add_to(story.attack, sentence)
+                return [said] if condemned and said is not None else []
+            if condemned and said is not None:
+                return [said]
         event = _event(sentence, base, after)
         if event is not None and claim is not None and event.category == claim.category:
             event = None
@@ -87,6 +114,95 @@ class RuleExtractor:
             meeting = _meeting(sentence, base)
             items = [meeting] if meeting is not None else ([said] if said is not None else [])
         return items
+
+
+_PARAGRAPH = re.compile(r"\n\s*\n")
+_NOBODY = Item(type="statement", category="statement", span=(0, 0), extractor={})
+
+
+@dataclass
+class Story:
+    """What a report has told so far: its items, the last attack and speaker, its places."""
+
+    items: list[Item] = field(default_factory=list)
+    attack: Item | None = None
+    speaker: Item | None = None
+    subject: Item | None = None
+    paragraph_place: Name | None = None
+    report_place: Name | None = None
+
+    def placed(self, sentence: Sentence, item: Item) -> Item:
+        """``item`` with the place told before, if it is an event or claim without one."""
+        if item.type not in ("event", "claim") or item.place is not None:
+            return item
+        chosen = self.paragraph_place or (self.report_place if sentence.has(words.AREA) else None)
+        if chosen is None:
+            return item
+        return replace(item, place=chosen.text, governorate=chosen.value)
+
+    def told(self, sentence: Sentence, items: list[Item]) -> None:
+        """Remember what ``sentence`` told."""
+        self.items += items
+        said = [i for i in items if i.type in ("statement", "position")]
+        self.speaker = said[-1] if said else (self.speaker if not items else None)
+        parties = [n for n in sentence.names if n.kind == "party"]
+        if parties:  # who "the ministry" is when no one spoke before
+            self.subject = _with_actor(replace(items[0] if items else _NOBODY), parties[0])
+        attacks = [i for i in items if i.type == "event" and i.category != "meeting"]
+        self.attack = attacks[-1] if attacks else self.attack
+        inside = [n for n in sentence.names if n.kind == "place" and n.value != ABROAD]
+        if inside:
+            self.paragraph_place = self.report_place = inside[-1]
+
+
+def _dates_saying(sentence: Sentence, dated: Dated) -> bool:
+    """Whether the date words follow a verb of saying closely ("said on Tuesday", «أعلنت
+    الخلية، اليوم الثلاثاء،») with no attack between."""
+    text = sentence.folded.text
+    for verb in words.SPEECH[sentence.language].finditer(text, max(0, dated.start - 45)):
+        if verb.end() > dated.start:
+            break
+        between = text[verb.end() : dated.start]
+        if not any(p[sentence.language].search(between) for p in (words.ATTACK, words.STRIKE)):
+            return True
+    return False
+
+
+def _refers_back(sentence: Sentence) -> bool:
+    """Whether the sentence's attack is one told before: "the attack", «الغارات», or given to
+    someone ("police blamed Islamic State")."""
+    text, language = sentence.folded.text, sentence.language
+    blame = words.BLAME[language].search(text)
+    if blame and not words.NOT[language].search(text[max(0, blame.start() - 25) : blame.start()]):
+        return True
+    found = [p[language].search(text) for p in (words.ATTACK, words.STRIKE)]
+    first = min((m for m in found if m is not None), key=lambda m: m.start(), default=None)
+    if first is None:
+        return False
+    if words.BEFORE[language].search(text[max(0, first.start() - 30) : first.start()]):
+        return True
+    return language == "ar" and bool(words.ARTICLE.match(first.group()))
+
+
+def _same_day(sentence: Sentence, attack: Item) -> bool:
+    """Whether the sentence names no day of its own other than the attack's."""
+    own = sentence.said_when(said=False)
+    if own is None or own.day is None:
+        return True
+    return attack.when is not None and attack.when.day == own.day
+
+
+def _add_to(attack: Item, sentence: Sentence) -> None:
+    """What a sentence about an attack told before adds to it: place, casualties, doer."""
+    placed = _place(sentence, attack)
+    if attack.governorate is None and placed.place is not None:
+        attack.place, attack.governorate = placed.place, placed.governorate
+    killed, wounded = _casualties(sentence)
+    attack.killed = attack.killed if attack.killed is not None else killed
+    attack.wounded = attack.wounded if attack.wounded is not None else wounded
+    category, actor = _category(sentence)
+    if attack.category == "other" and category in ("isis_attack", "militia_attack"):
+        attack.category, attack.actor = category, actor.text if actor else attack.actor
 
 
 def _pinned(event: Item) -> bool:
@@ -102,7 +218,7 @@ def _read(report: Report, start: int, end: int) -> Sentence:
         folded=folded,
         language=report.language,
         names=found.find(folded),
-        when=when(folded, report.published, found.anchors),
+        dates=dates(folded, report.published, found.anchors),
         numbers=numbers(folded.text),
     )
 
@@ -120,15 +236,39 @@ def _actors(sentence: Sentence) -> list[Name]:
     return [n for n in sentence.names if n.kind in ("party", "group")]
 
 
-def _agent(sentence: Sentence, at: int, after: int) -> Name | None:
-    """Who did what the words at ``at`` say: named after "by", else the nearest actor before."""
+def _speaker(sentence: Sentence) -> Name | None:
+    """Who speaks in the sentence: the actor nearest before its first verb of saying, else
+    the first one just after it («قال المتحدث باسم الحكومة»); after "according to" only."""
+    verb = words.SPEECH[sentence.language].search(sentence.folded.text)
+    if verb is None:
+        return None
     text = sentence.folded.text
+    actors = [n for n in _actors(sentence) if text.count('"', 0, n.start) % 2 == 0]  # unquoted
+    before = [n for n in actors if n.end <= verb.start()]
+    according = words.ACCORDING[sentence.language].match(sentence.folded.text, verb.start())
+    if before and not according:
+        at = len(before) - 1  # a title before a name is one speaker: "Prime Minister Sudani"
+        while (
+            at
+            and before[at].start - before[at - 1].end <= 2
+            and (before[at].value == before[at - 1].value)
+        ):
+            at -= 1
+        return before[at]
+    after = [n for n in actors if 0 <= n.start - verb.end() <= 40]
+    return after[0] if after else None
+
+
+def _agent(sentence: Sentence, at: int, after: int) -> Name | None:
+    """Who did what the words at ``at`` say: named after "by", else the nearest actor before
+    (not the one who speaks)."""
+    text = sentence.folded.text
+    speaker = _speaker(sentence)
     for name in _actors(sentence):
-        if not at <= name.start <= at + 40:
-            continue
-        if words.BY[sentence.language].search(text[max(0, name.start - 20) : name.start]):
+        by = words.BY[sentence.language].search(text[max(0, name.start - 20) : name.start])
+        if by and (at <= name.start <= at + 40 or by["claimed"]):
             return name
-    before = [n for n in _actors(sentence) if after <= n.start < at]
+    before = [n for n in _actors(sentence) if after <= n.start < at and n != speaker]
     return before[-1] if before else None
 
 
@@ -155,11 +295,10 @@ def _category(sentence: Sentence, after: int = 0) -> tuple[str, Name | None]:
     if ("target", "coalition") in kinds:
         return "attack_on_coalition", agent
     groups = [n for n in _actors(sentence) if n.kind == "group" and n.start >= after]
-    doer = (
-        agent
-        if agent is not None and agent.kind == "group"
-        else (groups[0] if groups and agent is None else None)
-    )
+    struck = agent is not None and agent.kind == "party" and strike_at is not None
+    doer = agent if agent is not None and agent.kind == "group" else None
+    if doer is None and groups and not struck:  # the party named was attacked, or spoke
+        doer = groups[0]
     if doer is not None:
         return ("isis_attack" if doer.value == "isis" else "militia_attack"), doer
     return "other", agent
@@ -182,10 +321,11 @@ def _target(sentence: Sentence, actor: Name | None) -> str | None:
 def _event(sentence: Sentence, base: Item, after: int) -> Item | None:
     if not any(_first(p, sentence, after) is not None for p in (words.ATTACK, words.STRIKE)):
         return None
-    if after and (sentence.when is None or sentence.when.day is None):
+    own = sentence.said_when(said=False)
+    day = own is not None and own.day is not None
+    if after and not day:
         return None  # the sentence's attacks are the claim's
     killed, wounded = _casualties(sentence)
-    day = sentence.when is not None and sentence.when.day is not None
     if (
         not day
         and killed is None
@@ -194,37 +334,50 @@ def _event(sentence: Sentence, base: Item, after: int) -> Item | None:
     ):
         return None
     category, actor = _category(sentence, after)
-    item = replace(
-        base, category=category, killed=killed, wounded=wounded, target=_target(sentence, actor)
-    )
+    item = replace(base, category=category, killed=killed, wounded=wounded, when=own,
+                   target=_target(sentence, actor))  # fmt: skip
     return _place(sentence, _with_actor(item, actor))
 
 
 def _claim(sentence: Sentence, base: Item) -> tuple[Item | None, int]:
-    """A count of attacks over a period, and where its words end (0 if there is none)."""
-    for number in sentence.numbers:
-        counted = words.COUNTED[sentence.language].match(sentence.folded.text, number.end)
-        if counted and number.value is not None and number.value >= 2:
-            category, actor = _category(sentence)
-            period = sentence.when if sentence.when and sentence.when.day is None else None
-            item = replace(base, type="claim", category=category, count=number.value, when=period,
-                           count_qualifier=number.qualifier, target=_target(sentence, actor))  # fmt: skip  # noqa: E501
-            return _place(sentence, _with_actor(item, actor)), counted.end()
-    return None, 0
+    """A count of attacks over a period ("about 150 attacks since October", "the third attack
+    this month"), and where its words end (0 if there is none)."""
+    text = sentence.folded.text
+    counts = [
+        (n.value, n.qualifier, counted.end())
+        for n in sentence.numbers
+        if n.value is not None and n.value >= 2
+        and (counted := words.COUNTED[sentence.language].match(text, n.end))
+    ]  # fmt: skip
+    periods = [d.when for d in sentence.dates if d.when.day is None]
+    ordinal = words.ORDINAL[sentence.language].search(text)
+    if not counts and ordinal and periods:
+        counts = [(words.ORDINALS[ordinal["n"]], None, ordinal.end())]
+    if not counts:
+        return None, 0
+    count, qualifier, end = counts[0]
+    category, actor = _category(sentence)
+    period = periods[0] if periods else None
+    item = replace(base, type="claim", category=category, count=count, count_qualifier=qualifier,
+                   when=period, target=_target(sentence, actor))  # fmt: skip
+    return _place(sentence, _with_actor(item, actor)), end
 
 
 def _statement(sentence: Sentence, base: Item, speaker: Item | None) -> Item | None:
     if not sentence.has(words.SPEECH):
         return None
-    actors = _actors(sentence)
-    item = base
-    if actors:
-        item = _with_actor(base, actors[0])
+    actor = _speaker(sentence)
+    item = replace(base, when=sentence.said_when(said=True))
+    if actor is not None:
+        item = _with_actor(item, actor)
     elif speaker is not None and sentence.has(words.SPEAKER):
-        item = replace(base, actor=speaker.actor, party=speaker.party)
+        item = replace(item, actor=speaker.actor, party=speaker.party)
     else:
         return None
     kind = "position" if sentence.has(words.POSITION) else "statement"
+    told = speaker is not None and speaker.type not in ("statement", "position") and actor is None
+    if told and kind == "statement" and not sentence.has(words.CONDEMN):
+        return None  # the account of what was told before, not words of its own
     return replace(item, type=kind, category="statement")
 
 
@@ -234,9 +387,10 @@ def _meeting(sentence: Sentence, base: Item) -> Item | None:
     parties = [n for n in sentence.names if n.kind == "party"]
     if not parties and not sentence.has(words.COMMISSION):
         return None
-    if sentence.when is None and not sentence.has(words.HELD):
-        return None
-    item = replace(base, category="meeting")
+    own = sentence.said_when(said=False)
+    if (own is None or own.day is None) and not sentence.has(words.HELD):
+        return None  # talks spoken of, not held on a day
+    item = replace(base, category="meeting", when=own)
     return _place(sentence, _with_actor(item, parties[0] if parties else None))
 
 

@@ -36,6 +36,11 @@ ATTACK = {
         r"fired",
         r"blasts?",
         r"missiles?",
+        r"storm(?:ed|ing)",
+        r"clash",
+        "gunfire",
+        "exploded",
+        "detonated",
     ),
     "ar": _any(
         "هجوم",
@@ -70,6 +75,9 @@ ATTACK = {
         "تعرضت",
         "اطلاق نار",
         "انتحاري",
+        "اقتحم",
+        "اقتحمت",
+        "اقتحام",
         arabic=True,
     ),
 }
@@ -109,6 +117,9 @@ SPEECH = {
         "vowed",
         "pledged",
         "maintained",
+        "informed",
+        "mentioned",
+        "reported",
         r"according to",
     ),
     "ar": _any(
@@ -184,6 +195,12 @@ POSITION = {
         r"presence of (?:foreign|us|american|coalition) (?:forces|troops)",
         r"foreign forces",
         r"departure",
+        r"time ?frame",
+        r"presence",
+        r"respond(?:ed)?",
+        r"retaliat(?:e|ed|ion)",
+        r"protect (?:its|our|their) (?:personnel|forces|troops|people)",
+        r"(?:coalition'?s?|the|its|their) (?:military )?mission",
     ),
     "ar": _any(
         "سيادة",
@@ -210,6 +227,13 @@ POSITION = {
         "رحيل",
         "عدوان",
         "عدوانا",
+        "قوات اجنبية",
+        "قوات قتالية اجنبية",
+        "الوجود",
+        "وجود",
+        "دفاعا عن",
+        "الرد على",
+        "مهمة التحالف",
         arabic=True,
     ),
 }
@@ -228,8 +252,10 @@ COMMISSION = {
 # Words that say who spoke without naming them: the speaker of the sentence before.
 SPEAKER = {
     "en": _any("spokesperson", "spokesman", "spokeswoman", "he", "she", "the statement",
-               "the minister", "the official", "the ministry", "the department", "the embassy"),
+               "the minister", "the official", "the ministry", "the department", "the embassy",
+               "the government"),
     "ar": _any("المتحدث", "المتحدثة", "الناطق", "البيان", "الوزير", "المسؤول", "الوزارة",
+               "الحكومة",
                "واضاف", "واضافت", "وتابع", "وتابعت", "وختم", "وختمت", arabic=True),
 }  # fmt: skip
 KILLED = {
@@ -244,11 +270,12 @@ WOUNDED = {
 }  # fmt: skip
 COUNTED = {
     "en": re.compile(r"\s*(?:(?:rocket|drone|separate|such|hostile|militia|more|and|or)\s+)*"
-                     r"(?:attacks?|strikes?|assaults?|incidents?|operations?)(?![\w])"),
-    "ar": re.compile(r"\s*(?:هجوم|هجوما|هجمات|ضربة|ضربات|عملية|عمليات|اعتداء|اعتداءات|غارة|غارات)(?![\w])"),  # noqa: E501
+                     r"(?:attacks?|strikes?|assaults?|incidents?|operations?|times)(?![\w])"),
+    "ar": re.compile(r"\s*(?:هجوم|هجوما|هجمات|ضربة|ضربات|عملية|عمليات|اعتداء|اعتداءات|غارة|غارات|مرة|مرات)(?![\w])"),  # noqa: E501
 }  # fmt: skip
-BY = {"en": re.compile(r"(?<![\w])(?:by|claimed by)\s+(?:the\s+)?$"),
-      "ar": re.compile(r"(?:من قبل|نفذه|نفذها|تبناه|تبنته|تبنى|تبنت)\s+$")}  # fmt: skip
+# Who did it, after: "by" (near the attack), "claimed by" (anywhere).
+BY = {"en": re.compile(r"(?<![\w])(?:(?P<claimed>claimed by|blamed on)|by)\s+(?:the\s+)?$"),
+      "ar": re.compile(r"(?:(?P<claimed>نفذه|نفذها|تبناه|تبنته|تبنى|تبنت)|من قبل)\s+$")}  # fmt: skip  # noqa: E501
 # Single persons: "a soldier was killed", «مقتل جندي»; «جنديين» is two.
 ONE_PERSON = {
     "en": re.compile(r"(?<![\w])(?:a|an|one)\s+(?:\w+\s+){1,2}(?:was|has been)\s+(?:killed|wounded|injured)"),  # noqa: E501
@@ -259,4 +286,45 @@ HELD = {
     "en": _any("held", "met", "chaired", "convened", "hosted", "received", "opened", "began"),
     "ar": _any("عقد", "عقدت", "اجتمع", "اجتمعت", "ترأس", "ترأست", "التقى", "التقت", "استقبل",
                "استقبلت", "انطلقت", "بدأت", arabic=True),
+}  # fmt: skip
+# Words that name who spoke after them ("according to the ministry", «بحسب مصدر»).
+ACCORDING = {
+    "en": _any("according to"),
+    "ar": _any("بحسب", "حسب", "وفق", "وفقا ل", "نقلا عن", arabic=True),
+}
+# A party's words that condemn, not report: "condemned the attack" is a statement.
+CONDEMN = {
+    "en": _any("condemned", "condemns", "denounced", "deplored"),
+    "ar": _any("دان", "ادان", "دانت", "ادانت", "استنكر", "استنكرت", "شجب", "شجبت", arabic=True),
+}
+# Words that give an attack reported before to someone: "police blamed Islamic State".
+BLAME = {
+    "en": _any("blamed", "accused", r"claimed (?:responsibility|the)", "responsibility"),
+    "ar": _any("تبنى", "تبنت", "اتهم", "اتهمت", "مسؤولية", arabic=True),
+}
+NOT = {"en": _any("no", "not", "none", "nobody", "yet to"), "ar": _any("لم", "لا", "ولم", "ولا")}
+# An attack named as one told of before: "the attack", "these strikes", «الهجوم», «هذه الغارات».
+BEFORE = {
+    "en": re.compile(r"(?:^|\s)(?:the|this|these|that|those)\s+(?:[\w-]+\s+)?$"),
+    "ar": re.compile(r"(?:^|\s)(?:هذه|هذا|تلك|ذلك)\s+$"),
+}
+ARTICLE = re.compile(r"[وف]?(?:[بل]?ال|لل)")
+# A place named only as the one before: "in the area", «في المنطقة».
+AREA = {
+    "en": _any(r"in the (?:same )?area", "there", "nearby", "in the vicinity"),
+    "ar": _any("في المنطقة", "في المنطقة ذاتها", "في المنطقة نفسها", "هناك", arabic=True),
+}
+# Ordinals that count attacks: "the third attack this month" is three.
+ORDINALS = {
+    "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "الثاني": 2, "الثانية": 2, "الثالث": 3, "الثالثة": 3,
+    "الرابع": 4, "الرابعة": 4, "الخامس": 5, "الخامسة": 5, "السادس": 6, "السادسة": 6,
+    "السابع": 7, "السابعة": 7, "الثامن": 8, "الثامنة": 8, "التاسع": 9, "التاسعة": 9,
+    "العاشر": 10, "العاشرة": 10,
+}  # fmt: skip
+ORDINAL = {
+    "en": re.compile(r"(?<![\w])the (?P<n>" + "|".join(w for w in ORDINALS if w.isascii())
+                     + r")\s+(?:[\w-]+\s+){0,2}?(?:attack|strike|assault)(?![\w])"),
+    "ar": re.compile(r"(?<![\w])(?:الهجوم|الضربة|الاعتداء|الهجمة)\s+(?:\w+\s+){0,1}?(?P<n>"
+                     + "|".join(w for w in ORDINALS if not w.isascii()) + r")(?![\w])"),
 }  # fmt: skip
