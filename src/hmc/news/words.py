@@ -238,10 +238,11 @@ POSITION = {
     ),
 }
 MEETING = {
-    "en": _any(r"meetings?", "met", "talks", r"sessions?", r"round of", "convened", "chaired",
-               r"dialogue", r"negotiations"),
-    "ar": _any("اجتماع", "اجتماعا", "اجتمع", "اجتمعت", "التقى", "التقت", "لقاء", "مباحثات",
-               "محادثات", "جولة", "ترأس", "ترأست", "جلسة", "مفاوضات", "حوار", arabic=True),
+    "en": _any(r"meetings?", "meet", "met", "talks", r"sessions?", r"round of", "convened",
+               "chaired", r"dialogue", r"negotiations"),
+    "ar": _any("اجتماع", "اجتماعا", "اجتمع", "اجتمعت", "يجتمع", "تجتمع", "التقى", "التقت", "لقاء",
+               "مباحثات", "محادثات", "جولة", "ترأس", "ترأست", "جلسة", "مفاوضات", "حوار",
+               arabic=True),
 }  # fmt: skip
 COMMISSION = {
     "en": _any(r"higher military commission", r"senior military commission", "hmc",

@@ -1,0 +1,160 @@
+"""News extraction reads a report as a story: what a sentence adds to the event before, the
+place told before, the day of the event rather than of the words, who speaks, and claims."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hmc.news import Report, extract, read_report
+from hmc.news.reading import body_start
+
+DATA = Path(__file__).parent / "data" / "news"
+WEDNESDAY = date(2024, 3, 6)
+
+
+def _items(text: str, language: str = "en", published: date = WEDNESDAY) -> list[dict[str, Any]]:
+    report = Report(file="t", source=text, text=text, sha256="", published=published,
+                    language=language)  # fmt: skip
+    return [item.to_dict() for item in extract(report)]
+
+
+def _fields(item: dict[str, Any], *names: str) -> tuple[Any, ...]:
+    return tuple(item[n] for n in names)
+
+
+@pytest.mark.parametrize("name", ["story.txt", "story-ar.txt"])
+def test_a_story_adds_to_its_event_rather_than_telling_new_ones(name: str) -> None:
+    report = read_report(DATA / name, published=WEDNESDAY)
+    items = [item.to_dict() for item in extract(report)]
+    attack = items[0]
+    # "The blast killed two ... wounded three" and "Police blamed Islamic State" add to it
+    assert _fields(attack, "type", "category", "date", "governorate", "killed", "wounded") == (
+        "event", "isis_attack", "2024-03-05", "kirkuk", 2, 3,
+    )  # fmt: skip
+    assert [i["type"] for i in items].count("event") == (2 if name == "story.txt" else 1)
+
+
+def test_the_headline_and_the_dateline_give_no_item_day_or_place() -> None:
+    text = (DATA / "story.txt").read_text("utf-8")
+    assert text[body_start(text) :].startswith("A roadside bomb hit")
+    arabic = (DATA / "story-ar.txt").read_text("utf-8")
+    assert arabic[body_start(arabic) :].startswith("أعلنت خلية")
+    assert body_start("date 2024-01-25 The United States announced") == 16
+
+
+def test_in_the_area_takes_the_place_told_before_in_another_paragraph() -> None:
+    report = read_report(DATA / "story.txt", published=WEDNESDAY)
+    strike = extract(report)[-1].to_dict()
+    assert _fields(strike, "category", "date", "governorate") == ("other", "2024-03-06", "kirkuk")
+    other_paragraph = _items(
+        "A bomb exploded in Kirkuk on Tuesday.\n\nA second bomb exploded on Wednesday."
+    )
+    assert other_paragraph[1]["governorate"] is None
+
+
+def test_a_sentence_without_a_place_takes_its_paragraphs() -> None:
+    items = _items(
+        "Gunmen attacked a checkpoint in Tarmiyah on Monday. Rockets hit a base on Tuesday."
+    )
+    assert [i["governorate"] for i in items] == ["baghdad", "baghdad"]
+
+
+def test_the_condemnation_is_a_statement_the_account_is_not() -> None:
+    text = (
+        "Rockets hit Ain al-Asad on Tuesday. U.S. Central Command said the rockets fell "
+        "inside the base. The Pentagon condemned the attack."
+    )
+    items = _items(text)
+    assert [(i["type"], i["party"]) for i in items] == [("event", None), ("statement", "us")]
+
+
+def test_no_one_claiming_an_attack_gives_it_to_no_one() -> None:
+    text = "A bomb hit a bus in Diyala on Monday. No group claimed responsibility for the attack."
+    assert [(i["type"], i["category"]) for i in _items(text)] == [("event", "other")]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Police said on Wednesday that gunmen attacked a checkpoint in Kirkuk yesterday.", "en",
+         "2024-03-05"),
+        ("أعلنت الشرطة، اليوم الأربعاء، مقتل جندي بهجوم في كركوك مساء أمس.", "ar", "2024-03-05"),
+    ],
+)  # fmt: skip
+def test_an_events_day_is_not_the_day_it_was_told(text: str, language: str, expected: str) -> None:
+    (event,) = _items(text, language)
+    assert (event["type"], event["date"]) == ("event", expected)
+
+
+def test_a_statement_is_dated_by_its_saying() -> None:
+    (said,) = _items("The State Department said on Monday that the talks would go on.")
+    assert (said["type"], said["date"]) == ("statement", "2024-03-04")
+
+
+@pytest.mark.parametrize(
+    ("text", "party"),
+    [
+        ("Iraq's sovereignty must be respected, the State Department said.", "us"),
+        ('"Iraq will decide," the State Department said.', "us"),
+        ("وقال المتحدث باسم الحكومة إن واشنطن لم ترد.", "iq"),
+    ],
+)
+def test_the_speaker_is_nearest_the_verb_and_not_quoted(text: str, party: str) -> None:
+    (said,) = _items(text, "ar" if "ق" in text else "en")
+    assert said["party"] == party
+
+
+def test_according_to_names_the_speaker_after_it() -> None:
+    assert _items("ISIS stepped up its activity, according to local officials.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "period"),
+    [
+        ("Militias have attacked U.S. forces more than 160 times since mid-October.", 160,
+         ("2023-10-01", "2024-03-06")),
+        ("It was the third drone attack on Erbil airport this month.", 3,
+         ("2024-03-01", "2024-03-06")),
+    ],
+)  # fmt: skip
+def test_claims_count_times_and_ordinals(text: str, count: int, period: tuple[str, str]) -> None:
+    (claim,) = _items(text)
+    assert _fields(claim, "type", "count", "date_from", "date_to") == ("claim", count, *period)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The Prime Minister said the talks should lead to a clear timeframe.", "en"),
+        ("Pentagon spokesman Pat Ryder said the United States would respond.", "en"),
+        ("Lloyd Austin said the United States would protect its personnel.", "en"),
+        ("وقال وزير الخارجية فؤاد حسين إن العراق لم يعد بحاجة إلى قوات قتالية أجنبية.", "ar"),
+        ("وقال البنتاغون إن الولايات المتحدة ستواصل الرد دفاعاً عن قواتها.", "ar"),
+    ],
+)
+def test_words_on_the_timeline_and_self_defence_are_positions(text: str, language: str) -> None:
+    (said,) = _items(text, language)
+    assert said["type"] == "position"
+
+
+def test_a_weekday_is_read_ahead_only_after_words_of_the_future() -> None:
+    text = 'On Wednesday, the Iraqi Foreign Ministry said the Prime Minister "will consider it."'
+    (said,) = _items(text, published=date(2024, 3, 7))
+    assert said["date"] == "2024-03-06"
+    (meeting,) = _items("The Higher Military Commission will meet on Sunday in Baghdad.")
+    assert meeting["date"] == "2024-03-10"
+
+
+def test_august_last_year_is_last_year_even_among_words_of_the_future() -> None:
+    text = "The State Department said the talks, agreed in August last year, will begin soon."
+    (said,) = _items(text, published=date(2024, 1, 25))
+    assert (said["date_from"], said["date_to"]) == ("2023-08-01", "2023-08-31")
+
+
+def test_talks_spoken_of_over_a_month_are_no_meeting_held() -> None:
+    items = _items("The next round of talks of the commission is expected next month.")
+    assert all(i["category"] != "meeting" for i in items)
