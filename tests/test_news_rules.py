@@ -158,3 +158,41 @@ def test_august_last_year_is_last_year_even_among_words_of_the_future() -> None:
 def test_talks_spoken_of_over_a_month_are_no_meeting_held() -> None:
     items = _items("The next round of talks of the commission is expected next month.")
     assert all(i["category"] != "meeting" for i in items)
+
+
+def test_someone_not_in_the_lists_saying_it_is_no_actors_statement() -> None:
+    text = "Gunmen of Islamic State killed two farmers near Mosul overnight, police in Ninawa said."
+    (event,) = _items(text)
+    assert _fields(event, "type", "category", "governorate") == ("event", "isis_attack", "ninewa")
+    strike = "Two fighters of Kataib Hezbollah were killed in a U.S. strike near al-Qaim on Friday, officials said."  # noqa: E501
+    assert _items(strike)[0]["category"] == "coalition_strike"
+
+
+def test_a_strike_verb_before_its_subject_in_arabic() -> None:
+    text = "استهدفت غارة جوية أميركية، فجر أمس، موقعاً لفصيل مسلح في جرف النصر."
+    (strike,) = _items(text, "ar")
+    assert _fields(strike, "category", "party", "governorate", "date") == (
+        "coalition_strike", "us", "babil", "2024-03-05",
+    )  # fmt: skip
+
+
+def test_a_meeting_held_according_to_a_statement_is_the_meeting() -> None:
+    text = (
+        "اجتمعت اللجنة العسكرية العليا، الأحد، في بغداد لبحث جدول انسحاب قوات التحالف، بحسب بيان."
+    )
+    (meeting,) = _items(text, "ar")
+    assert _fields(meeting, "type", "category", "date") == ("event", "meeting", "2024-03-03")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("وشدد مسؤول عسكري أمريكي على أن بلاده تحتفظ بحق الرد.", "ar"),
+        ("Fuad Hussein said Iraqi forces were ready to take over full responsibility.", "en"),
+    ],
+)
+def test_the_right_to_respond_and_taking_over_security_are_positions(
+    text: str, language: str
+) -> None:
+    (said,) = _items(text, language)
+    assert (said["type"], said["party"]) == ("position", "us" if language == "ar" else "iq")

@@ -95,7 +95,9 @@ class RuleExtractor:
         )
         said = _statement(sentence, base, story.speaker or story.subject)
         if said is not None and said.type == "position":
-            return [said]
+            attributed = words.ACCORDING[sentence.language].search(sentence.folded.text)
+            meeting = _meeting(sentence, base) if attributed else None
+            return [meeting or said]  # a meeting held "according to a statement" is the meeting
         condemned = said is not None and sentence.has(words.CONDEMN)
         claim, after = _claim(sentence, base)
         if claim is None and _refers_back(sentence):
@@ -238,15 +240,19 @@ def _actors(sentence: Sentence) -> list[Name]:
 
 def _speaker(sentence: Sentence) -> Name | None:
     """Who speaks in the sentence: the actor nearest before its first verb of saying, else
-    the first one just after it («قال المتحدث باسم الحكومة»); after "according to" only."""
+    the first one just after it («قال المتحدث باسم الحكومة»); after "according to" only.
+    Someone not in the lists who says it ("..., police in Ninawa said") is no actor before."""
     verb = words.SPEECH[sentence.language].search(sentence.folded.text)
     if verb is None:
         return None
     text = sentence.folded.text
     actors = [n for n in _actors(sentence) if text.count('"', 0, n.start) % 2 == 0]  # unquoted
     before = [n for n in actors if n.end <= verb.start()]
-    according = words.ACCORDING[sentence.language].match(sentence.folded.text, verb.start())
-    if before and not according:
+    if words.ACCORDING[sentence.language].match(text, verb.start()) or _said_by_another(
+        text, before, verb.start()
+    ):
+        before = []
+    if before:
         at = len(before) - 1  # a title before a name is one speaker: "Prime Minister Sudani"
         while (
             at
@@ -259,6 +265,18 @@ def _speaker(sentence: Sentence) -> Name | None:
     return after[0] if after else None
 
 
+_RELATIVE = re.compile(r"(?:who|which|he|she|it|they|وهو|وهي|الذي|التي)(?![\w])")
+
+
+def _said_by_another(text: str, before: list[Name], verb: int) -> bool:
+    """Whether words that name no actor stand between the last comma and the verb."""
+    comma = max(text.rfind(",", 0, verb), text.rfind("،", 0, verb))
+    if comma < 0 or not before or before[-1].end > comma:
+        return False
+    lead = text[comma + 1 : verb].strip()
+    return bool(lead) and not _RELATIVE.match(lead)
+
+
 def _agent(sentence: Sentence, at: int, after: int) -> Name | None:
     """Who did what the words at ``at`` say: named after "by", else the nearest actor before
     (not the one who speaks)."""
@@ -269,7 +287,11 @@ def _agent(sentence: Sentence, at: int, after: int) -> Name | None:
         if by and (at <= name.start <= at + 40 or by["claimed"]):
             return name
     before = [n for n in _actors(sentence) if after <= n.start < at and n != speaker]
-    return before[-1] if before else None
+    if before:
+        return before[-1]
+    if sentence.language == "ar" and words.STRIKE["ar"].match(text, at):  # verb, then subject
+        return next((n for n in _actors(sentence) if 0 < n.start - at <= 30), None)
+    return None
 
 
 def _first(pattern: words.Words, sentence: Sentence, after: int) -> int | None:

@@ -201,6 +201,9 @@ POSITION = {
         r"retaliat(?:e|ed|ion)",
         r"protect (?:its|our|their) (?:personnel|forces|troops|people)",
         r"(?:coalition'?s?|the|its|their) (?:military )?mission",
+        r"right to respond",
+        r"take over (?:full )?(?:security )?responsibility",
+        r"responsibility for security",
     ),
     "ar": _any(
         "سيادة",
@@ -234,6 +237,8 @@ POSITION = {
         "دفاعا عن",
         "الرد على",
         "مهمة التحالف",
+        "حق الرد",
+        "الملف الامني",
         arabic=True,
     ),
 }
