@@ -196,3 +196,70 @@ def test_the_right_to_respond_and_taking_over_security_are_positions(
 ) -> None:
     (said,) = _items(text, language)
     assert (said["type"], said["party"]) == ("position", "us" if language == "ar" else "iq")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "أعلنت السلطات أن طائرتين مسيّرتين استهدفتا مطار أربيل يوم الخميس.",
+        "قصفت طائرات حربية أميركية مخزناً في القائم يوم الخميس.",
+        "هاجموا نقطة تفتيش في كركوك يوم الخميس.",
+    ],
+)
+def test_arabic_attack_words_with_their_endings(text: str) -> None:
+    (event,) = _items(text, "ar")
+    assert (event["type"], event["date"]) == ("event", "2024-02-29")
+
+
+def test_an_american_strike_named_by_its_adjective() -> None:
+    (strike,) = _items("قصفت طائرات حربية أمريكية مخزناً للأسلحة في القائم أمس.", "ar")
+    assert (strike["category"], strike["party"]) == ("coalition_strike", "us")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("قصفت طائرات أمريكية موقعاً في القائم ليلة الأحد على الإثنين.", "ar",
+         (None, "2024-03-03", "2024-03-04")),
+        ("A rocket hit Ain al-Asad last night.", "en", ("2024-03-05", None, None)),
+        ("أصيب جندي بهجوم في كركوك الليلة الماضية.", "ar", ("2024-03-05", None, None)),
+    ],
+)  # fmt: skip
+def test_nights_are_days_before_publication(
+    text: str, language: str, expected: tuple[str | None, ...]
+) -> None:
+    (event,) = _items(text, language)
+    assert _fields(event, "date", "date_from", "date_to") == expected
+
+
+def test_a_total_of_attacks_on_what_was_hit_counts_like_it() -> None:
+    text = (
+        "طائرتان مسيرتان استهدفتا مطار أربيل الذي يضم قوات التحالف يوم الاثنين.\n\n"
+        "وبذلك يرتفع عدد الهجمات على المطار إلى خمسة منذ مطلع الشهر الماضي."
+    )
+    event, claim = _items(text, "ar")
+    assert _fields(claim, "type", "category", "count", "governorate", "date_from") == (
+        "claim", event["category"], 5, "erbil", "2024-02-01",
+    )  # fmt: skip
+    (total,) = _items(
+        "The drone attack brought the number of attacks on U.S. forces to 12 this month."
+    )
+    assert (total["type"], total["count"]) == ("claim", 12)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The Pentagon said it would act to protect U.S. troops in Iraq.", "en"),
+        ("The State Department said ties would become a bilateral security partnership.", "en"),
+        (
+            "وأكد العوادي أن العلاقة مع الولايات المتحدة ستتحول إلى شراكة أمنية بعد انتهاء المهمة.",
+            "ar",
+        ),
+    ],
+)
+def test_protecting_troops_and_a_bilateral_partnership_are_positions(
+    text: str, language: str
+) -> None:
+    (said,) = _items(text, language)
+    assert said["type"] == "position"

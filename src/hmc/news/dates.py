@@ -85,7 +85,8 @@ def _weekday(m: re.Match[str], published: date, ahead: bool) -> Dates:
 
 
 def _days_back(m: re.Match[str], published: date, ahead: bool) -> Dates:
-    back = {"yesterday": 1, "امس": 1, "البارحة": 1, "today": 0, "tonight": 0, "اليوم": 0}
+    back = {"yesterday": 1, "امس": 1, "البارحة": 1, "today": 0, "tonight": 0, "اليوم": 0,
+            "last night": 1, "الليلة الماضية": 1}  # fmt: skip
     words = m["rel"]
     if words in back:
         return (published - timedelta(days=back[words]), None, None)
@@ -93,6 +94,14 @@ def _days_back(m: re.Match[str], published: date, ahead: bool) -> Dates:
         return (published - timedelta(days=2), None, None)
     count = 2 if m["dual"] else value_of(m["n"] or m["n_ar"] or "")
     return (published - timedelta(days=count), None, None) if count else (None, None, None)
+
+
+def _night(m: re.Match[str], published: date, ahead: bool) -> Dates:
+    """The night from one day to the next («ليلة الأحد على الإثنين»): both days."""
+    last = cal.weekday_near(published, cal.WEEKDAYS[m["w2"]], ahead=False)
+    if (last.weekday() - cal.WEEKDAYS[m["w"]]) % 7 != 1:
+        return (None, None, None)
+    return (None, last - timedelta(days=1), last)
 
 
 def _month_interval(m: re.Match[str], published: date, ahead: bool) -> Dates:
@@ -144,9 +153,10 @@ PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
     (re.compile(rf"{_W_START}{_D}\s+(?:من\s+)?{_M}{_W_END}(?!,?\s+(?:عام\s+)?(?:19|20)\d\d)"), _day_month),  # noqa: E501
     (re.compile(rf"{_W_START}{_M}\s+{_D}{_W_END}(?!,?\s+(?:19|20)\d\d)"), _day_month),
     (re.compile(
-        r"(?<![\w])(?P<rel>the day before yesterday|yesterday|today|tonight|اول من امس|اول امس|امس|البارحة)(?![\w])"  # noqa: E501
+        r"(?<![\w])(?P<rel>the day before yesterday|yesterday|last night|today|tonight|اول من امس|اول امس|الليلة الماضية|امس|البارحة)(?![\w])"  # noqa: E501
         r"|(?<![\w])(?:(?P<n>\w+) days? ago|قبل (?:(?P<dual>يومين)|(?P<n_ar>\w+) ايام))(?![\w])"
     ), _days_back),
+    (re.compile(rf"(?<![\w])(?:ليلة|ليل|the night (?:of|from)) {_W} (?:على|الى|to|into) (?P<w2>{_names(cal.WEEKDAYS)})"), _night),  # noqa: E501
     (re.compile(rf"(?<![\w])(?P<last>last |)(?:(?:on|يوم) )?{_W}(?P<last_ar> الماضي)?{_W_END}"), _weekday),  # noqa: E501
     (re.compile(rf"(?<![\w])(?:in|during|since|في|خلال|منذ|شهر)\s+(?:(?:mid|early|late)-?\s*|(?:منتصف|مطلع|اواخر|بداية)\s+)?(?:شهر\s+)?{_M}(?:,?\s+{_Y}|(?P<past>\s+الماضي|\s+last year))?{_W_END}"), _month_interval),  # noqa: E501
     (re.compile(rf"(?<![\w\d]){_M}\s+{_Y}"), _month_interval),

@@ -100,6 +100,8 @@ class RuleExtractor:
             return [meeting or said]  # a meeting held "according to a statement" is the meeting
         condemned = said is not None and sentence.has(words.CONDEMN)
         claim, after = _claim(sentence, base)
+        if claim is not None and claim.category == "other" and story.attack is not None:
+            claim = _counting(claim, story.attack)
         if claim is None and _refers_back(sentence):
             if story.attack is not None and _same_day(sentence, story.attack):
                 _add_to(story.attack, sentence)
@@ -155,6 +157,15 @@ class Story:
         inside = [n for n in sentence.names if n.kind == "place" and n.value != ABROAD]
         if inside:
             self.paragraph_place = self.report_place = inside[-1]
+
+
+def _counting(claim: Item, attack: Item) -> Item:
+    """A count of attacks that names no doer or target ("the third attack on the airport this
+    month") counts attacks like the one told before: its category, and its place if none."""
+    found = replace(claim, category=attack.category)
+    if found.governorate is None:
+        found = replace(found, place=attack.place, governorate=attack.governorate)
+    return found
 
 
 def _dates_saying(sentence: Sentence, dated: Dated) -> bool:
@@ -362,8 +373,9 @@ def _event(sentence: Sentence, base: Item, after: int) -> Item | None:
 
 
 def _claim(sentence: Sentence, base: Item) -> tuple[Item | None, int]:
-    """A count of attacks over a period ("about 150 attacks since October", "the third attack
-    this month"), and where its words end (0 if there is none)."""
+    """A count of attacks over a period ("about 150 attacks since October", "bringing the
+    number of attacks to 5", "the third attack this month"), and where its words end (0 if
+    there is none)."""
     text = sentence.folded.text
     counts = [
         (n.value, n.qualifier, counted.end())
@@ -371,6 +383,12 @@ def _claim(sentence: Sentence, base: Item) -> tuple[Item | None, int]:
         if n.value is not None and n.value >= 2
         and (counted := words.COUNTED[sentence.language].match(text, n.end))
     ]  # fmt: skip
+    total = words.TOTAL[sentence.language].search(text)
+    counts += [
+        (n.value, n.qualifier, n.end)
+        for n in sentence.numbers
+        if total and n.start == total.end() and n.value is not None and n.value >= 2
+    ]
     periods = [d.when for d in sentence.dates if d.when.day is None]
     ordinal = words.ORDINAL[sentence.language].search(text)
     if not counts and ordinal and periods:
