@@ -263,3 +263,61 @@ def test_protecting_troops_and_a_bilateral_partnership_are_positions(
 ) -> None:
     (said,) = _items(text, language)
     assert said["type"] == "position"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "period"),
+    [
+        ("It was the fourth attempted strike on Harir in the past two weeks.", "en",
+         ("2024-02-21", "2024-03-06")),
+        ("ويعد هذا الهجوم الثاني على قاعدة عين الأسد خلال أسبوع.", "ar",
+         ("2024-02-28", "2024-03-06")),
+    ],
+)  # fmt: skip
+def test_a_span_up_to_publication(text: str, language: str, period: tuple[str, str]) -> None:
+    (claim,) = _items(text, language)
+    assert _fields(claim, "type", "date_from", "date_to") == ("claim", *period)
+
+
+def test_an_attack_given_as_the_cause_is_an_event_of_its_own() -> None:
+    text = (
+        "U.S. jets struck two sites in Syria on Monday in response to a drone attack on "
+        "U.S. troops at Ain al-Asad last week."
+    )
+    strike, attack = _items(text)
+    assert _fields(strike, "category", "date") == ("coalition_strike", "2024-03-04")
+    assert _fields(attack, "category", "date_from", "governorate") == (
+        "attack_on_coalition", "2024-02-26", "anbar",
+    )  # fmt: skip
+    summoned = (
+        "Iraq summoned the U.S. envoy on Monday after a strike killed two men in Baghdad last week."
+    )
+    (strike,) = _items(summoned)
+    assert (strike["date"], strike["date_from"]) == (None, "2024-02-26")
+
+
+def test_condemning_an_assault_is_a_statement_aggression_on_sovereignty_a_position() -> None:
+    (said,) = _items("ودان رئيس الوزراء الاعتداء وأمر بملاحقة المتورطين.", "ar")
+    assert said["type"] == "statement"
+    (said,) = _items("ودان رئيس الوزراء الضربة واعتبرها اعتداءً على السيادة.", "ar")
+    assert said["type"] == "position"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pentagon spokeswoman Sabrina Singh said Washington would defend its forces.",
+        "The Iraqi Foreign Ministry said Iraqi forces had the capabilities to secure the country.",
+    ],
+)
+def test_defending_forces_and_capabilities_are_positions(text: str) -> None:
+    (said,) = _items(text)
+    assert said["type"] == "position"
+
+
+def test_a_convoy_for_the_us_led_coalition_is_the_coalitions() -> None:
+    text = (
+        "A bomb struck a convoy carrying supplies for the U.S.-led coalition near Hilla on Monday."
+    )
+    (attack,) = _items(text)
+    assert _fields(attack, "category", "governorate") == ("attack_on_coalition", "babil")

@@ -104,6 +104,20 @@ def _night(m: re.Match[str], published: date, ahead: bool) -> Dates:
     return (None, last - timedelta(days=1), last)
 
 
+_UNIT_DAYS = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30,
+              "ايام": 1, "اسابيع": 7, "اشهر": 30, "يومين": 2, "اسبوعين": 14, "شهرين": 60,
+              "اسبوع": 7, "شهر": 30}  # fmt: skip
+
+
+def _span_back(m: re.Match[str], published: date, ahead: bool) -> Dates:
+    """A span up to publication ("in the past two weeks", «خلال أسبوع»); none ahead."""
+    count = 1 if m["one"] or m["two"] else value_of(m["k"] or m["k_ar"] or "")
+    unit = m["u"] or m["u_ar"] or m["one"] or m["two"]
+    if ahead or not count:
+        return (None, None, None)
+    return (None, published - timedelta(days=count * _UNIT_DAYS[unit]), published)
+
+
 def _month_interval(m: re.Match[str], published: date, ahead: bool) -> Dates:
     month = _MONTHS[m["m"]]
     if m["y"]:
@@ -164,6 +178,8 @@ PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
     (re.compile(rf"(?<![\w]){_RELATIVE} {_AR_PAST}(?![\w])|(?<![\w])(?P<ar_year>السنة الماضية)"), _relative_interval),  # noqa: E501
     (re.compile(r"(?<![\w])(?:(?:earlier )?this (?P<this>week|month|year)|(?P<this_ar>الاسبوع|الشهر|العام) (?:الجاري|الحالي))(?![\w])"), _this_interval),  # noqa: E501
     (re.compile(rf"(?<![\w])(?:in|during|عام|العام|خلال عام|في عام|سنة)\s+{_Y}(?![\w])"), _year),
+    (re.compile(r"(?<![\w])(?:(?:in|within|over|during)\s+(?:the\s+)?(?:past\s+|last\s+)?(?P<k>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?P<u>days?|weeks?|months?)"
+                r"|خلال\s+(?:(?P<two>يومين|اسبوعين|شهرين)|(?P<one>اسبوع|شهر)|(?P<k_ar>\w+)\s+(?P<u_ar>ايام|اسابيع|اشهر)))(?![\w])"), _span_back),  # noqa: E501
 ]  # fmt: skip
 
 

@@ -97,7 +97,8 @@ class RuleExtractor:
         if said is not None and said.type == "position":
             attributed = words.ACCORDING[sentence.language].search(sentence.folded.text)
             meeting = _meeting(sentence, base) if attributed else None
-            return [meeting or said]  # a meeting held "according to a statement" is the meeting
+            cause = _cause(sentence, base, None)  # "in self-defence after an attack last week"
+            return [meeting or said, *([cause] if cause else [])]
         condemned = said is not None and sentence.has(words.CONDEMN)
         claim, after = _claim(sentence, base)
         if claim is not None and claim.category == "other" and story.attack is not None:
@@ -117,7 +118,8 @@ class RuleExtractor:
         if not items:
             meeting = _meeting(sentence, base)
             items = [meeting] if meeting is not None else ([said] if said is not None else [])
-        return items
+        cause = _cause(sentence, base, event) if event is not None or said is not None else None
+        return [*items, cause] if cause else items
 
 
 _PARAGRAPH = re.compile(r"\n\s*\n")
@@ -157,6 +159,35 @@ class Story:
         inside = [n for n in sentence.names if n.kind == "place" and n.value != ABROAD]
         if inside:
             self.paragraph_place = self.report_place = inside[-1]
+
+
+def _cause(sentence: Sentence, base: Item, event: Item | None) -> Item | None:
+    """The attack an event or words answer, when the sentence dates it on its own: "struck
+    ... on Monday in response to a drone attack on U.S. troops last week". When the event is
+    that attack ("summoned the envoy on Monday after a strike last week"), its date is."""
+    found = words.CAUSE[sentence.language].search(sentence.folded.text)
+    if found is None:
+        return None
+    dated = [d.when for d in sentence.dates if d.start >= found.end()]
+    if not dated:
+        return None
+    if (
+        event is not None
+        and min(
+            (m for p in (words.ATTACK, words.STRIKE) if (m := _first(p, sentence, 0)) is not None),
+            default=0,
+        )
+        >= found.start()
+    ):
+        event.when = dated[0]
+        return None
+    category, actor = _category(sentence, found.start())
+    places = [n for n in sentence.names if n.kind == "place" and n.start >= found.start()]
+    item = replace(base, category=category, when=dated[0], target=_target(sentence, actor))
+    if places:
+        chosen = places[0]
+        item = replace(item, place=chosen.text, governorate=chosen.value or None)
+    return _with_actor(item, actor)
 
 
 def _counting(claim: Item, attack: Item) -> Item:

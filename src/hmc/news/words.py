@@ -201,6 +201,9 @@ POSITION = {
         r"(?:personnel|forces|troops|people|service members)",
         r"bilateral security (?:partnership|relationship|relations)",
         r"war and peace",
+        r"defend (?:its|our|their|the) (?:forces|troops|personnel|people)",
+        r"capabilit(?:y|ies)",
+        r"ability to (?:confront|fight|defeat|secure|protect)",
     ),
     "ar": _any(
         "سيادة",
@@ -215,7 +218,7 @@ POSITION = {
         "انتهاء مهمة",
         "انهاء وجود",
         "الدفاع عن النفس",
-        "اعتداء",
+        "اعتداء على (?:ال)?(?:سيادة|عراق|اراضي)",
         "انتهاك",
         "خرق",
         "الظروف",
@@ -242,6 +245,7 @@ POSITION = {
         "علاقة امنية ثنائية",
         "الحرب والسلم",
         "حصر السلاح",
+        "قدرات القوات",
         arabic=True,
     ),
 }
@@ -343,4 +347,12 @@ TOTAL = {
                      r"(?:[^!?؟\n]{0,40}?)(?<![\w])(?:to|at|reached|stands at)\s+(?=\S)"),
     "ar": re.compile(r"(?<![\w])(?:عدد|مجموع) (?:ال)?(?:هجمات|ضربات|اعتداءات|عمليات)(?![\w])"
                      r"(?:[^!?؟\n]{0,40}?)(?<![\w])(?:الى|ب|بلغ|الى نحو)\s*(?=\S)"),
+}  # fmt: skip
+# An attack given as the cause of what the sentence tells: "in response to a drone attack".
+CAUSE = {
+    "en": re.compile(r"(?<![\w])(?:after|following|in response to|in retaliation for)\s+"
+                     r"(?:(?:a|an|the|last|[\w-]+)\s+){0,3}?"
+                     r"(?:attacks?|strikes?|rocket attacks?|drone attacks?|bombing)(?![\w])"),
+    "ar": re.compile(r"(?<![\w])(?:ردا على|بعد|اثر|عقب)\s+(?:\w+\s+){0,2}?"
+                     r"(?:ال)?(?:هجوم|هجمات|ضربة|اعتداء|استهداف)(?![\w])"),
 }  # fmt: skip
