@@ -321,3 +321,43 @@ def test_a_convoy_for_the_us_led_coalition_is_the_coalitions() -> None:
     )
     (attack,) = _items(text)
     assert _fields(attack, "category", "governorate") == ("attack_on_coalition", "babil")
+
+
+def test_strikes_on_a_groups_hideouts_are_not_the_groups_attack() -> None:
+    text = "نفذت طائرات F-16 العراقية ضربات جوية استهدفت أوكاراً لداعش في صلاح الدين أمس."
+    (strike,) = _items(text, "ar")
+    assert _fields(strike, "category", "party") == ("other", "iq")
+    text = "شنت طائرات مسيرة يعتقد أنها أمريكية غارات على مقر لكتائب حزب الله في جرف الصخر أمس."
+    (strike,) = _items(text, "ar")
+    assert _fields(strike, "category", "party") == ("coalition_strike", "us")
+
+
+def test_a_meeting_held_on_its_day_wins_over_the_words_about_it() -> None:
+    text = (
+        "Thabet al-Abbasi received the commander of the coalition's task force in Baghdad on "
+        "Monday to discuss the transition, his ministry said."
+    )
+    (meeting,) = _items(text)
+    assert _fields(meeting, "type", "category", "date") == ("event", "meeting", "2024-03-04")
+
+
+def test_the_group_speaks_for_the_group_named_last() -> None:
+    text = "A U.S. strike killed two members of Harakat al-Nujaba in Baghdad on Friday. The group vowed to avenge the killing."  # noqa: E501
+    strike, said = _items(text)
+    assert strike["category"] == "coalition_strike"
+    assert _fields(said, "type", "actor", "party") == ("statement", "Harakat al-Nujaba", None)
+    source = "قُتل جنديان بهجوم لداعش في نينوى أمس. وقال مصدر أمني إن خلايا التنظيم ما زالت تنشط."
+    assert [i["type"] for i in _items(source, "ar")] == ["event"]
+
+
+def test_since_the_start_of_the_month_and_us_bases() -> None:
+    text = "The Islamic Resistance in Iraq said it had launched more than 20 drone attacks on U.S. bases since the start of the month."  # noqa: E501
+    (claim,) = _items(text)
+    assert _fields(claim, "type", "category", "count", "date_from", "date_to") == (
+        "claim", "attack_on_coalition", 20, "2024-03-01", "2024-03-06",
+    )  # fmt: skip
+
+
+def test_sovereignty_with_a_pronoun_is_a_position() -> None:
+    (said,) = _items("وقال المتحدث باسم الحكومة إن بغداد تعد أي ضربة خرقاً لسيادتها.", "ar")
+    assert (said["type"], said["party"]) == ("position", "iq")

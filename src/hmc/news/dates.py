@@ -177,6 +177,7 @@ PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
     (re.compile(rf"(?<![\w])(?:last|the past|past) {_RELATIVE}(?![\w])"), _relative_interval),
     (re.compile(rf"(?<![\w]){_RELATIVE} {_AR_PAST}(?![\w])|(?<![\w])(?P<ar_year>السنة الماضية)"), _relative_interval),  # noqa: E501
     (re.compile(r"(?<![\w])(?:(?:earlier )?this (?P<this>week|month|year)|(?P<this_ar>الاسبوع|الشهر|العام) (?:الجاري|الحالي))(?![\w])"), _this_interval),  # noqa: E501
+    (re.compile(r"(?<![\w])(?:since )?the (?:start|beginning) of (?:the |this )?(?P<this>week|month|year)(?![\w])|(?<![\w])(?:منذ )?(?:بداية|مطلع) (?P<this_ar>الاسبوع|الشهر|العام)(?: الجاري| الحالي)?(?![\w])(?! (?:الماضي|المنصرم))"), _this_interval),  # noqa: E501
     (re.compile(rf"(?<![\w])(?:in|during|عام|العام|خلال عام|في عام|سنة)\s+{_Y}(?![\w])"), _year),
     (re.compile(r"(?<![\w])(?:(?:in|within|over|during)\s+(?:the\s+)?(?:past\s+|last\s+)?(?P<k>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?P<u>days?|weeks?|months?)"
                 r"|خلال\s+(?:(?P<two>يومين|اسبوعين|شهرين)|(?P<one>اسبوع|شهر)|(?P<k_ar>\w+)\s+(?P<u_ar>ايام|اسابيع|اشهر)))(?![\w])"), _span_back),  # noqa: E501

@@ -93,10 +93,12 @@ class RuleExtractor:
         base = Item(
             type="event", category="other", span=sentence.span, extractor=stamp, when=sentence.when
         )
-        said = _statement(sentence, base, story.speaker or story.subject)
+        said = _statement(sentence, base, story.speaker or story.subject, story.group)
         if said is not None and said.type == "position":
+            meeting = _meeting(sentence, base)
             attributed = words.ACCORDING[sentence.language].search(sentence.folded.text)
-            meeting = _meeting(sentence, base) if attributed else None
+            if meeting is not None and not attributed and not (meeting.when and meeting.when.day):
+                meeting = None  # a meeting held on its day, or "according to" someone, wins
             cause = _cause(sentence, base, None)  # "in self-defence after an attack last week"
             return [meeting or said, *([cause] if cause else [])]
         condemned = said is not None and sentence.has(words.CONDEMN)
@@ -134,6 +136,7 @@ class Story:
     attack: Item | None = None
     speaker: Item | None = None
     subject: Item | None = None
+    group: Name | None = None
     paragraph_place: Name | None = None
     report_place: Name | None = None
 
@@ -156,6 +159,8 @@ class Story:
             self.subject = _with_actor(replace(items[0] if items else _NOBODY), parties[0])
         attacks = [i for i in items if i.type == "event" and i.category != "meeting"]
         self.attack = attacks[-1] if attacks else self.attack
+        groups = [n for n in sentence.names if n.kind == "group"]
+        self.group = groups[-1] if groups else self.group
         inside = [n for n in sentence.names if n.kind == "place" and n.value != ABROAD]
         if inside:
             self.paragraph_place = self.report_place = inside[-1]
@@ -331,9 +336,11 @@ def _agent(sentence: Sentence, at: int, after: int) -> Name | None:
     before = [n for n in _actors(sentence) if after <= n.start < at and n != speaker]
     if before:
         return before[-1]
-    if sentence.language == "ar" and words.STRIKE["ar"].match(text, at):  # verb, then subject
-        return next((n for n in _actors(sentence) if 0 < n.start - at <= 30), None)
-    return None
+    if sentence.language != "ar":
+        return None
+    targets = {n.start for n in sentence.names if n.kind == "target"}
+    after_verb = [n for n in _actors(sentence) if 0 < n.start - at <= 30 and n.start not in targets]
+    return after_verb[0] if after_verb else None  # «شنت طائرات يعتقد أنها أمريكية غارات»
 
 
 def _first(pattern: words.Words, sentence: Sentence, after: int) -> int | None:
@@ -359,6 +366,8 @@ def _category(sentence: Sentence, after: int = 0) -> tuple[str, Name | None]:
     if ("target", "coalition") in kinds:
         return "attack_on_coalition", agent
     groups = [n for n in _actors(sentence) if n.kind == "group" and n.start >= after]
+    if strike_at is not None and strike_at == at:  # "strikes on ISIS hideouts": struck, not doing
+        groups = [n for n in groups if n.start < at]
     struck = agent is not None and agent.kind == "party" and strike_at is not None
     doer = agent if agent is not None and agent.kind == "group" else None
     if doer is None and groups and not struck:  # the party named was attacked, or spoke
@@ -434,22 +443,38 @@ def _claim(sentence: Sentence, base: Item) -> tuple[Item | None, int]:
     return _place(sentence, _with_actor(item, actor)), end
 
 
-def _statement(sentence: Sentence, base: Item, speaker: Item | None) -> Item | None:
+def _statement(
+    sentence: Sentence, base: Item, speaker: Item | None, group: Name | None = None
+) -> Item | None:
+    """A statement or position; who speaks is named, or "the spokesperson" (the speaker
+    before), or "the group" (the armed group named last)."""
     if not sentence.has(words.SPEECH):
         return None
     actor = _speaker(sentence)
-    item = replace(base, when=sentence.said_when(said=True))
+    item = replace(base, when=sentence.said_when(said=True), type="statement")
+    kind = "position" if sentence.has(words.POSITION) else "statement"
     if actor is not None:
         item = _with_actor(item, actor)
     elif speaker is not None and sentence.has(words.SPEAKER):
+        told = speaker.type not in ("statement", "position")  # an event or claim before
+        if told and kind == "statement" and not sentence.has(words.CONDEMN):
+            return None  # the account of what was told before, not words of its own
         item = replace(item, actor=speaker.actor, party=speaker.party)
+    elif group is not None and _group_speaks(sentence):
+        item = replace(item, actor=group.text, party=None)
     else:
         return None
-    kind = "position" if sentence.has(words.POSITION) else "statement"
-    told = speaker is not None and speaker.type not in ("statement", "position") and actor is None
-    if told and kind == "statement" and not sentence.has(words.CONDEMN):
-        return None  # the account of what was told before, not words of its own
     return replace(item, type=kind, category="statement")
+
+
+def _group_speaks(sentence: Sentence) -> bool:
+    """Whether "the group" («الفصيل») is who speaks: next to the verb, not in what is said."""
+    text = sentence.folded.text
+    verb = words.SPEECH[sentence.language].search(text)
+    named = words.GROUP_SPEAKER[sentence.language].search(text)
+    if verb is None or named is None:
+        return False
+    return -25 <= named.start() - verb.start() <= len(verb.group()) + 2
 
 
 def _meeting(sentence: Sentence, base: Item) -> Item | None:

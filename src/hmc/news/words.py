@@ -206,8 +206,7 @@ POSITION = {
         r"ability to (?:confront|fight|defeat|secure|protect)",
     ),
     "ar": _any(
-        "سيادة",
-        "السيادة",
+        r"سياد(?:ة|ت(?:ه|ها|نا|هم))",
         "انسحاب",
         "الانسحاب",
         "جدول زمني",
@@ -251,9 +250,12 @@ POSITION = {
 }
 MEETING = {
     "en": _any(r"meetings?", "meet", "met", "talks", r"sessions?", r"round of", "convened",
-               "chaired", r"dialogue", r"negotiations"),
+               "chaired", r"dialogue", r"negotiations",
+               r"(?:received|hosted) (?:the |a )?(?:[\w-]+ )?(?:commander|delegation|ambassador|"
+               r"minister|envoy|general|chief|head|secretary)"),
     "ar": _any("اجتماع", "اجتماعا", "اجتمع", "اجتمعت", "يجتمع", "تجتمع", "التقى", "التقت", "لقاء",
                "مباحثات", "محادثات", "جولة", "ترأس", "ترأست", "جلسة", "مفاوضات", "حوار",
+               r"استقبلت? (?:\w+ ){0,2}?(?:قائد|وفدا|الوفد|السفير|السفيرة|وزير|المبعوث|رئيس)",
                arabic=True),
 }  # fmt: skip
 COMMISSION = {
@@ -356,3 +358,8 @@ CAUSE = {
     "ar": re.compile(r"(?<![\w])(?:ردا على|بعد|اثر|عقب)\s+(?:\w+\s+){0,2}?"
                      r"(?:ال)?(?:هجوم|هجمات|ضربة|اعتداء|استهداف)(?![\w])"),
 }  # fmt: skip
+# Words that say an armed group spoke without naming it: the group named last.
+GROUP_SPEAKER = {
+    "en": _any("the group", "the faction", "the militia", "the organisation", "the organization"),
+    "ar": _any("الفصيل", "التنظيم", "الكتائب", "الحركة", arabic=True),
+}
