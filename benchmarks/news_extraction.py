@@ -189,7 +189,8 @@ def seeds(folder: Path = SEEDS) -> None:
         print(f"seed {path.name} (published {report.published.isoformat()}):")
         for item in extract(report):
             shown = item.to_dict()
-            when = shown["date"] or f"{shown['date_from']}..{shown['date_to']}"
+            interval = f"{shown['date_from']}..{shown['date_to']}" if shown["date_from"] else None
+            when = shown["date"] or interval
             words = report.text[item.span[0] : item.span[1]][:90].replace("\n", " ")
             print(f"  {item.type}/{item.category} date={when} gov={item.governorate} "
                   f"party={item.party} count={item.count} | {words}")  # fmt: skip
