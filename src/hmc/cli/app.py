@@ -42,6 +42,7 @@ from hmc.cli.evidence import (
 )
 from hmc.cli.meetings import action, decision, meeting
 from hmc.cli.members import member, token
+from hmc.cli.news import news
 from hmc.cli.report import beside_database
 from hmc.cli.report import report as joint_report
 from hmc.cli.rounds import round_
@@ -365,7 +366,7 @@ def _listen(host: str, port: int) -> socket.socket:
 
 for command in (imports, formats, sources, events, event, joint_report):
     app.command()(command)
-for group in (member, token, round_, meeting, decision, action, audit, links):
+for group in (member, token, round_, meeting, decision, action, audit, links, news):
     app.add_typer(group)
 register_timeline(app)
 
