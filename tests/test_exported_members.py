@@ -36,6 +36,10 @@ PUBLIC: dict[str, list[str]] = {
         "scenario_text", "translate",
     ],
     "hmc.meetings": [],
+    "hmc.news": [
+        "Extractor", "Item", "Report", "When", "extract", "extractor", "read_report",
+        "read_reports",
+    ],
     "hmc.report": ["CHOICES", "DIGITS"],
     "hmc.storage": [
         "Base", "Session", "database_name", "get_engine", "migrate", "open_database",

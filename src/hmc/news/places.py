@@ -11,7 +11,7 @@ from functools import lru_cache
 from importlib import resources
 
 from hmc.errors import ConfigError
-from hmc.evidence.gazetteer import load_gazetteer
+from hmc.gazetteers import load_gazetteer
 
 COUNTRY = "iraq"
 ABROAD = ""  # the "governorate" of a place outside the country
