@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from hmc.assessment.access import reader
 from hmc.assessment.views import released_rounds
 from hmc.audit.schemas import AuditRecordRead, HeadRead, VerificationRead
 from hmc.audit.service import head, trail, verify
 from hmc.deps import DatabaseDep, ViewerDep
+from hmc.permissions import Permission, require
 from hmc.schemas import KEPT
 
 router = APIRouter(prefix="/api/audit", tags=["audit"])
@@ -38,7 +38,7 @@ def records(
     """The newest records the member may read (a party's drafts: its own until released)."""
     wanted = commission or viewer.member.commission_id  # an administrator's: every one
     if wanted is not None:
-        reader(viewer.actor, wanted)
+        require(viewer.actor, Permission.READ_TRAIL, wanted)
     with database.read() as session:
         found = trail(
             session,

@@ -35,7 +35,8 @@ from hmc.meetings.schemas import (
     Saved,
     StateRead,
 )
-from hmc.meetings.views import calendar_rows, get_meeting, list_meetings, meeting_view, reader
+from hmc.meetings.views import calendar_rows, get_meeting, list_meetings, meeting_view
+from hmc.permissions import Permission, require
 from hmc.schemas import KEPT
 
 router = APIRouter(prefix="/api/commissions/{commission_id}/meetings", tags=["meetings"])
@@ -109,7 +110,8 @@ def meeting(
 def _check(commission_id: str, meeting_id: int, database: DatabaseDep, viewer: ViewerDep) -> None:
     """Refuse a meeting of another commission (404) before anything is written."""
     with database.read() as session:
-        reader(viewer.actor, get_meeting(session, meeting_id, commission_id).commission_id)
+        found = get_meeting(session, meeting_id, commission_id)
+        require(viewer.actor, Permission.READ_MEETINGS, found.commission_id)
 
 
 @router.put("/{meeting_id}/attendees", response_model=list[str])

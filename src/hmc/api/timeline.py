@@ -16,18 +16,17 @@ import numpy as np
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from hmc.accounts import Actor
 from hmc.api.assessment import CommissionId
-from hmc.assessment.access import drafting_party
 from hmc.deps import AsOfDep, DatabaseDep, ViewerDep
 from hmc.domain.days import parse_day
-from hmc.errors import Forbidden, InvalidInput, NotFound
+from hmc.errors import InvalidInput, NotFound
 from hmc.forecast.backtest import HORIZONS, MIN_HISTORY, backtest
 from hmc.forecast.service import PATHS, forecast
 from hmc.framework.records import Framework
 from hmc.framework.schemas import ID_LENGTH, Day
 from hmc.framework.service import framework, resolve_as_of
 from hmc.indicators.service import series
+from hmc.permissions import Permission, require
 from hmc.storage import Session
 from hmc.timeline.service import (
     StoredRun,
@@ -44,17 +43,6 @@ BACKTEST_PATHS = 500
 RULES = ("conditions", "date", "gate")
 Pair = Annotated[str, StringConstraints(max_length=200)]
 Pairs = Annotated[list[Pair], Query(max_length=100)]
-
-
-def may_compute(actor: Actor, commission_id: str) -> bool:
-    """Whether ``actor`` computes timelines: a co-chair, member or analyst of a party."""
-    return drafting_party(actor, commission_id) is not None
-
-
-def check_compute(actor: Actor, commission_id: str) -> None:
-    """Refuse (Forbidden) anyone who does not compute timelines: observers, administrators."""
-    if not may_compute(actor, commission_id):
-        raise Forbidden("only co-chairs, members and analysts of a party compute timelines")
 
 
 def _day(text: str, area: str) -> date:
@@ -240,7 +228,7 @@ def compute_timeline(
 ) -> TimelineRead:
     """Forecast, project every scenario and store the run (a co-chair, member or analyst)."""
     asked = body or ComputeWrite()
-    check_compute(viewer.actor, commission_id)
+    require(viewer.actor, Permission.COMPUTE_TIMELINE, commission_id)
     with database.write(lock=False) as session:  # compute locks the chain once it has the run
         run = compute(
             session,

@@ -14,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hmc.accounts.actor import Actor
-from hmc.assessment import access
 from hmc.assessment.evidence_links import links
 from hmc.assessment.models import (
     CONFIDENCES,
@@ -33,6 +32,7 @@ from hmc.errors import Conflict, InvalidInput, NotFound
 from hmc.evidence.models import Event, ImportBatch
 from hmc.framework.records import IndicatorInfo
 from hmc.framework.service import framework
+from hmc.permissions import Permission, acting_party, require
 
 NAME = 200
 DEFAULT_FLAG_GAP = 2
@@ -78,7 +78,7 @@ def open_round(
     exercise: bool = False,
 ) -> RoundInfo:
     """A new round over the rated indicators (default: all) and their areas (default: all)."""
-    access.co_chair(actor, commission_id)
+    require(actor, Permission.OPEN_ROUND, commission_id)
     name = name.strip()
     if not name or len(name) > NAME:
         raise InvalidInput(f"a round needs a name of 1 to {NAME} characters")
@@ -199,7 +199,7 @@ def save_rating(
     ``version`` is the version the rater started from (None for a new rating).
     """
     item, round_ = _item(session, item_id)
-    party = access.drafter(actor, round_.commission_id)
+    party = acting_party(actor, Permission.DRAFT_RATING, round_.commission_id)
     if round_.state != "drafting":
         raise Conflict(f'round "{round_.name}" is {round_.state}: its ratings cannot change')
     if _submitted(session, round_.id, party):
@@ -253,7 +253,7 @@ def _submitted(session: Session, round_id: int, party: str) -> bool:
 def submit(session: Session, *, actor: Actor, round_id: int) -> RoundInfo:
     """The co-chair hands in the party's ratings; the round is released when all parties have."""
     round_ = get_round(session, round_id)
-    party = access.co_chair(actor, round_.commission_id)
+    party = acting_party(actor, Permission.SUBMIT, round_.commission_id)
     if round_.state != "drafting":
         raise Conflict(f'round "{round_.name}" is already {round_.state}')
     if _submitted(session, round_.id, party):
@@ -318,7 +318,7 @@ def reconcile(
     A change withdraws signatures already given: both co-chairs sign what is final.
     """
     item, round_ = _item(session, item_id)
-    access.co_chair(actor, round_.commission_id)
+    require(actor, Permission.RECONCILE, round_.commission_id)
     if round_.state != "released":
         raise Conflict(
             f'round "{round_.name}" is {round_.state}: joint ratings are recorded once it is'
@@ -389,7 +389,7 @@ def sign(
     real one. The audit keeps the real time.
     """
     round_ = get_round(session, round_id)
-    party = access.co_chair(actor, round_.commission_id)
+    party = acting_party(actor, Permission.SIGN, round_.commission_id)
     if round_.state != "released":
         raise Conflict(f'round "{round_.name}" is {round_.state}: only a released round is signed')
     today = now().date()
@@ -458,7 +458,7 @@ def _iso(day: date | None) -> str | None:
 def amend(session: Session, *, actor: Actor, round_id: int, name: str | None = None) -> RoundInfo:
     """A new round amending a signed one: the same items, each party's ratings as its drafts."""
     old = get_round(session, round_id)
-    access.co_chair(actor, old.commission_id)
+    require(actor, Permission.AMEND, old.commission_id)
     if old.state != "signed":
         raise Conflict(f'round "{old.name}" is not signed: change it instead of amending it')
     new = Round(

@@ -19,7 +19,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hmc.accounts.actor import Actor
-from hmc.assessment import access
 from hmc.assessment.views import parties
 from hmc.audit.service import now
 from hmc.domain.days import parse_day
@@ -31,6 +30,7 @@ from hmc.meetings.language import language
 from hmc.meetings.models import Approval, Decision, Meeting
 from hmc.meetings.service import agenda_item, audit, text_of
 from hmc.meetings.views import get_meeting
+from hmc.permissions import Permission, acting_party, require
 
 GATE_FIELDS = ("when", "not_before", "no_later_than")
 
@@ -125,7 +125,7 @@ def propose(
 ) -> int:
     """A co-chair proposes a decision (or an amendment of a standing one); returns its id."""
     meeting = get_meeting(session, meeting_id)
-    access.co_chair(actor, meeting.commission_id)
+    require(actor, Permission.PROPOSE_DECISION, meeting.commission_id)
     if item_id is not None:
         agenda_item(session, meeting.id, item_id)
     checked = _checked_change(session, meeting.commission_id, phase, area, change or {})
@@ -176,7 +176,7 @@ def revise(
 ) -> int:
     """A co-chair revises a proposal (``version``: the one they read); approvals are withdrawn."""
     decision, meeting = _decision(session, meeting_id, decision_id)
-    access.co_chair(actor, meeting.commission_id)
+    require(actor, Permission.PROPOSE_DECISION, meeting.commission_id)
     if decision.state == "stands":
         raise Conflict(f"decision {decision_id} stands: amend it with a new decision")
     if version != decision.version:
@@ -217,7 +217,7 @@ def approve(
     takes effect in a new framework version.
     """
     decision, meeting = _decision(session, meeting_id, decision_id)
-    party = access.co_chair(actor, meeting.commission_id)
+    party = acting_party(actor, Permission.APPROVE_DECISION, meeting.commission_id)
     if decision.state == "stands":
         raise Conflict(f"decision {decision_id} stands already")
     if version != decision.version:

@@ -17,10 +17,9 @@ from sqlalchemy.orm import Session
 from hmc.accounts.actor import Actor
 from hmc.accounts.models import Member
 from hmc.accounts.service import with_party
-from hmc.assessment import access
 from hmc.assessment.evidence_links import links
 from hmc.audit.service import now, record
-from hmc.errors import Conflict, Forbidden, InvalidInput, NotFound
+from hmc.errors import Conflict, InvalidInput, NotFound
 from hmc.evidence.models import Event, ImportBatch
 from hmc.framework.models import Party
 from hmc.framework.service import get_commission
@@ -39,6 +38,7 @@ from hmc.meetings.models import (
 )
 from hmc.meetings.records import MeetingInfo
 from hmc.meetings.views import get_meeting, info, previous_day
+from hmc.permissions import Permission, acting_party, require
 
 LONGEST_MEETING = 24 * 60  # minutes
 
@@ -116,7 +116,7 @@ def schedule(
 ) -> MeetingInfo:
     """A co-chair schedules a meeting; its agenda is built from what changed before it."""
     get_commission(session, commission_id=commission_id)
-    access.co_chair(actor, commission_id)
+    require(actor, Permission.SCHEDULE_MEETING, commission_id)
     if format not in FORMATS:
         raise InvalidInput(f"format must be one of {', '.join(FORMATS)}", field="format")
     if not 15 <= duration <= LONGEST_MEETING:
@@ -150,7 +150,7 @@ def name_attendees(
 ) -> list[str]:
     """A party's co-chair names the party's attendees (replacing its earlier list)."""
     meeting = get_meeting(session, meeting_id)
-    party = access.co_chair(actor, meeting.commission_id)
+    party = acting_party(actor, Permission.NAME_ATTENDEES, meeting.commission_id)
     members = {
         m.username: m
         for m, _ in session.execute(
@@ -218,7 +218,7 @@ def _item_fields(item: AgendaItem) -> dict[str, Any]:
 def refresh_agenda(session: Session, *, actor: Actor, meeting_id: int) -> int:
     """Add to the agenda what changed since the previous meeting and is not on it yet."""
     meeting = get_meeting(session, meeting_id)
-    access.co_chair(actor, meeting.commission_id)
+    require(actor, Permission.ARRANGE_AGENDA, meeting.commission_id)
     have = {i.ref for i in _positions(session, meeting.id)}
     position = len(have)
     added = 0
@@ -259,7 +259,7 @@ def add_item(
 ) -> int:
     """A co-chair adds an item of their own to the agenda (last); returns its id."""
     meeting = get_meeting(session, meeting_id)
-    access.co_chair(actor, meeting.commission_id)
+    require(actor, Permission.ARRANGE_AGENDA, meeting.commission_id)
     subject = text_of(subject, "subject", 1_000)
     url = url.strip()
     if url and not (url.startswith("/") or url.lower().startswith(("http://", "https://"))):
@@ -306,7 +306,7 @@ def arrange_item(
     """A co-chair moves an item to ``position`` (0: first; past the end: last) or drops it
     (or takes it back)."""
     item, meeting = agenda_item(session, meeting_id, item_id)
-    access.co_chair(actor, meeting.commission_id)
+    require(actor, Permission.ARRANGE_AGENDA, meeting.commission_id)
     before = _item_fields(item)
     ordered = _positions(session, meeting.id)
     was = [i for i in ordered if not i.dropped]
@@ -368,7 +368,7 @@ def save_minutes(
     based on another one is refused, not applied.
     """
     item, meeting = agenda_item(session, meeting_id, item_id)
-    party = access.drafter(actor, meeting.commission_id)
+    party = acting_party(actor, Permission.DRAFT_MINUTES, meeting.commission_id)
     text = text_of(text, "text")
     minutes = _own_minutes(session, item.id, party)
     if minutes is not None and minutes.shared_at is not None:
@@ -405,7 +405,7 @@ def save_minutes(
 def share_minutes(session: Session, *, actor: Actor, meeting_id: int, item_id: int) -> None:
     """A party's co-chair shares its minutes of an item with the other party and observers."""
     item, meeting = agenda_item(session, meeting_id, item_id)
-    party = access.co_chair(actor, meeting.commission_id)
+    party = acting_party(actor, Permission.SHARE_MINUTES, meeting.commission_id)
     minutes = _own_minutes(session, item.id, party)
     if minutes is None:
         raise InvalidInput(f"{party} has no minutes of this item to share")
@@ -448,7 +448,7 @@ def add_action(
 ) -> int:
     """A co-chair records an action: its owner (a member of a party), due date, evidence."""
     meeting = get_meeting(session, meeting_id)
-    access.co_chair(actor, meeting.commission_id)
+    require(actor, Permission.RECORD_ACTION, meeting.commission_id)
     if item_id is not None:
         agenda_item(session, meeting.id, item_id)
     row = session.execute(
@@ -488,9 +488,7 @@ def set_action_state(
     if action is None or action.meeting_id != meeting_id:
         raise NotFound(f"meeting {meeting_id} has no action {action_id}", action=action_id)
     meeting = get_meeting(session, meeting_id)
-    party = access.drafter(actor, meeting.commission_id)
-    if actor.role != "co_chair" and party != action.owner_party:
-        raise Forbidden("only a co-chair or the owner's party may change an action")
+    require(actor, Permission.UPDATE_ACTION, meeting.commission_id, owner=action.owner_party)
     if state not in ACTION_STATES:
         raise InvalidInput(f"state must be one of {', '.join(ACTION_STATES)}", field="state")
     if state == action.state:

@@ -15,7 +15,6 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hmc.accounts import list_members
-from hmc.assessment.access import drafting_party
 from hmc.deps import Database, DatabaseDep, Viewer, ViewerDep
 from hmc.domain.days import parse_day
 from hmc.errors import HmcError, InvalidInput
@@ -24,6 +23,7 @@ from hmc.meetings import decisions, service
 from hmc.meetings.calendar import ics
 from hmc.meetings.records import MeetingView
 from hmc.meetings.views import calendar_rows, list_meetings, meeting_view
+from hmc.permissions import Grants, Permission
 from hmc.settings import get_settings
 from hmc.storage import Session
 from hmc.web.render import frame, page
@@ -80,7 +80,6 @@ def show_meetings(
         commission = commission_of(commissions, commission_id)
         meetings = list_meetings(session, viewer=viewer.actor, commission_id=commission_id)
     base = frame(lang, None, commissions, viewer)
-    party = drafting_party(viewer.actor, commission_id)
     typed = problem.typed if problem else {}
     defaults = {
         "title": "",
@@ -99,7 +98,7 @@ def show_meetings(
         switch=here(f"/commissions/{commission_id}/meetings", base["other_lang"]),
         commission=commission,
         meetings=meetings,
-        may_schedule=party is not None and viewer.actor.role == "co_chair",
+        may_schedule=Grants(viewer.actor, commission_id).may(Permission.SCHEDULE_MEETING),
         problem=problem,
         typed={**defaults, **typed},
         dir_of=dir_of,
@@ -124,7 +123,7 @@ def show_meeting(
     base = frame(lang, None, commissions, viewer)
     commission = commission_of(commissions, cid)
     party = view.viewer_party
-    chair = party is not None and viewer.actor.role == "co_chair"
+    grants = Grants(viewer.actor, cid)
     return page(
         "meeting.html",
         problem.status if problem else 200,
@@ -134,8 +133,7 @@ def show_meeting(
         commission=commission,
         parties={p.key: p.name for p in commission.parties},
         view=view,
-        chair=chair,
-        drafter=party is not None,
+        grants=grants,
         own_members=[m for m in members if m.party == party and m.active],
         members=[m for m in members if m.active],
         attending={a.username for a in view.attendees},
@@ -145,7 +143,7 @@ def show_meeting(
         typed=problem.typed if problem else {},
         who=names,
         dir_of=dir_of,
-        approvable=_approvable(view, party) if chair else set(),
+        approvable=_approvable(view, party) if grants.may(Permission.APPROVE_DECISION) else set(),
     )
 
 

@@ -17,7 +17,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hmc.accounts import list_members
 from hmc.assessment import service
-from hmc.assessment.access import drafting_party
 from hmc.assessment.records import JointInfo, RatingInfo, RoundInfo, RoundView
 from hmc.assessment.schemas import INT32
 from hmc.assessment.views import list_rounds, round_view
@@ -26,6 +25,7 @@ from hmc.domain.days import parse_day
 from hmc.errors import HmcError, InvalidInput, NotFound
 from hmc.framework.records import CommissionInfo
 from hmc.framework.service import list_commissions
+from hmc.permissions import Grants, Permission
 from hmc.schemas import KEPT
 from hmc.settings import get_settings
 from hmc.storage import Session
@@ -117,17 +117,18 @@ def commission_of(commissions: list[CommissionInfo], commission_id: str) -> Comm
 
 
 def allowed(view: RoundView, viewer: Viewer) -> Allowed:
-    """The forms to show ``viewer`` in ``view``."""
+    """The forms to show ``viewer`` in ``view``: what they may do, where the round's state
+    lets it be done."""
+    grants = Grants(viewer.actor, view.round.commission_id)
     party, state = view.viewer_party, view.round.state
-    chair = party is not None and viewer.actor.role == "co_chair"
-    draft = state == "drafting" and party is not None and party not in view.round.submitted
-    released = chair and state == "released"
+    drafting = state == "drafting" and party not in view.round.submitted
+    released = state == "released"
     return Allowed(
-        draft=draft,
-        submit=draft and chair,
-        reconcile=released,
-        sign=released and party not in view.round.signed_by,
-        amend=chair and state == "signed",
+        draft=drafting and grants.may(Permission.DRAFT_RATING),
+        submit=drafting and grants.may(Permission.SUBMIT),
+        reconcile=released and grants.may(Permission.RECONCILE),
+        sign=released and grants.may(Permission.SIGN) and party not in view.round.signed_by,
+        amend=state == "signed" and grants.may(Permission.AMEND),
     )
 
 
@@ -188,6 +189,7 @@ def show_round(
         parties={p.key: p.name for p in commission.parties},
         view=view,
         allowed=allowed(view, viewer),
+        grants=Grants(viewer.actor, commission.id),
         filled=filled(view, problem),
         flagged={i.id for i in view.flagged},
         problem=problem,
@@ -208,7 +210,6 @@ def show_rounds(
         commission = commission_of(commissions, commission_id)
         rounds = list_rounds(session, viewer=viewer.actor, commission_id=commission_id)
     base = frame(lang, None, commissions, viewer)
-    party = drafting_party(viewer.actor, commission_id)
     typed = problem.typed if problem else {}
     return page(
         "rounds.html",
@@ -219,7 +220,7 @@ def show_rounds(
         commission=commission,
         parties={p.key: p.name for p in commission.parties},
         rounds=rounds,
-        may_open=party is not None and viewer.actor.role == "co_chair",
+        may_open=Grants(viewer.actor, commission_id).may(Permission.OPEN_ROUND),
         problem=problem,
         typed={
             "name": typed.get("name", ""),

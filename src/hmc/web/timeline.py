@@ -15,13 +15,14 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from hmc.api.timeline import FEWEST, MOST, check_compute, custom, may_compute
+from hmc.api.timeline import FEWEST, MOST, custom
 from hmc.deps import Database, DatabaseDep, Viewer, ViewerDep, read_day
 from hmc.domain.days import parse_day
 from hmc.errors import HmcError, InvalidInput
 from hmc.forecast.service import PATHS
 from hmc.framework.service import framework, list_commissions, resolve_as_of
 from hmc.locale import scenario_text
+from hmc.permissions import Permission, may, require
 from hmc.report.charts import fan_chart, probability_chart
 from hmc.timeline.service import StoredRun, Versions, compute, stored, versions
 from hmc.web import i18n
@@ -145,7 +146,7 @@ def show(
         run=run,
         changed=changed(run, now) if run and not run.current else [],
         computed_by=names.get(run.computed_by, run.computed_by) if run else "",
-        may_compute=may_compute(viewer.actor, commission_id),
+        may_compute=may(viewer.actor, Permission.COMPUTE_TIMELINE, commission_id),
         problem=problem,
         paths=PATHS,
         fewest=FEWEST,
@@ -200,7 +201,7 @@ def compute_form(
     lang: Lang = None,
 ) -> Response:
     """Compute and store a run (a co-chair, member or analyst); back to the page."""
-    check_compute(viewer.actor, commission_id)
+    require(viewer.actor, Permission.COMPUTE_TIMELINE, commission_id)
     day: date | None = None
     try:
         try:

@@ -11,11 +11,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
-from hmc.assessment.access import reader
 from hmc.assessment.views import released_rounds
 from hmc.audit.service import trail
 from hmc.deps import DatabaseDep, ViewerDep
 from hmc.framework.service import list_commissions
+from hmc.permissions import Permission, require
 from hmc.settings import get_settings
 from hmc.web import i18n
 from hmc.web.render import frame, page
@@ -88,7 +88,7 @@ def audit_page(
     with database.read() as session:
         commissions = list_commissions(session)
         shown = commission_of(commissions, cid)
-        reader(viewer.actor, cid)
+        require(viewer.actor, Permission.READ_TRAIL, cid)
         records = trail(
             session,
             viewer=viewer.actor,
