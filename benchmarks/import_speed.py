@@ -30,7 +30,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.evidence.service import import_file
 from hmc.framework.service import load_commission, shipped_commissions
 from hmc.storage import get_engine, migrate, session_scope

@@ -34,7 +34,8 @@ from pathlib import Path
 
 import httpx
 
-from hmc.accounts import Actor, create_token
+from hmc.accounts import create_token
+from hmc.actor import Actor
 from hmc.exercise import PASSWORD
 from hmc.storage import get_engine, session_scope
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.evidence.service import bundled_files, import_file
 from hmc.framework.service import load_commission, shipped_commissions
 from hmc.indicators.service import compute

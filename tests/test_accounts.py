@@ -14,7 +14,6 @@ from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
 from hmc.accounts import (
-    Actor,
     MemberInfo,
     SignedIn,
     add_member,
@@ -32,6 +31,7 @@ from hmc.accounts import (
     sign_out,
 )
 from hmc.accounts.models import ApiToken, LoginSession, Member, SignInAttempt
+from hmc.actor import Actor
 from hmc.audit.models import AuditRecord
 from hmc.audit.service import trail
 from hmc.cli import app

@@ -8,8 +8,8 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import Engine, select, text
 
-from hmc.accounts import Actor
 from hmc.accounts.models import Member
+from hmc.actor import Actor
 from hmc.assessment import service
 from hmc.assessment.views import agreement_history, divergence, list_rounds, round_view
 from hmc.audit.service import head, verify

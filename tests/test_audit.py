@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from typer.testing import CliRunner
 
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.audit import service
 from hmc.audit.chain import GENESIS, content, digest
 from hmc.audit.models import AuditRecord

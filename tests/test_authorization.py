@@ -23,7 +23,8 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from conftest import sign_in, use_database
-from hmc.accounts import Actor, get_member
+from hmc.accounts import get_member
+from hmc.actor import Actor
 from hmc.app import create_app
 from hmc.assessment import service
 from hmc.assessment.views import round_view

@@ -18,7 +18,8 @@ import httpx
 import pytest
 from sqlalchemy import Engine, text
 
-from hmc.accounts import Actor, create_token, get_member
+from hmc.accounts import create_token, get_member
+from hmc.actor import Actor
 from hmc.assessment import service
 from hmc.audit.service import verify
 from hmc.storage import get_engine, session_scope

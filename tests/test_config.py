@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.errors import ConfigError
 from hmc.framework.config import load_config
 from hmc.framework.models import Commission, Gate, Indicator

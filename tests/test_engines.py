@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import Engine, select, update
 from typer.testing import CliRunner
 
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.cli import app
 from hmc.errors import ConfigError
 from hmc.evidence.accounts import record_account

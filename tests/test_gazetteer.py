@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from hmc.domain.gazetteer import fold
 from hmc.errors import ConfigError, EvidenceError
-from hmc.evidence.gazetteer import fold, load_gazetteer
+from hmc.gazetteers import load_gazetteer
 
 IRAQ = load_gazetteer("iraq")
 

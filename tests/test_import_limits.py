@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.errors import Busy
 from hmc.evidence import service
 from hmc.evidence.importers import csvfile
@@ -201,7 +201,7 @@ def peak_mib(code: str) -> tuple[int, str]:
 
 IMPORT = """
 from pathlib import Path
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.errors import EvidenceError
 from hmc.evidence.service import import_file
 from hmc.storage.engine import get_engine, migrate, session_scope

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.errors import EvidenceError
 from hmc.evidence import bulk
 from hmc.evidence.ahead import ahead

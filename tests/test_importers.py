@@ -13,15 +13,15 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.errors import EvidenceError
 from hmc.evidence.categories import Categories
-from hmc.evidence.gazetteer import load_gazetteer
 from hmc.evidence.importers import FORMATS, EventRow, ObservationRow, Rows, csvfile
 from hmc.evidence.models import Event, ImportBatch, Observation, Source
 from hmc.evidence.schemas import ImportReport
 from hmc.evidence.service import bundled_files, import_file
 from hmc.evidence.views import list_batches, list_formats
+from hmc.gazetteers import load_gazetteer
 from hmc.storage.engine import get_engine, migrate, session_scope
 
 TESTER = Actor.system("tests")

@@ -19,7 +19,8 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from conftest import DEMO_PASSWORD
-from hmc.accounts import Actor, create_token
+from hmc.accounts import create_token
+from hmc.actor import Actor
 from hmc.cli import app
 from hmc.storage import get_engine, session_scope
 from serving import serving, sign_in_async

@@ -15,7 +15,8 @@ from icalendar import Calendar
 from sqlalchemy import Engine, select
 
 from conftest import sign_in
-from hmc.accounts import Actor, get_member
+from hmc.accounts import get_member
+from hmc.actor import Actor
 from hmc.app import create_app
 from hmc.audit.service import verify
 from hmc.errors import Conflict, Forbidden, InvalidInput

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from conftest import sign_in
 from hmc.accounts import get_member
-from hmc.accounts.actor import Actor
+from hmc.actor import Actor
 from hmc.app import create_app
 from hmc.assessment import service as rounds
 from hmc.errors import Forbidden

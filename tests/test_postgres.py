@@ -19,7 +19,7 @@ from sqlalchemy import Engine, String, create_engine, delete, func, inspect, sel
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.cli import app
 from hmc.errors import EvidenceError
 from hmc.evidence.importers import sigacts

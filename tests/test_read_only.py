@@ -10,7 +10,7 @@ from alembic import command
 from sqlalchemy import Engine, create_engine, func, select
 from typer.testing import CliRunner
 
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.cli import app
 from hmc.evidence.service import bundled_files, import_file
 from hmc.framework.service import load_commission, shipped_commissions

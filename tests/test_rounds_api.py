@@ -18,7 +18,8 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from conftest import DEMO_PASSWORD
-from hmc.accounts import Actor, create_token, sign_in
+from hmc.accounts import create_token, sign_in
+from hmc.actor import Actor
 from hmc.app import create_app
 from hmc.assessment.agreement import agreement
 from hmc.assessment.models import CONFIDENCES

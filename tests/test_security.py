@@ -17,7 +17,8 @@ from sqlalchemy import Engine
 
 import hmc
 from conftest import DEMO_PASSWORD, sign_in
-from hmc.accounts import Actor, create_token, list_tokens, revoke_token
+from hmc.accounts import create_token, list_tokens, revoke_token
+from hmc.actor import Actor
 from hmc.app import create_app
 from hmc.deps import COOKIE
 from hmc.settings import get_settings

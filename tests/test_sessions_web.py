@@ -12,7 +12,8 @@ from httpx import Response
 from sqlalchemy import Engine, text
 
 from conftest import DEMO_PASSWORD, sign_in
-from hmc.accounts import Actor, disable_member
+from hmc.accounts import disable_member
+from hmc.actor import Actor
 from hmc.app import create_app
 from hmc.storage import session_scope
 

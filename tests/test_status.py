@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.framework.service import framework, load_commission
 from hmc.storage import session_scope
 from hmc.timeline.status import status

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from conftest import sign_in, use_database
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.app import create_app
 from hmc.evidence.service import import_file
 from hmc.framework.service import load_commission

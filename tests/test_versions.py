@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
-from hmc.accounts import Actor, add_member
+from hmc.accounts import add_member
 from hmc.accounts.models import Member
+from hmc.actor import Actor
 from hmc.cli import app
 from hmc.errors import ConfigError
 from hmc.evidence.service import bundled_files, import_file

@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from conftest import sign_in
-from hmc.accounts import Actor, add_member
+from hmc.accounts import add_member
+from hmc.actor import Actor
 from hmc.app import create_app
 from hmc.framework.service import load_commission, shipped_commissions
 from hmc.storage import get_engine, session_scope

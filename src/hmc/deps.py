@@ -20,7 +20,8 @@ from fastapi import Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import WithJsonSchema
 
-from hmc.accounts import Actor, MemberInfo, authenticate, authenticate_token
+from hmc.accounts import MemberInfo, authenticate, authenticate_token
+from hmc.actor import Actor
 from hmc.audit.service import lock_chain
 from hmc.domain.days import EARLIEST, LATEST, NoSuchDay, OutOfRange, parse_day
 from hmc.errors import Forbidden, NotSignedIn

@@ -15,7 +15,8 @@ from datetime import date, time
 
 from sqlalchemy.orm import Session
 
-from hmc.accounts import Actor, MemberInfo, add_member, list_members
+from hmc.accounts import MemberInfo, add_member, list_members
+from hmc.actor import Actor
 from hmc.assessment import service
 from hmc.assessment.views import list_rounds, round_view
 from hmc.framework.service import framework

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
-from hmc.accounts.actor import Actor
+from hmc.actor import Actor
 from hmc.errors import Forbidden
 
 DRAFTERS = ("co_chair", "member", "analyst")  # the roles that work for their party

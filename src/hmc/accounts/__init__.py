@@ -1,6 +1,5 @@
-"""Who acts: members of a party, or a named system actor for administrative commands."""
+"""The members of each party: sign-in, sessions, API tokens and the member list."""
 
-from hmc.accounts.actor import Actor  # first: hmc.audit.service needs it while it loads
 from hmc.accounts.records import Authenticated, MemberInfo, SignedIn, TokenInfo
 from hmc.accounts.service import (
     add_member,
@@ -16,7 +15,6 @@ from hmc.accounts.service import (
 from hmc.accounts.tokens import authenticate_token, create_token, list_tokens, revoke_token
 
 __all__ = [
-    "Actor",
     "Authenticated",
     "MemberInfo",
     "SignedIn",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from hmc.accounts.actor import Actor
+from hmc.actor import Actor
 
 
 @dataclass(frozen=True)

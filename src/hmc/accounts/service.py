@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
-from hmc.accounts.actor import Actor
 from hmc.accounts.models import ROLES, USERNAME, ApiToken, LoginSession, Member, SignInAttempt
 from hmc.accounts.passwords import (
     check_new,
@@ -27,6 +26,7 @@ from hmc.accounts.passwords import (
     verify_nobody,
 )
 from hmc.accounts.records import Authenticated, MemberInfo, SignedIn
+from hmc.actor import Actor
 from hmc.audit import service as audit  # a module: hmc.audit.service imports hmc.accounts
 from hmc.errors import Conflict, Forbidden, InvalidInput, NotFound, NotSignedIn, TooManyAttempts
 from hmc.framework.models import Commission, Party

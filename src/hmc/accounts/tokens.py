@@ -12,11 +12,11 @@ from datetime import timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from hmc.accounts.actor import Actor
 from hmc.accounts.models import ApiToken, Member
 from hmc.accounts.passwords import digest
 from hmc.accounts.records import MemberInfo, TokenInfo
 from hmc.accounts.service import as_info, audited, check_name, find, with_party
+from hmc.actor import Actor
 from hmc.audit import service as audit  # a module: hmc.audit.service imports hmc.accounts
 from hmc.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hmc.framework.models import Party

@@ -2,7 +2,7 @@
 
 A run is stored with the versions it was made from and read back with ``current``; a stale
 one is answered as stale, never as current. A custom scenario is projected on the fly from a
-fresh forecast; the pages use the same function (:func:`custom`).
+fresh forecast by the timeline service (:func:`hmc.timeline.service.custom`), as on the page.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import numpy as np
 from fastapi import APIRouter, Query
@@ -18,60 +18,28 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from hmc.api.assessment import CommissionId
 from hmc.deps import AsOfDep, DatabaseDep, ViewerDep
-from hmc.domain.days import parse_day
 from hmc.errors import InvalidInput, NotFound
 from hmc.forecast.backtest import HORIZONS, MIN_HISTORY, backtest
-from hmc.forecast.service import PATHS, forecast
+from hmc.forecast.service import PATHS
 from hmc.framework.records import Framework
 from hmc.framework.schemas import ID_LENGTH, Day
 from hmc.framework.service import framework, resolve_as_of
 from hmc.indicators.service import series
 from hmc.permissions import Permission, require
-from hmc.storage import Session
 from hmc.timeline.service import (
+    FEWEST,
+    MOST,
     StoredRun,
-    area_pairs,
     compute,
-    custom_scenario,
-    project,
+    custom,
     stored,
 )
 
 router = APIRouter(prefix="/api", tags=["timeline"])
-FEWEST, MOST = 100, 10_000  # sample paths a forecast may be asked for
 BACKTEST_PATHS = 500
 RULES = ("conditions", "date", "gate")
 Pair = Annotated[str, StringConstraints(max_length=200)]
 Pairs = Annotated[list[Pair], Query(max_length=100)]
-
-
-def _day(text: str, area: str) -> date:
-    try:
-        return parse_day(text)
-    except ValueError as exc:
-        raise InvalidInput(f"date of area {area}: {exc}", field="date") from None
-
-
-def custom(
-    session: Session,
-    *,
-    commission_id: str,
-    as_of: date | None,
-    phase: str,
-    by: list[str],
-    dates: list[str],
-    paths: int = PATHS,
-) -> dict[str, Any]:
-    """A user's scenario projected from a fresh forecast: a run's ``result`` shape, one scenario.
-
-    ``by`` holds ``AREA:RULE`` (conditions, date or gate), ``dates`` ``AREA:YYYY-MM-DD``.
-    """
-    current = framework(session, commission_id=commission_id)
-    rules = {current.area(a).key: r for a, r in area_pairs(by, "by").items()}
-    days = {current.area(a).key: _day(d, a) for a, d in area_pairs(dates, "date").items()}
-    scenario = custom_scenario(current, phase, rules, days)
-    made = forecast(session, commission_id=commission_id, as_of=as_of, paths=paths)
-    return project(made, [scenario])
 
 
 class TrackRead(BaseModel):

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hmc.accounts.actor import Actor
+from hmc.actor import Actor
 from hmc.assessment.evidence_links import links
 from hmc.assessment.models import (
     CONFIDENCES,

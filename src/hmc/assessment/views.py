@@ -11,8 +11,8 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hmc.accounts.actor import Actor
 from hmc.accounts.models import Member
+from hmc.actor import Actor
 from hmc.assessment.agreement import agreement
 from hmc.assessment.models import JointRating, Rating, Round, RoundItem, Signature, Submission
 from hmc.assessment.records import (

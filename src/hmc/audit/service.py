@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, Select, Table, false, func, or_, select, u
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from hmc.accounts.actor import Actor
+from hmc.actor import Actor
 from hmc.audit.chain import GENESIS, canonical, content, digest, fault
 from hmc.audit.models import AuditRecord
 from hmc.errors import Busy

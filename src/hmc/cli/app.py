@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 
 import hmc
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.cli import render, render_meetings
 from hmc.cli.audit import audit
 from hmc.cli.base import (

@@ -15,7 +15,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from typer.core import TyperGroup
 
-from hmc.accounts import Actor, sign_in, sign_out
+from hmc.accounts import sign_in, sign_out
+from hmc.actor import Actor
 from hmc.audit.service import lock_chain
 from hmc.domain.days import parse_day
 from hmc.errors import HmcError, InvalidInput

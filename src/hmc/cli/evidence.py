@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import typer
 from rich.markup import escape
 
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.cli import render
 from hmc.cli.base import UserOption, as_member, console, progress, sub_app
 from hmc.domain.days import parse_day

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.cli import render_meetings
 from hmc.cli.base import UserOption, as_member, console, sub_app, t, tn
 from hmc.cli.base import number as written

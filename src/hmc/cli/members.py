@@ -14,7 +14,6 @@ from rich.markup import escape
 from rich.table import Column, Table
 
 from hmc.accounts import (
-    Actor,
     MemberInfo,
     TokenInfo,
     add_member,
@@ -25,6 +24,7 @@ from hmc.accounts import (
     reset_password,
     revoke_token,
 )
+from hmc.actor import Actor
 from hmc.cli.base import console, errors, read_password, sub_app, t, writing
 from hmc.settings import get_settings
 from hmc.storage import open_database, session_scope

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.assessment import service
 from hmc.assessment.views import RELEASED, divergence, list_rounds, parties, round_view
 from hmc.cli import render_rounds

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.cli import render_timeline as show
 from hmc.cli.base import AsOfOption, CommissionOption, console, parse_as_of, progress, t
 from hmc.cli.weekly_csv import read_weekly

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.audit import service as audit
 from hmc.errors import Forbidden, NotFound
 from hmc.evidence.models import Event, EventAccount

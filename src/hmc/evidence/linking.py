@@ -18,11 +18,11 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.audit import service as audit
+from hmc.domain.gazetteer import fold
 from hmc.errors import Conflict, Forbidden, NotFound
 from hmc.evidence.categories import Categories
-from hmc.evidence.gazetteer import fold
 from hmc.evidence.models import Event, EventLink, ImportBatch, Source
 from hmc.settings import get_settings
 

@@ -26,7 +26,7 @@ from sqlalchemy import Table, false, func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.audit import service as audit
 from hmc.errors import Busy, EvidenceError
 from hmc.evidence import importers

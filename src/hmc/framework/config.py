@@ -21,9 +21,10 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from hmc.domain.gates import parse_gate
+from hmc.domain.gazetteer import Gazetteer
 from hmc.errors import ConfigError, GateError
-from hmc.evidence.gazetteer import Gazetteer, load_gazetteer
 from hmc.framework.schemas import IDENT, SLUG, CommissionConfig, GateConfig, IndicatorConfig
+from hmc.gazetteers import load_gazetteer
 
 Loc = tuple[str | int, ...]
 _HEADER = re.compile(r"\s*(\[\[?)([^\]]*)\]")  # no backtracking on a long line

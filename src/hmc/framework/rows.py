@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from hmc.evidence.gazetteer import load_gazetteer
 from hmc.framework.models import (
     Area,
     AreaGovernorate,
@@ -22,6 +21,7 @@ from hmc.framework.models import (
     Versioned,
 )
 from hmc.framework.schemas import CommissionConfig, IndicatorConfig
+from hmc.gazetteers import load_gazetteer
 
 Row = Factor | Scale | Indicator | Area | Phase | Gate
 KINDS: tuple[tuple[str, type[Row]], ...] = (

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.audit import service as audit
 from hmc.errors import ConfigError, NotFound
 from hmc.framework import records as rec

@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import delete, exists, func, insert, select
 from sqlalchemy.orm import Session
 
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.domain.series import from_counts
 from hmc.errors import InvalidInput
 from hmc.evidence.models import Event, EventAccount, EventLink, ImportBatch, Observation, Source

@@ -18,7 +18,7 @@ from urllib.parse import quote
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hmc.accounts.actor import Actor
+from hmc.actor import Actor
 from hmc.assessment.models import Round
 from hmc.assessment.views import RELEASED, divergence
 from hmc.evidence.models import Event, EventAccount

@@ -18,7 +18,7 @@ import tomlkit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hmc.accounts.actor import Actor
+from hmc.actor import Actor
 from hmc.assessment.views import parties
 from hmc.audit.service import now
 from hmc.domain.days import parse_day

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hmc.accounts.actor import Actor
 from hmc.accounts.models import Member
 from hmc.accounts.service import with_party
+from hmc.actor import Actor
 from hmc.assessment.evidence_links import links
 from hmc.audit.service import now, record
 from hmc.errors import Conflict, InvalidInput, NotFound

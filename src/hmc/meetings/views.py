@@ -12,8 +12,8 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from hmc.accounts.actor import Actor
 from hmc.accounts.models import Member
+from hmc.actor import Actor
 from hmc.assessment.views import parties
 from hmc.errors import NotFound
 from hmc.framework.service import framework

@@ -16,7 +16,7 @@ from typing import Any
 import vl_convert
 from sqlalchemy.orm import Session
 
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.assessment.views import agreement_history
 from hmc.evidence.views import list_sources
 from hmc.framework.records import Framework

@@ -17,9 +17,10 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hmc.accounts import Actor
+from hmc.actor import Actor
 from hmc.assessment.models import Signature
 from hmc.audit import service as audit
+from hmc.domain.days import parse_day
 from hmc.errors import InvalidInput
 from hmc.evidence.models import ImportBatch
 from hmc.forecast.service import HORIZON, PATHS, Forecast, forecast
@@ -27,6 +28,8 @@ from hmc.framework.records import Framework, ScenarioInfo
 from hmc.framework.service import framework, resolve_as_of
 from hmc.timeline.models import ForecastRun
 from hmc.timeline.projection import PhaseTimeline, Rule, sensitivity, timeline
+
+FEWEST, MOST = 100, 10_000  # sample paths a forecast may be asked for
 
 KNOWN_SHARE = 0.5  # a fan chart shows a week that at least this share of paths know
 
@@ -237,3 +240,32 @@ def _stored(run: ForecastRun, now: Versions) -> StoredRun:
         run.id, run.commission_id, run.as_of, run.computed_at, run.computed_by, run.paths,
         made_from == now, made_from, run.result,
     )  # fmt: skip
+
+
+def _day(text: str, area: str) -> date:
+    try:
+        return parse_day(text)
+    except ValueError as exc:
+        raise InvalidInput(f"date of area {area}: {exc}", field="date") from None
+
+
+def custom(
+    session: Session,
+    *,
+    commission_id: str,
+    as_of: date | None,
+    phase: str,
+    by: list[str],
+    dates: list[str],
+    paths: int = PATHS,
+) -> dict[str, Any]:
+    """A user's scenario projected from a fresh forecast: a run's ``result`` shape, one scenario.
+
+    ``by`` holds ``AREA:RULE`` (conditions, date or gate), ``dates`` ``AREA:YYYY-MM-DD``.
+    """
+    current = framework(session, commission_id=commission_id)
+    rules = {current.area(a).key: r for a, r in area_pairs(by, "by").items()}
+    days = {current.area(a).key: _day(d, a) for a, d in area_pairs(dates, "date").items()}
+    scenario = custom_scenario(current, phase, rules, days)
+    made = forecast(session, commission_id=commission_id, as_of=as_of, paths=paths)
+    return project(made, [scenario])

@@ -15,7 +15,6 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from hmc.api.timeline import FEWEST, MOST, custom
 from hmc.deps import Database, DatabaseDep, Viewer, ViewerDep, read_day
 from hmc.domain.days import parse_day
 from hmc.errors import HmcError, InvalidInput
@@ -24,7 +23,16 @@ from hmc.framework.service import framework, list_commissions, resolve_as_of
 from hmc.locale import scenario_text
 from hmc.permissions import Permission, may, require
 from hmc.report.charts import fan_chart, probability_chart
-from hmc.timeline.service import StoredRun, Versions, compute, stored, versions
+from hmc.timeline.service import (
+    FEWEST,
+    MOST,
+    StoredRun,
+    Versions,
+    compute,
+    custom,
+    stored,
+    versions,
+)
 from hmc.web import i18n
 from hmc.web.render import frame, page
 from hmc.web.rounds import SHOWN_AGAIN, Lang, Problem, Short, commission_of, member_names, whole

@@ -18,9 +18,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hmc.evidence.categories import Categories
-from hmc.evidence.gazetteer import gazetteer_of
 from hmc.evidence.importers import columns as col
 from hmc.evidence.importers.csvfile import CsvFile, Record, Table
+from hmc.gazetteers import gazetteer_of
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from hmc.evidence.gazetteer import load_gazetteer
 from hmc.evidence.importers.base import Format, ObservationRow, RowReader, Rows, SourceInfo
 from hmc.evidence.importers.csvfile import Record, Table
+from hmc.gazetteers import load_gazetteer
 
 SOURCE = SourceInfo(
     key="esoc",

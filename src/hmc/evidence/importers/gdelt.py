@@ -22,9 +22,9 @@ from datetime import date
 from typing import BinaryIO
 
 from hmc.domain.days import day_problem
-from hmc.evidence.gazetteer import gazetteer_of
 from hmc.evidence.importers.base import Format, RowReader, Rows, SourceInfo, new_event
 from hmc.evidence.importers.csvfile import CsvFile, Record, Table
+from hmc.gazetteers import gazetteer_of
 
 SOURCE = SourceInfo(
     key="gdelt",

@@ -25,7 +25,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from hmc.domain.days import day_problem
 from hmc.errors import EvidenceError
 from hmc.evidence.categories import OTHER
-from hmc.evidence.gazetteer import gazetteer_of
 from hmc.evidence.importers.base import (
     ColumnReader,
     Format,
@@ -46,6 +45,7 @@ from hmc.evidence.importers.columns import (
 )
 from hmc.evidence.importers.csvfile import Record, Table
 from hmc.evidence.importers.excel import ExcelFile
+from hmc.gazetteers import gazetteer_of
 
 Column = Annotated[str, Field(min_length=1, max_length=200)]
 TEXT_FIELDS = ("event_type", "actor1", "actor2", "location", "description", "url")

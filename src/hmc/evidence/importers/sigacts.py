@@ -31,9 +31,10 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from hmc.evidence.gazetteer import Gazetteer, load_gazetteer
+from hmc.domain.gazetteer import Gazetteer
 from hmc.evidence.importers.base import Format, RowReader, Rows, SourceInfo, new_event
 from hmc.evidence.importers.csvfile import Record, Table
+from hmc.gazetteers import load_gazetteer
 
 SOURCE = SourceInfo(
     key="sigacts-bauer",

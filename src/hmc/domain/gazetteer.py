@@ -1,25 +1,23 @@
 """Gazetteers: a country's governorates, their other spellings and their cities.
 
-The names are data (``hmc/gazetteers/<country>.toml``); this module only folds and matches
-them. Matching folds case, accents, punctuation, hyphens and spaces, drops a leading
-article listed in the file ("Al-Anbar", "al Anbar" and "ANBAR" are one name) and, when the
-name is not known with it, a trailing "Governorate" or "Province" ("Aleppo Governorate").
+The names are data (``hmc/gazetteers/<country>.toml``, read by ``hmc.gazetteers``); this
+module only checks, folds and matches them, with no I/O: the caller passes in the parsed
+file. Matching folds case, accents, punctuation, hyphens and spaces, drops a leading article
+listed in the file ("Al-Anbar", "al Anbar" and "ANBAR" are one name) and, when the name is
+not known with it, a trailing "Governorate" or "Province" ("Aleppo Governorate").
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 import unicodedata
-from functools import lru_cache
-from importlib import resources
+from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from hmc.errors import ConfigError, EvidenceError
 
-_COUNTRY = re.compile(r"[a-z][a-z0-9_-]*")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _ARTICLE_ENDS = " -'`’"
 _SUFFIXES = ("governorate", "province")
@@ -62,6 +60,7 @@ class Gazetteer:
     """The governorates of one country, found by any of their spellings or by a city."""
 
     def __init__(self, model: _File, *, file: str) -> None:
+        """The gazetteer ``model`` describes; ``file`` names it in errors."""
         self.country = model.country
         self.name = model.name
         self.codes = tuple(code.upper() for code in model.codes)
@@ -76,6 +75,27 @@ class Gazetteer:
                 self._add(self._cities, city, entry.id, file=file)
         self._cache: dict[tuple[str, bool], str | None] = {}
         self._spelt: dict[str, str | None] = {}
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, object], *, file: str) -> Gazetteer:
+        """The gazetteer a parsed file holds; a ConfigError naming ``file`` and the key if wrong.
+
+        >>> data = {"country": "iraq", "name": "Iraq", "articles": ["al"],
+        ...         "governorate": [{"id": "anbar", "name": "Anbar", "cities": ["Ramadi"]}]}
+        >>> iraq = Gazetteer.from_data(data, file="iraq.toml")
+        >>> iraq.governorate("Al-Anbar"), iraq.governorate_of_city("RAMADI")
+        ('anbar', 'anbar')
+        >>> Gazetteer.from_data({"country": "iraq", "name": "Iraq"}, file="iraq.toml")
+        Traceback (most recent call last):
+        hmc.errors.ConfigError: iraq.toml: governorate: Field required
+        """
+        try:
+            model = _File.model_validate(data)
+        except ValidationError as exc:
+            problem = exc.errors()[0]
+            where = ".".join(str(part) for part in problem["loc"])
+            raise ConfigError(f"{file}: {where}: {problem['msg']}") from exc
+        return cls(model, file=file)
 
     def _add(self, keys: dict[str, str], spelling: str, slug: str, *, file: str) -> None:
         key = self._fold(spelling)
@@ -141,45 +161,3 @@ class Gazetteer:
         if close:
             message += f' (did you mean "{self._names[self._keys[close[0]]]}"?)'
         raise EvidenceError(message, **details)
-
-
-@lru_cache
-def load_gazetteer(country: str) -> Gazetteer:
-    """The gazetteer of ``country`` from ``hmc/gazetteers/<country>.toml``, read once."""
-    folder = resources.files("hmc.gazetteers")
-    file = f"{country}.toml"
-    resource = folder / file
-    if not _COUNTRY.fullmatch(country) or not resource.is_file():
-        known = sorted(
-            p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
-        )
-        raise ConfigError(f'no gazetteer for country "{country}" (known: {", ".join(known)})')
-    try:
-        data = tomllib.loads(resource.read_text(encoding="utf-8"))
-        model = _File.model_validate(data)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"gazetteers/{file}: {exc}") from exc
-    except ValidationError as exc:
-        problem = exc.errors()[0]
-        where = ".".join(str(part) for part in problem["loc"])
-        raise ConfigError(f"gazetteers/{file}: {where}: {problem['msg']}") from exc
-    if model.country != country:
-        raise ConfigError(f'gazetteers/{file}: country is "{model.country}", not "{country}"')
-    return Gazetteer(model, file=f"gazetteers/{file}")
-
-
-def gazetteers() -> list[Gazetteer]:
-    """Every gazetteer hmc has, one per country."""
-    folder = resources.files("hmc.gazetteers")
-    names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".toml"))
-    return [load_gazetteer(name.removesuffix(".toml")) for name in names]
-
-
-@lru_cache(maxsize=256)
-def gazetteer_of(country: str) -> Gazetteer | None:
-    """The gazetteer of the country ``country`` names (its name, id or a code), or None."""
-    key = fold(country)
-    for gazetteer in gazetteers():
-        if key in (fold(gazetteer.name), gazetteer.country) or country.upper() in gazetteer.codes:
-            return gazetteer
-    return None
