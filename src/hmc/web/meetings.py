@@ -1,8 +1,7 @@
 """Pages of working meetings: the list with its calendar, one meeting with the forms its
 viewer may use (attendees, agenda, minutes, decisions, actions).
 
-A form the services refuse for what was typed (422) or for a change made meanwhile (409)
-comes back with the message and what was typed, so nothing is lost.
+A refused form comes back as it was typed (see :mod:`hmc.web.forms`).
 """
 
 from __future__ import annotations
@@ -17,29 +16,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from hmc.accounts import list_members
 from hmc.deps import Database, DatabaseDep, Viewer, ViewerDep
 from hmc.domain.days import parse_day
-from hmc.errors import HmcError, InvalidInput
+from hmc.errors import InvalidInput
 from hmc.framework.service import framework, list_commissions
 from hmc.meetings import decisions, service
 from hmc.meetings.calendar import ics
-from hmc.meetings.records import MeetingView
+from hmc.meetings.records import MeetingInfo, MeetingView
 from hmc.meetings.views import calendar_rows, list_meetings, meeting_view
 from hmc.permissions import Grants, Permission
 from hmc.settings import get_settings
 from hmc.storage import Session
-from hmc.web.render import frame, page
-from hmc.web.rounds import (
-    SHOWN_AGAIN,
-    Id,
-    Lang,
-    Problem,
-    Short,
-    Text,
-    commission_of,
-    evidence_links,
-    here,
-    member_names,
-    whole,
-)
+from hmc.web.forms import Id, Lang, Problem, Short, Text, evidence_links, whole, written
+from hmc.web.render import commission_of, frame, here, member_names, page
 
 router = APIRouter(include_in_schema=False)
 Many = Annotated[list[str], Form(max_length=100)]
@@ -167,15 +154,18 @@ def _act(
     change: Callable[[Session], Any],
 ) -> Response:
     """``change`` the meeting; back to ``anchor`` on its page, or the page again saying why not."""
-    try:
-        with database.write() as session:
-            change(session)
-    except HmcError as exc:
-        if exc.status not in SHOWN_AGAIN:
-            raise
-        problem = Problem(exc.status, lead, exc.message, None, {**typed, "form": anchor})
-        return show_meeting(database, viewer, meeting_id, lang, problem)
-    return RedirectResponse(here(f"/meetings/{meeting_id}", lang, anchor), status_code=303)
+    return written(
+        database,
+        change,
+        then=lambda _: here(f"/meetings/{meeting_id}", lang, anchor),
+        again=lambda exc: show_meeting(
+            database,
+            viewer,
+            meeting_id,
+            lang,
+            Problem.of(exc, lead, None, {**typed, "form": anchor}),
+        ),
+    )
 
 
 @router.api_route("/meetings", methods=["GET", "HEAD"])
@@ -235,30 +225,33 @@ def schedule_form(
         "duration": duration,
         "timezone": timezone,
     }
-    try:
+
+    def write(session: Session) -> MeetingInfo:
         when = _day(day, "day")
         if when is None:
             raise InvalidInput("day: give the meeting's day", field="day")
         minutes = whole(duration, "duration")
-        with database.write() as session:
-            made = service.schedule(
-                session,
-                actor=viewer.actor,
-                commission_id=commission_id,
-                title=title,
-                day=when,
-                start=_time(start),
-                place=place,
-                format=format,
-                duration=120 if minutes is None else minutes,
-                timezone=timezone,
-            )
-    except HmcError as exc:
-        if exc.status not in SHOWN_AGAIN:
-            raise
-        problem = Problem(exc.status, "not_scheduled", exc.message, typed=typed)
-        return show_meetings(database, viewer, commission_id, lang, problem)
-    return RedirectResponse(here(f"/meetings/{made.id}", lang), status_code=303)
+        return service.schedule(
+            session,
+            actor=viewer.actor,
+            commission_id=commission_id,
+            title=title,
+            day=when,
+            start=_time(start),
+            place=place,
+            format=format,
+            duration=120 if minutes is None else minutes,
+            timezone=timezone,
+        )
+
+    return written(
+        database,
+        write,
+        then=lambda made: here(f"/meetings/{made.id}", lang),
+        again=lambda exc: show_meetings(
+            database, viewer, commission_id, lang, Problem.of(exc, "not_scheduled", typed=typed)
+        ),
+    )
 
 
 @router.api_route("/meetings/{meeting_id}", methods=["GET", "HEAD"], response_class=HTMLResponse)

@@ -7,13 +7,14 @@ is projected on the fly by the API's own function and stored nowhere.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from hmc.deps import Database, DatabaseDep, Viewer, ViewerDep, read_day
 from hmc.domain.days import parse_day
@@ -23,6 +24,7 @@ from hmc.framework.service import framework, list_commissions, resolve_as_of
 from hmc.locale import scenario_text
 from hmc.permissions import Permission, may, require
 from hmc.report.charts import fan_chart, probability_chart
+from hmc.storage import Session
 from hmc.timeline.service import (
     FEWEST,
     MOST,
@@ -34,8 +36,8 @@ from hmc.timeline.service import (
     versions,
 )
 from hmc.web import i18n
-from hmc.web.render import frame, page
-from hmc.web.rounds import SHOWN_AGAIN, Lang, Problem, Short, commission_of, member_names, whole
+from hmc.web.forms import SHOWN_AGAIN, Lang, Problem, Short, whole, written
+from hmc.web.render import commission_of, frame, member_names, page
 
 router = APIRouter(include_in_schema=False)
 
@@ -210,22 +212,34 @@ def compute_form(
 ) -> Response:
     """Compute and store a run (a co-chair, member or analyst); back to the page."""
     require(viewer.actor, Permission.COMPUTE_TIMELINE, commission_id)
-    day: date | None = None
-    try:
-        try:
-            day = parse_day(as_of.strip()) if as_of.strip() else None
-        except ValueError as exc:
-            raise InvalidInput(str(exc), field="as_of") from None
+
+    def write(session: Session) -> date | None:
+        day = _typed_day(as_of)
         count = whole(paths, "paths") or PATHS
         if not FEWEST <= count <= MOST:
             raise InvalidInput(f"paths must be from {FEWEST} to {MOST}", field="paths")
-        with database.write() as session:
-            compute(
-                session, commission_id=commission_id, as_of=day, actor=viewer.actor, paths=count
-            )
-    except HmcError as exc:
-        if exc.status not in SHOWN_AGAIN:
-            raise
-        problem = Problem(exc.status, "not_computed", exc.message)
-        return show(database, viewer, commission_id, day, lang, problem=problem)
-    return RedirectResponse(address(commission_id, day, i18n.language(lang)), status_code=303)
+        compute(session, commission_id=commission_id, as_of=day, actor=viewer.actor, paths=count)
+        return day
+
+    def again(exc: HmcError) -> HTMLResponse:
+        day = None
+        with suppress(HmcError):  # a date that is none: the page of the default date
+            day = _typed_day(as_of)
+        return show(
+            database, viewer, commission_id, day, lang, problem=Problem.of(exc, "not_computed")
+        )
+
+    return written(
+        database,
+        write,
+        then=lambda day: address(commission_id, day, i18n.language(lang)),
+        again=again,
+    )
+
+
+def _typed_day(text: str) -> date | None:
+    """The date typed in the form (None: blank), or InvalidInput saying why it is none."""
+    try:
+        return parse_day(text.strip()) if text.strip() else None
+    except ValueError as exc:
+        raise InvalidInput(str(exc), field="as_of") from None

@@ -18,8 +18,7 @@ from hmc.framework.service import list_commissions
 from hmc.permissions import Permission, require
 from hmc.settings import get_settings
 from hmc.web import i18n
-from hmc.web.render import frame, page
-from hmc.web.rounds import commission_of, member_names
+from hmc.web.render import commission_of, frame, member_names, page
 
 router = APIRouter(include_in_schema=False)
 TYPES = ("round", "item", "rating", "submission", "joint_rating", "signature")
