@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from hmc.assessment.views import released_rounds
 from hmc.audit.schemas import AuditRecordRead, HeadRead, VerificationRead
 from hmc.audit.service import head, trail, verify
+from hmc.audit.types import TYPES
 from hmc.deps import DatabaseDep, ViewerDep
 from hmc.permissions import Permission, require
 from hmc.schemas import KEPT
@@ -28,7 +29,11 @@ def records(
     ] = None,
     object_type: Annotated[
         Kept | None,
-        Query(alias="type", max_length=32, description='An object type, e.g. "rating".'),
+        Query(
+            alias="type",
+            max_length=32,
+            description=f"An object type: {', '.join(k.name for k in TYPES)}.",
+        ),
     ] = None,
     object_id: Annotated[
         Kept | None, Query(alias="id", max_length=64, description="An object's id.")

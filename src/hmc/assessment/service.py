@@ -27,42 +27,17 @@ from hmc.assessment.models import (
 )
 from hmc.assessment.records import RoundInfo, joint_digest
 from hmc.assessment.views import get_round, info, item_labels, parties
-from hmc.audit.service import head, now, record
+from hmc.audit.service import head, now, record_write
+from hmc.audit.types import fields_of
 from hmc.errors import Conflict, InvalidInput, NotFound
 from hmc.evidence.models import Event, ImportBatch
 from hmc.framework.records import IndicatorInfo
 from hmc.framework.service import framework
 from hmc.permissions import Permission, acting_party, require
+from hmc.storage.versions import check_version
 
 NAME = 200
 DEFAULT_FLAG_GAP = 2
-
-
-def _audit(
-    session: Session,
-    actor: Actor,
-    action: str,
-    obj: Round | RoundItem | Rating | JointRating | Signature | Submission,
-    round_: Round,
-    **fields: Any,
-) -> None:
-    kind = {
-        Round: "round",
-        RoundItem: "item",
-        Rating: "rating",
-        JointRating: "joint_rating",
-        Signature: "signature",
-        Submission: "submission",
-    }[type(obj)]
-    record(
-        session,
-        actor=actor,
-        action=action,
-        object_type=kind,
-        object_id=obj.id,
-        commission_id=round_.commission_id,
-        **fields,
-    )
 
 
 def open_round(
@@ -111,7 +86,14 @@ def open_round(
     session.add(round_)
     session.flush()
     _add_items(session, round_, chosen, [a.key for a in chosen_areas])
-    _audit(session, actor, "open", round_, round_, after=_round_fields(round_))
+    record_write(
+        session,
+        actor=actor,
+        action="open",
+        row=round_,
+        commission_id=round_.commission_id,
+        after=fields_of(round_),
+    )
     return info(session, round_)
 
 
@@ -133,30 +115,6 @@ def _add_items(
     session.flush()
 
 
-def _round_fields(round_: Round) -> dict[str, Any]:
-    return {
-        "name": round_.name,
-        "as_of": round_.as_of.isoformat(),
-        "state": round_.state,
-        "framework_version": round_.framework_version,
-        "flag_gap": round_.flag_gap,
-        "exercise": round_.exercise,
-        "amends": round_.amends_id,
-    }
-
-
-def _rating_fields(rating: Rating) -> dict[str, Any]:
-    return {
-        "item": rating.item_id,
-        "party": rating.party_key,
-        "level": rating.level,
-        "confidence": rating.confidence,
-        "rationale": rating.rationale,
-        "evidence": rating.evidence,
-        "version": rating.version,
-    }
-
-
 def _item(session: Session, item_id: int) -> tuple[RoundItem, Round]:
     item = session.get(RoundItem, item_id)
     if item is None:
@@ -171,16 +129,6 @@ def _exists(session: Session) -> Any:
         return session.get(Event if kind == "event" else ImportBatch, ident) is not None
 
     return exists
-
-
-def _check_version(kind: str, current: int | None, based_on: int | None, by: str) -> None:
-    """Refuse a save based on another version than the stored one (optimistic locking)."""
-    if current != based_on:
-        raise Conflict(
-            f"this {kind} was changed by {by} since you opened it (now version {current},"
-            f" yours was based on {based_on or 'none'}); review it and save again",
-            current_version=current,
-        )
 
 
 def save_rating(
@@ -218,10 +166,13 @@ def save_rating(
     rating = session.scalars(
         select(Rating).where(Rating.item_id == item_id, Rating.party_key == party)
     ).first()
-    _check_version(
-        "rating", rating.version if rating else None, version, rating.updated_by if rating else ""
+    check_version(
+        "this rating",
+        rating.version if rating else None,
+        version,
+        rating.updated_by if rating else "",
     )
-    before = _rating_fields(rating) if rating else None
+    before = fields_of(rating) if rating else None
     if rating is None:
         rating = Rating(item_id=item_id, party_key=party, version=0)
         session.add(rating)
@@ -230,14 +181,14 @@ def save_rating(
     rating.version += 1
     rating.updated_by, rating.updated_at = str(actor), now()
     session.flush()
-    _audit(
+    record_write(
         session,
-        actor,
-        "draft",
-        rating,
-        round_,
+        actor=actor,
+        action="draft",
+        row=rating,
+        commission_id=round_.commission_id,
         before=before,
-        after=_rating_fields(rating),
+        after=fields_of(rating),
         private_to=party,
     )
     return rating.version
@@ -279,13 +230,13 @@ def submit(session: Session, *, actor: Actor, round_id: int) -> RoundInfo:
     )
     session.add(submission)
     session.flush()
-    _audit(
+    record_write(
         session,
-        actor,
-        "submit",
-        submission,
-        round_,
-        after={"party": party, "ratings": [_rating_fields(r) for r in rated.values()]},
+        actor=actor,
+        action="submit",
+        row=submission,
+        commission_id=round_.commission_id,
+        after={"party": party, "ratings": [fields_of(r) for r in rated.values()]},
         private_to=party,
         released_with=round_.id,
     )
@@ -295,7 +246,14 @@ def submit(session: Session, *, actor: Actor, round_id: int) -> RoundInfo:
     if done >= set(parties(session, round_.commission_id)):
         round_.state, round_.released_at = "released", now()
         session.flush()
-        _audit(session, actor, "release", round_, round_, after=_round_fields(round_))
+        record_write(
+            session,
+            actor=actor,
+            action="release",
+            row=round_,
+            commission_id=round_.commission_id,
+            after=fields_of(round_),
+        )
     return info(session, round_)
 
 
@@ -333,10 +291,13 @@ def reconcile(
     if len(note) > RATIONALE:
         raise InvalidInput(f"a note is at most {RATIONALE} characters", field="note")
     joint = session.scalars(select(JointRating).where(JointRating.item_id == item_id)).first()
-    _check_version(
-        "joint rating", joint.version if joint else None, version, joint.decided_by if joint else ""
+    check_version(
+        "this joint rating",
+        joint.version if joint else None,
+        version,
+        joint.decided_by if joint else "",
     )
-    before = _joint_fields(joint) if joint else None
+    before = fields_of(joint) if joint else None
     if joint is None:
         joint = JointRating(item_id=item_id, version=0)
         session.add(joint)
@@ -344,29 +305,27 @@ def reconcile(
     joint.version += 1
     joint.decided_by, joint.decided_at = str(actor), now()
     session.flush()
-    _audit(session, actor, "reconcile", joint, round_, before=before, after=_joint_fields(joint))
+    record_write(
+        session,
+        actor=actor,
+        action="reconcile",
+        row=joint,
+        commission_id=round_.commission_id,
+        before=before,
+        after=fields_of(joint),
+    )
     _withdraw_signatures(session, actor, round_)
     return joint.version
 
 
-def _joint_fields(joint: JointRating) -> dict[str, Any]:
-    return {
-        "item": joint.item_id,
-        "level": joint.level,
-        "disputed": joint.disputed,
-        "note": joint.note,
-        "version": joint.version,
-    }
-
-
 def _withdraw_signatures(session: Session, actor: Actor, round_: Round) -> None:
     for signature in session.scalars(select(Signature).where(Signature.round_id == round_.id)):
-        _audit(
+        record_write(
             session,
-            actor,
-            "withdraw_signature",
-            signature,
-            round_,
+            actor=actor,
+            action="withdraw_signature",
+            row=signature,
+            commission_id=round_.commission_id,
             before={"party": signature.party_key, "audit_head": signature.audit_head},
         )
         session.delete(signature)
@@ -426,18 +385,25 @@ def sign(
     )
     session.add(signature)
     session.flush()
-    _audit(
+    record_write(
         session,
-        actor,
-        "sign",
-        signature,
-        round_,
+        actor=actor,
+        action="sign",
+        row=signature,
+        commission_id=round_.commission_id,
         after={"party": party, "audit_head": signature.audit_head, "dated": _iso(on)},
     )
     if signed | {party} >= set(parties(session, round_.commission_id)):
         round_.state, round_.signed_on = "signed", on or today
         session.flush()
-        _audit(session, actor, "signed", round_, round_, after=_round_fields(round_))
+        record_write(
+            session,
+            actor=actor,
+            action="signed",
+            row=round_,
+            commission_id=round_.commission_id,
+            after=fields_of(round_),
+        )
     return info(session, round_)
 
 
@@ -498,14 +464,21 @@ def amend(session: Session, *, actor: Actor, round_id: int, name: str | None = N
             )
             session.add(copied)
             session.flush()
-            _audit(
+            record_write(
                 session,
-                actor,
-                "copy_draft",
-                copied,
-                new,
-                after={**_rating_fields(copied), "copied_from": rating.id},
-                private_to=rating.party_key,  # a draft again, its party's own until released
+                actor=actor,
+                action="copy_draft",
+                row=copied,
+                commission_id=new.commission_id,
+                after={**fields_of(copied), "copied_from": rating.id},
+                private_to=rating.party_key,
             )
-    _audit(session, actor, "amend", new, new, after=_round_fields(new))
+    record_write(
+        session,
+        actor=actor,
+        action="amend",
+        row=new,
+        commission_id=new.commission_id,
+        after=fields_of(new),
+    )
     return info(session, new)

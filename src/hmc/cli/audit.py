@@ -1,4 +1,4 @@
-"""Commands for the audit trail: ``hmc audit verify``, ``hmc audit head``."""
+"""Commands for the audit trail: ``hmc audit verify``, ``hmc audit head``, ``hmc audit types``."""
 
 from __future__ import annotations
 
@@ -8,11 +8,14 @@ from typing import Annotated
 import typer
 
 from hmc.audit import service
+from hmc.audit.types import TYPES
 from hmc.cli.base import console, progress, sub_app, t
 from hmc.errors import ChainBroken, InvalidInput
 from hmc.storage import open_database, session_scope
 
-audit = sub_app("audit", "The hash-chained audit trail: verify it, print its head.")
+audit = sub_app(
+    "audit", "The hash-chained audit trail: verify it, print its head, list its record types."
+)
 
 HeadOption = Annotated[
     str | None,
@@ -63,3 +66,10 @@ def head() -> None:
     """Print the hash of the chain's last record (to keep outside hmc, for 'verify --head')."""
     with session_scope(open_database(write=False)) as session:
         console.print(service.head(session), highlight=False, soft_wrap=True)
+
+
+@audit.command()
+def types() -> None:
+    """List the types of audit records: the name to filter by, what it is about, its label."""
+    for kind in TYPES:
+        console.print(f"{kind.name:<18} {kind.about:<10} {t(kind.label)}", highlight=False)

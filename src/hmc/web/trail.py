@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from hmc.assessment.views import released_rounds
 from hmc.audit.service import trail
+from hmc.audit.types import TYPES
 from hmc.deps import DatabaseDep, ViewerDep
 from hmc.framework.service import list_commissions
 from hmc.permissions import Permission, require
@@ -21,7 +22,6 @@ from hmc.web import i18n
 from hmc.web.render import commission_of, frame, member_names, page
 
 router = APIRouter(include_in_schema=False)
-TYPES = ("round", "item", "rating", "submission", "joint_rating", "signature")
 
 
 @dataclass(frozen=True)
@@ -129,5 +129,7 @@ def audit_page(
         entries=entries,
         kind=kind or "",
         ident=ident or "",
-        types=TYPES,
+        types=list(TYPES),
+        abouts=list(dict.fromkeys(k.about for k in TYPES)),
+        known=TYPES,
     )
