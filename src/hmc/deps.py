@@ -50,7 +50,7 @@ def shown(text: str) -> str:
 
 
 class Database:
-    """The app database, read only: a route opens a session where it uses it, and closes it.
+    """The app database: a route opens a session to read, or a transaction to write, and closes it.
 
     A sync route runs in one worker thread from start to end, so the pooled connection is
     held only while that thread reads, never while a request waits for a thread.

@@ -1,12 +1,12 @@
 """One error hierarchy: each error carries its HTTP status and a stable code.
 
-Services raise these; the API turns them into one JSON shape, the CLI prints the
-message in red and exits 1. A stack trace is never what a user sees.
+Services raise these; the API turns them into its one JSON shape (``hmc.api.errors``), the
+CLI prints the message in red and exits 1. A stack trace is never what a user sees.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 
 class HmcError(Exception):
@@ -19,10 +19,6 @@ class HmcError(Exception):
         super().__init__(message)
         self.message = message
         self.details: dict[str, object] = details
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON shape every API error has."""
-        return {"error": {"code": self.code, "message": self.message, "details": self.details}}
 
 
 class NotFound(HmcError):

@@ -32,6 +32,7 @@ from hmc.timeline.service import (
     StoredRun,
     compute,
     custom,
+    scenario_asked,
     stored,
 )
 
@@ -222,14 +223,9 @@ def scenario(
 ) -> CustomRead:
     """A scenario of one's own, projected from a fresh forecast (nothing is stored)."""
     with database.read() as session:
+        scenario = scenario_asked(phase, by, date_)
         result = custom(
-            session,
-            commission_id=commission_id,
-            as_of=as_of,
-            phase=phase,
-            by=by,
-            dates=date_,
-            paths=paths,
+            session, commission_id=commission_id, as_of=as_of, scenario=scenario, paths=paths
         )
     return CustomRead.model_validate({**result, "scenario": result["scenarios"][0]})
 

@@ -29,7 +29,7 @@ from hmc.assessment.records import RoundInfo, joint_digest
 from hmc.assessment.views import get_round, info, item_labels, parties
 from hmc.audit.service import head, now, record_write
 from hmc.audit.types import fields_of
-from hmc.errors import Conflict, InvalidInput, NotFound
+from hmc.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hmc.evidence.models import Event, ImportBatch
 from hmc.framework.records import IndicatorInfo
 from hmc.framework.service import framework
@@ -119,9 +119,7 @@ def _item(session: Session, item_id: int) -> tuple[RoundItem, Round]:
     item = session.get(RoundItem, item_id)
     if item is None:
         raise NotFound(f"no item {item_id}", item=item_id)
-    round_ = session.get(Round, item.round_id)
-    assert round_ is not None
-    return item, round_
+    return item, get_round(session, item.round_id)
 
 
 def _exists(session: Session) -> Any:
@@ -375,7 +373,8 @@ def sign(
         raise Conflict(
             "the joint ratings changed since you reviewed them; review them again and sign"
         )
-    assert actor.member_id is not None
+    if actor.member_id is None:  # acting_party lets only members through; said, not assumed
+        raise Forbidden("only a co-chair, signed in as a member, signs a round")
     signature = Signature(
         round_id=round_.id,
         party_key=party,

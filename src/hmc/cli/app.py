@@ -25,7 +25,6 @@ from hmc.cli.base import (
     HmcGroup,
     LangOption,
     console,
-    parse_as_of,
     progress,
     speak,
     writing,
@@ -223,7 +222,6 @@ def indicators(
     (default: HMC_DEFAULT_COMMISSION if it is loaded). With --export, every value of the
     commission is computed by the engine and written, one line a value; nothing is stored.
     """
-    day = parse_as_of(as_of)  # every argument is checked before anything is written
     chosen = Choice.parse(engine, where="--engine") if engine else chosen_engine()
     ids = _all_commissions()
     default = get_settings().default_commission
@@ -237,7 +235,7 @@ def indicators(
         return
     actor = Actor.system("hmc indicators")
     reports = _compute([commission] if commission else ids, actor, chosen)
-    _show(shown, day, render.indicators)
+    _show(shown, as_of, render.indicators)
     for report in reports:
         render.compute_report(console, report)
 
@@ -248,8 +246,7 @@ def status(
     as_of: AsOfOption = None,
 ) -> None:
     """Whether each phase's gate held, per area, with the indicators behind it."""
-    day = parse_as_of(as_of)
-    _show(commission or get_settings().default_commission, day, render.status)
+    _show(commission or get_settings().default_commission, as_of, render.status)
 
 
 def _show(

@@ -4,7 +4,7 @@ write's scope, reading a password, and acting as a member who signed in with it.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from typing import Annotated, Any
@@ -18,7 +18,7 @@ from typer.core import TyperGroup
 from hmc.accounts import sign_in, sign_out
 from hmc.actor import Actor
 from hmc.audit.service import lock_chain
-from hmc.domain.days import parse_day
+from hmc.domain.days import typed_day
 from hmc.errors import HmcError, InvalidInput
 from hmc.locale import DEFAULT, LANGUAGES, configured, counted, formats, translate
 from hmc.settings import get_settings
@@ -109,10 +109,23 @@ CommissionOption = Annotated[
     str | None,
     typer.Option("--commission", "-c", help="Commission id (default: HMC_DEFAULT_COMMISSION)."),
 ]
+
+
+def day_option(name: str) -> Callable[[str], date]:
+    """How option ``name`` reads its date: :func:`typed_day`, its error naming the option.
+
+    >>> day_option("--as-of")("2007-06-30")
+    datetime.date(2007, 6, 30)
+    """
+    return lambda text: typed_day(text, field=name)
+
+
 AsOfOption = Annotated[
-    str | None,
+    date | None,
     typer.Option(
         "--as-of",
+        metavar="DATE",
+        parser=day_option("--as-of"),
         help="Use only what was known on this date (YYYY-MM-DD);"
         " default: the commission's replay date, else today.",
     ),
@@ -129,15 +142,6 @@ UserOption = Annotated[
         " else read from the first line of standard input.",
     ),
 ]
-
-
-def parse_as_of(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return parse_day(text)
-    except ValueError as exc:
-        raise InvalidInput(f"--as-of: {exc}", option="--as-of") from None
 
 
 def progress() -> Progress:

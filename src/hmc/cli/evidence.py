@@ -7,6 +7,7 @@ import csv
 import json
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal, TextIO
 
@@ -18,8 +19,7 @@ from rich.markup import escape
 
 from hmc.actor import Actor
 from hmc.cli import render
-from hmc.cli.base import UserOption, as_member, console, progress, sub_app
-from hmc.domain.days import parse_day
+from hmc.cli.base import UserOption, as_member, console, day_option, progress, sub_app
 from hmc.errors import InvalidInput
 from hmc.evidence.linking import undo_link
 from hmc.evidence.schemas import EventRead
@@ -92,18 +92,19 @@ def sources() -> None:
         render.sources(console, list_sources(session))
 
 
-def _day(text: str | None, option: str) -> object:
-    if text is None:
-        return None
-    try:
-        return parse_day(text)
-    except ValueError as exc:
-        raise InvalidInput(f"{option}: {exc}", option=option) from None
-
-
 def events(
-    since: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")] = None,
-    until: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
+    since: Annotated[
+        date | None,
+        typer.Option(
+            "--from", metavar="DATE", parser=day_option("--from"), help="First day, YYYY-MM-DD."
+        ),
+    ] = None,
+    until: Annotated[
+        date | None,
+        typer.Option(
+            "--to", metavar="DATE", parser=day_option("--to"), help="Last day, YYYY-MM-DD."
+        ),
+    ] = None,
     governorate: Annotated[
         list[str] | None, typer.Option("--governorate", "-g", help="Governorate id (repeatable).")
     ] = None,
@@ -128,8 +129,8 @@ def events(
 ) -> None:
     """List events (newest first) with their source and grade, or export them, one per line."""
     where = EventFilter(
-        start=_day(since, "--from"),  # type: ignore[arg-type]
-        end=_day(until, "--to"),  # type: ignore[arg-type]
+        start=since,
+        end=until,
         governorates=tuple(governorate) if governorate else None,
         category=category,
         source=source,

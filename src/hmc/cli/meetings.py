@@ -16,10 +16,9 @@ from rich.markup import escape
 
 from hmc.actor import Actor
 from hmc.cli import render_meetings
-from hmc.cli.base import UserOption, as_member, console, sub_app, t, tn
+from hmc.cli.base import UserOption, as_member, console, day_option, sub_app, t, tn
 from hmc.cli.base import number as written
 from hmc.cli.base import when as day_said
-from hmc.domain.days import parse_day
 from hmc.errors import InvalidInput
 from hmc.framework.service import get_commission
 from hmc.meetings import decisions, service
@@ -51,15 +50,6 @@ def _commission(given: str | None, actor: Actor) -> str:
     return given or actor.commission_id or get_settings().default_commission
 
 
-def _day(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return parse_day(text)
-    except ValueError as exc:
-        raise InvalidInput(f"{option}: {exc}", option=option) from None
-
-
 def _time(text: str) -> time:
     try:
         return time.fromisoformat(text)
@@ -79,7 +69,9 @@ def list_(user: UserOption, commission: CommissionOption = None) -> None:
 @meeting.command("schedule")
 def schedule(
     title: Annotated[str, typer.Argument(help="The meeting's title.")],
-    day: Annotated[str, typer.Option("--day", metavar="DATE", help="YYYY-MM-DD.")],
+    day: Annotated[
+        date, typer.Option("--day", metavar="DATE", parser=day_option("--day"), help="YYYY-MM-DD.")
+    ],
     at: Annotated[str, typer.Option("--at", metavar="HH:MM", help="When it starts.")],
     place: Annotated[str, typer.Option("--place", help="Where it is held.")],
     user: UserOption,
@@ -92,15 +84,14 @@ def schedule(
     commission: CommissionOption = None,
 ) -> None:
     """Schedule a meeting (a co-chair); its agenda is built from what changed before it."""
-    when, start = _day(day, "--day"), _time(at)
-    assert when is not None
+    start = _time(at)
     with as_member(user, write=True) as (session, actor):
         made = service.schedule(
             session,
             actor=actor,
             commission_id=_commission(commission, actor),
             title=title,
-            day=when,
+            day=day,
             start=start,
             place=place,
             format=format,
@@ -257,7 +248,10 @@ def propose(
     user: UserOption,
     phase: Annotated[str | None, typer.Option("--phase", help="The phase it binds.")] = None,
     area: Annotated[str | None, typer.Option("--area", help="The area it binds.")] = None,
-    on: Annotated[str | None, typer.Option("--on", metavar="DATE", help="A date it binds.")] = None,
+    on: Annotated[
+        date | None,
+        typer.Option("--on", metavar="DATE", parser=day_option("--on"), help="A date it binds."),
+    ] = None,
     when: Annotated[str | None, typer.Option("--when", help="The gate's new condition.")] = None,
     not_before: Annotated[
         str | None, typer.Option("--not-before", metavar="DATE", help="'' removes it.")
@@ -282,7 +276,7 @@ def propose(
             lang=lang,
             phase=phase,
             area=area,
-            binds_on=_day(on, "--on"),
+            binds_on=on,
             change=change,
             item_id=item,
             amends=amends,
@@ -318,7 +312,9 @@ def add(
     meeting_id: MeetingId,
     text: Annotated[str, typer.Argument(help="What is to be done.")],
     owner: Annotated[str, typer.Option("--owner", help="The member who does it.")],
-    due: Annotated[str, typer.Option("--due", metavar="DATE", help="By when.")],
+    due: Annotated[
+        date, typer.Option("--due", metavar="DATE", parser=day_option("--due"), help="By when.")
+    ],
     user: UserOption,
     item: Annotated[int | None, typer.Option("--item", help="The agenda item.")] = None,
     evidence: Annotated[
@@ -329,8 +325,6 @@ def add(
 ) -> None:
     """Record an action (a co-chair): its owner, due date and evidence."""
     links = [dict(zip(("kind", "ref"), e.split(":", 1), strict=False)) for e in evidence or []]
-    due_on = _day(due, "--due")
-    assert due_on is not None
     with as_member(user, write=True) as (session, actor):
         made = service.add_action(
             session,
@@ -338,13 +332,13 @@ def add(
             meeting_id=meeting_id,
             text=text,
             owner=owner,
-            due=due_on,
+            due=due,
             item_id=item,
             evidence=links,
             lang=lang,
         )
     console.print(
-        t("cli_action_recorded", id=made, owner=escape(owner), date=day_said(due_on)),
+        t("cli_action_recorded", id=made, owner=escape(owner), date=day_said(due)),
         highlight=False,
     )
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from hmc.cli.base import AsOfOption, CommissionOption, console, parse_as_of, t
+from hmc.cli.base import AsOfOption, CommissionOption, console, t
 from hmc.errors import InvalidInput
 from hmc.report import CHOICES, DIGITS, report_pdf
 from hmc.settings import get_settings
@@ -45,7 +45,7 @@ def report(
         pdf = report_pdf(
             session,
             commission_id=commission_id,
-            as_of=parse_as_of(as_of),
+            as_of=as_of,
             lang=lang,
             digits=digits,
         )

@@ -10,6 +10,7 @@ have submitted).
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -19,7 +20,7 @@ from hmc.actor import Actor
 from hmc.assessment import service
 from hmc.assessment.views import RELEASED, divergence, list_rounds, parties, round_view
 from hmc.cli import render_rounds
-from hmc.cli.base import UserOption, as_member, console, parse_as_of, sub_app, t, when
+from hmc.cli.base import UserOption, as_member, console, day_option, sub_app, t, when
 from hmc.settings import get_settings
 
 round_ = sub_app("round", "Assessment rounds: open one, see where it stands, submit, sign, amend.")
@@ -53,10 +54,11 @@ def list_(user: UserOption, commission: CommissionOption = None) -> None:
 def open_(
     name: Annotated[str, typer.Argument(help='The round\'s name, e.g. "March 2024".')],
     as_of: Annotated[
-        str,
+        date,
         typer.Option(
             "--as-of",
             metavar="DATE",
+            parser=day_option("--as-of"),
             help="The date the round assesses conditions on (YYYY-MM-DD).",
         ),
     ],
@@ -87,8 +89,6 @@ def open_(
     ] = service.DEFAULT_FLAG_GAP,
 ) -> None:
     """Open a round (a co-chair): an item per rated indicator (and area, for an area's)."""
-    day = parse_as_of(as_of)
-    assert day is not None  # the option is required
     with as_member(user, write=True) as (session, actor):
         shown = _commission(commission, actor)
         opened = service.open_round(
@@ -96,7 +96,7 @@ def open_(
             actor=actor,
             commission_id=shown,
             name=name,
-            as_of=day,
+            as_of=as_of,
             indicators=indicator or None,
             areas=area or None,
             flag_gap=flag_gap,

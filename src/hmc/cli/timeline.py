@@ -13,13 +13,12 @@ import typer
 
 from hmc.actor import Actor
 from hmc.cli import render_timeline as show
-from hmc.cli.base import AsOfOption, CommissionOption, console, parse_as_of, progress, t
+from hmc.cli.base import AsOfOption, CommissionOption, console, progress, t
 from hmc.cli.weekly_csv import read_weekly
-from hmc.domain.days import parse_day
 from hmc.errors import InvalidInput
 from hmc.forecast.backtest import HORIZONS, MIN_HISTORY, Backtest, backtest
 from hmc.forecast.methods import Array
-from hmc.forecast.service import PATHS, forecast
+from hmc.forecast.service import PATHS
 from hmc.framework.service import framework, resolve_as_of
 from hmc.indicators.service import series
 from hmc.settings import get_settings
@@ -71,8 +70,7 @@ def forecast_(
     signed level and the configuration's milestones. Prints P10/P50/P90 4, 12 and 52 weeks
     ahead.
     """
-    day = parse_as_of(as_of)
-    run = _run(commission or get_settings().default_commission, day, paths, fresh=True)
+    run = _run(commission or get_settings().default_commission, as_of, paths, fresh=True)
     show.forecast(console, run)
 
 
@@ -86,8 +84,7 @@ def timeline(
 
     Uses the stored run for that date when it is current, else computes and stores one.
     """
-    day = parse_as_of(as_of)
-    run = _run(commission or get_settings().default_commission, day, paths, fresh=False)
+    run = _run(commission or get_settings().default_commission, as_of, paths, fresh=False)
     configured = run.result["scenarios"][0]["timeline"]
     if as_json:
         keys = ("phase", "area", "p10", "p50", "p90", "probability_by", "binding")
@@ -116,23 +113,18 @@ def scenario(
     """Scenarios side by side: as configured, conditions only, the configuration's own, and
     a custom one (``--phase transition --by federal-iraq:date --date federal-iraq:2025-09-30
     --by kurdistan-region:conditions``)."""
-    day = parse_as_of(as_of)
     commission_id = commission or get_settings().default_commission
-    rules = service.area_pairs(by or [], "--by")
-    try:
-        dates = {a: parse_day(d) for a, d in service.area_pairs(on or [], "--date").items()}
-    except ValueError as exc:
-        raise InvalidInput(f"--date: {exc}", option="--date") from None
-    if (phase is None) != (not rules):
-        raise InvalidInput("a custom scenario needs both --phase and --by", option="--phase")
-    run = _run(commission_id, day, paths, fresh=False)
+    chosen = service.scenario_asked(phase or "", by or [], on or [], names=("--by", "--date"))
+    if (phase is None) != (not chosen.rules):
+        raise InvalidInput("a custom scenario needs both --phase and --by", field="--phase")
+    run = _run(commission_id, as_of, paths, fresh=False)
     found = list(run.result["scenarios"])
     if phase is not None:
         with session_scope(open_database(write=False)) as session:
-            current = framework(session, commission_id=commission_id)
-            custom = service.custom_scenario(current, phase, rules, dates)
-            made = forecast(session, commission_id=commission_id, as_of=day, paths=paths)
-        found += service.project(made, [custom])["scenarios"]
+            custom = service.custom(
+                session, commission_id=commission_id, as_of=as_of, scenario=chosen, paths=paths
+            )
+        found += custom["scenarios"]
     if as_json:
         typer.echo(json.dumps(found, indent=1))
         return
@@ -157,12 +149,11 @@ def backtest_(
     Without --series: every measured indicator of the commission, nationwide and per area,
     from the evidence in the database.
     """
-    day = parse_as_of(as_of)
     if series_file is not None:
         found = [backtest(read_weekly(series_file), series=series_file.name, paths=paths)]
     else:
         found = _database_backtests(
-            commission or get_settings().default_commission, day, indicator, paths
+            commission or get_settings().default_commission, as_of, indicator, paths
         )
     if as_json:
         typer.echo(json.dumps({"series": [_backtest_json(b) for b in found]}, indent=1))

@@ -5,7 +5,9 @@ Every date hmc computes with (a replay's ``as_of``, a gate's ``not_before`` and
 lies within :data:`EARLIEST` to :data:`LATEST` (:func:`day_problem` says when one does
 not), and text is read as a date by :func:`parse_day` only, so that the configuration, the
 importers, the API, the pages and the command line accept the same dates and say the same
-when they don't. Pure: the standard library only.
+when they don't. A date a user types into an option or a form's field is read by
+:func:`typed_day`, which names the field in an :class:`hmc.errors.InvalidInput`. Pure: the
+standard library and hmc's errors only.
 """
 
 from __future__ import annotations
@@ -13,8 +15,19 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
+from typing import overload
 
-__all__ = ["EARLIEST", "LATEST", "NoSuchDay", "OutOfRange", "day_problem", "parse_day"]
+from hmc.errors import InvalidInput
+
+__all__ = [
+    "EARLIEST",
+    "LATEST",
+    "NoSuchDay",
+    "OutOfRange",
+    "day_problem",
+    "parse_day",
+    "typed_day",
+]
 
 EARLIEST = date(1900, 1, 1)
 """The first date hmc computes with (weeks and windows reach back before a date)."""
@@ -95,6 +108,37 @@ def parse_day(text: str) -> date:
     if problem:
         raise OutOfRange(problem)
     return day
+
+
+@overload
+def typed_day(text: str, *, field: str) -> date: ...
+@overload
+def typed_day(text: None, *, field: str) -> None: ...
+@overload
+def typed_day(text: str | None, *, field: str) -> date | None: ...
+def typed_day(text: str | None, *, field: str) -> date | None:
+    """The date a user typed into ``field`` (None: none typed), read by :func:`parse_day`.
+
+    An InvalidInput names the field (an option, a form's field) and says what is wrong.
+
+    >>> typed_day("2007-06-30", field="--as-of"), typed_day(None, field="--as-of")
+    (datetime.date(2007, 6, 30), None)
+    >>> typed_day("30/06/2007", field="--as-of")
+    Traceback (most recent call last):
+      ...
+    hmc.errors.InvalidInput: --as-of: "30/06/2007" is not a date (expected YYYY-MM-DD)
+    >>> try:
+    ...     typed_day("2200-01-01", field="as_of")
+    ... except InvalidInput as exc:
+    ...     print(exc.status, exc.details)
+    422 {'field': 'as_of'}
+    """
+    if text is None:
+        return None
+    try:
+        return parse_day(text)
+    except ValueError as exc:
+        raise InvalidInput(f"{field}: {exc}", field=field) from None
 
 
 def _no_such_day(year: int, month: int, day: int) -> str | None:

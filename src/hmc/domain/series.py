@@ -136,23 +136,3 @@ def _from_cumulative(obs: pd.DataFrame, period: str) -> pd.DataFrame:
     out = out[complete]
     out["governorate"] = obs["governorate"].iloc[0]
     return out
-
-
-def fill_zeros(frame: pd.DataFrame, *, start: date, end: date, period: str) -> pd.DataFrame:
-    """Give every complete period between ``start`` and ``end`` a value, zero where none was seen.
-
-    Used for events: within the dates a source covers, no event is a real zero.
-    """
-    first = _start_of(start, period)
-    if first < start:
-        first = period_end(first, period) + timedelta(days=1)
-    periods = []
-    current = first
-    while period_end(current, period) <= end:
-        periods.append(current)
-        current = period_end(current, period) + timedelta(days=1)
-    full = pd.DataFrame({"period_start": periods})
-    full["known_on"] = [period_end(p, period) for p in periods]
-    merged = full.merge(frame[["period_start", "value"]], on="period_start", how="left")
-    merged["value"] = merged["value"].fillna(0.0)
-    return merged

@@ -167,8 +167,3 @@ def _sqlite_values(column: pa.Array) -> list[Any]:
     elif pa.types.is_floating(column.type) and not column.null_count:
         return cast(list[Any], column.to_numpy().tolist())  # NumPy's way: three times faster
     return cast(list[Any], column.to_pylist())
-
-
-def count_events(session: Session, batch_id: int) -> int:
-    """The events a batch added."""
-    return session.scalar(select(func.count()).where(Event.batch_id == batch_id)) or 0

@@ -202,7 +202,7 @@ class GateConfig(Section):
     no_later_than: Day | None = None
 
     @model_validator(mode="after")
-    def _something(self) -> GateConfig:
+    def _holds_a_condition_or_a_date(self) -> GateConfig:
         if self.when is None and self.not_before is None and self.no_later_than is None:
             raise ValueError('a gate needs "when", "not_before" or "no_later_than"')
         if self.not_before and self.no_later_than and self.not_before > self.no_later_than:

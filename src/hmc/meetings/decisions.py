@@ -22,7 +22,7 @@ from hmc.actor import Actor
 from hmc.assessment.views import parties
 from hmc.audit.service import now, record_write
 from hmc.audit.types import fields_of
-from hmc.domain.days import parse_day
+from hmc.domain.days import typed_day
 from hmc.domain.gates import parse_gate
 from hmc.errors import ConfigError, Conflict, GateError, InvalidInput, NotFound
 from hmc.framework.models import FrameworkVersion
@@ -79,10 +79,7 @@ def _checked_change(
                 except NotFound as exc:
                     raise InvalidInput(exc.message, field="change.when") from None
         elif text:
-            try:
-                text = parse_day(text).isoformat()
-            except ValueError as exc:
-                raise InvalidInput(f"{key}: {exc}", field=f"change.{key}") from None
+            text = typed_day(text, field=key).isoformat()
         checked[key] = text
     return checked
 

@@ -24,7 +24,7 @@ from hmc.errors import Conflict, InvalidInput, NotFound
 from hmc.evidence.models import Event, ImportBatch
 from hmc.framework.models import Party
 from hmc.framework.service import get_commission
-from hmc.meetings import agenda as found
+from hmc.meetings import agenda
 from hmc.meetings.language import language
 from hmc.meetings.models import (
     ACTION_STATES,
@@ -180,7 +180,7 @@ def refresh_agenda(session: Session, *, actor: Actor, meeting_id: int) -> int:
     have = {i.ref for i in _positions(session, meeting.id)}
     position = len(have)
     added = 0
-    for finding in found.findings(
+    for finding in agenda.findings(
         session, actor=actor, meeting=meeting, since=previous_day(session, meeting)
     ):
         if finding.ref in have:

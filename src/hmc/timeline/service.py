@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from hmc.actor import Actor
 from hmc.assessment.models import Signature
 from hmc.audit import service as audit
-from hmc.domain.days import parse_day
+from hmc.domain.days import typed_day
 from hmc.errors import InvalidInput
 from hmc.evidence.models import ImportBatch
 from hmc.forecast.service import HORIZON, PATHS, Forecast, forecast
@@ -242,11 +242,31 @@ def _stored(run: ForecastRun, now: Versions) -> StoredRun:
     )  # fmt: skip
 
 
-def _day(text: str, area: str) -> date:
-    try:
-        return parse_day(text)
-    except ValueError as exc:
-        raise InvalidInput(f"date of area {area}: {exc}", field="date") from None
+@dataclass(frozen=True)
+class Asked:
+    """A custom scenario as a user asked for it: the phase, each area's rule and date."""
+
+    phase: str
+    rules: dict[str, str]  # area as typed → conditions, date or gate
+    days: dict[str, date]  # area as typed → the date it is decided on
+
+
+def scenario_asked(
+    phase: str, by: list[str], dates: list[str], *, names: tuple[str, str] = ("by", "date")
+) -> Asked:
+    """``by`` (``AREA:RULE``) and ``dates`` (``AREA:YYYY-MM-DD``) read; errors use ``names``.
+
+    >>> scenario_asked("transition", ["federal-iraq:date"], ["federal-iraq:2025-09-30"]).days
+    {'federal-iraq': datetime.date(2025, 9, 30)}
+    >>> scenario_asked("transition", [], ["iraq:30.9.2025"], names=("--by", "--date"))
+    Traceback (most recent call last):
+      ...
+    hmc.errors.InvalidInput: --date of area iraq: "30.9.2025" is not a date (expected YYYY-MM-DD)
+    """
+    rules = area_pairs(by, names[0])
+    pairs = area_pairs(dates, names[1]).items()
+    days = {a: typed_day(d, field=f"{names[1]} of area {a}") for a, d in pairs}
+    return Asked(phase, rules, days)
 
 
 def custom(
@@ -254,18 +274,13 @@ def custom(
     *,
     commission_id: str,
     as_of: date | None,
-    phase: str,
-    by: list[str],
-    dates: list[str],
+    scenario: Asked,
     paths: int = PATHS,
 ) -> dict[str, Any]:
-    """A user's scenario projected from a fresh forecast: a run's ``result`` shape, one scenario.
-
-    ``by`` holds ``AREA:RULE`` (conditions, date or gate), ``dates`` ``AREA:YYYY-MM-DD``.
-    """
+    """A user's scenario projected from a fresh forecast: a run's ``result`` shape, one scenario."""
     current = framework(session, commission_id=commission_id)
-    rules = {current.area(a).key: r for a, r in area_pairs(by, "by").items()}
-    days = {current.area(a).key: _day(d, a) for a, d in area_pairs(dates, "date").items()}
-    scenario = custom_scenario(current, phase, rules, days)
+    rules = {current.area(a).key: r for a, r in scenario.rules.items()}
+    days = {current.area(a).key: d for a, d in scenario.days.items()}
+    chosen = custom_scenario(current, scenario.phase, rules, days)
     made = forecast(session, commission_id=commission_id, as_of=as_of, paths=paths)
-    return project(made, [scenario])
+    return project(made, [chosen])

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hmc.accounts import list_members
 from hmc.deps import Database, DatabaseDep, Viewer, ViewerDep
-from hmc.domain.days import parse_day
+from hmc.domain.days import typed_day
 from hmc.errors import InvalidInput
 from hmc.framework.service import framework, list_commissions
 from hmc.meetings import decisions, service
@@ -33,13 +33,7 @@ Many = Annotated[list[str], Form(max_length=100)]
 
 
 def _day(text: str, name: str) -> date | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return parse_day(text)
-    except ValueError as exc:
-        raise InvalidInput(f"{name}: {exc}", field=name) from None
+    return typed_day(text.strip() or None, field=name)
 
 
 def _time(text: str) -> time:

@@ -19,7 +19,7 @@ from hmc.assessment.records import JointInfo, RatingInfo, RoundInfo, RoundView
 from hmc.assessment.schemas import INT32
 from hmc.assessment.views import list_rounds, round_view
 from hmc.deps import Database, DatabaseDep, Viewer, ViewerDep
-from hmc.domain.days import parse_day
+from hmc.domain.days import typed_day
 from hmc.errors import HmcError, InvalidInput, NotFound
 from hmc.framework.service import list_commissions
 from hmc.permissions import Grants, Permission
@@ -189,10 +189,7 @@ def open_form(
     typed = {"name": name, "as_of": as_of, "flag_gap": flag_gap, "exercise": exercise}
 
     def write(session: Session) -> RoundInfo:
-        try:
-            day = parse_day(as_of.strip())
-        except ValueError as exc:
-            raise InvalidInput(str(exc), field="as_of") from None
+        day = typed_day(as_of.strip(), field="as_of")
         gap = whole(flag_gap, "flag_gap")
         return service.open_round(
             session,

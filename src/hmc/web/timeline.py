@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from hmc.deps import Database, DatabaseDep, Viewer, ViewerDep, read_day
-from hmc.domain.days import parse_day
+from hmc.domain.days import typed_day
 from hmc.errors import HmcError, InvalidInput
 from hmc.forecast.service import PATHS
 from hmc.framework.service import framework, list_commissions, resolve_as_of
@@ -32,6 +32,7 @@ from hmc.timeline.service import (
     Versions,
     compute,
     custom,
+    scenario_asked,
     stored,
     versions,
 )
@@ -94,14 +95,12 @@ def _custom(
     dates = {k[5:]: v for k, v in asked.items() if k.startswith("date-")}
     try:
         with database.read() as session:
-            result = custom(
-                session,
-                commission_id=commission_id,
-                as_of=as_of,
-                phase=phase,
-                by=[f"{a}:{r}" for a, r in by.items()],
-                dates=[f"{a}:{dates[a]}" for a, r in by.items() if r == "date" and dates.get(a)],
+            scenario = scenario_asked(
+                phase,
+                [f"{a}:{r}" for a, r in by.items()],
+                [f"{a}:{dates[a]}" for a, r in by.items() if r == "date" and dates.get(a)],
             )
+            result = custom(session, commission_id=commission_id, as_of=as_of, scenario=scenario)
     except HmcError as exc:
         if exc.status not in (*SHOWN_AGAIN, 404):
             raise
@@ -214,7 +213,7 @@ def compute_form(
     require(viewer.actor, Permission.COMPUTE_TIMELINE, commission_id)
 
     def write(session: Session) -> date | None:
-        day = _typed_day(as_of)
+        day = typed_day(as_of.strip() or None, field="as_of")
         count = whole(paths, "paths") or PATHS
         if not FEWEST <= count <= MOST:
             raise InvalidInput(f"paths must be from {FEWEST} to {MOST}", field="paths")
@@ -224,7 +223,7 @@ def compute_form(
     def again(exc: HmcError) -> HTMLResponse:
         day = None
         with suppress(HmcError):  # a date that is none: the page of the default date
-            day = _typed_day(as_of)
+            day = typed_day(as_of.strip() or None, field="as_of")
         return show(
             database, viewer, commission_id, day, lang, problem=Problem.of(exc, "not_computed")
         )
@@ -235,11 +234,3 @@ def compute_form(
         then=lambda day: address(commission_id, day, i18n.language(lang)),
         again=again,
     )
-
-
-def _typed_day(text: str) -> date | None:
-    """The date typed in the form (None: blank), or InvalidInput saying why it is none."""
-    try:
-        return parse_day(text.strip()) if text.strip() else None
-    except ValueError as exc:
-        raise InvalidInput(str(exc), field="as_of") from None
