@@ -77,6 +77,33 @@ def test_bad_date_is_a_red_error(demo_engine: Engine) -> None:
     assert 'Error: --as-of: "30/06/2007" is not a date' in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["events", "--from", "yesterday"], '--from: "yesterday" is not a date'),
+        (["events", "--to", "2024-02-30"], '--to: "2024-02-30" is not a valid date'),
+        (
+            ["meeting", "schedule", "T", "--day", "2024-13-01", "--at", "10:00", "--place", "HQ",
+             "--user", "us-co-chair"],
+            '--day: "2024-13-01" is not a valid date (there is no month 13)',
+        ),
+        (
+            ["round", "open", "R", "--as-of", "2200-01-01", "--user", "us-co-chair"],
+            "--as-of: 2200-01-01 is outside the dates hmc works with",
+        ),
+    ],
+)  # fmt: skip
+def test_every_date_option_names_itself_before_asking_anything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], said: str
+) -> None:
+    """A bad date is refused as the options are read: no database, no password asked."""
+    monkeypatch.setenv("HMC_DATABASE_URL", f"sqlite:///{tmp_path / 'none.db'}")
+    result = runner.invoke(app, args, input="")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {said}")
+    assert result.stderr.count("\n") == 1 and not (tmp_path / "none.db").exists()
+
+
 def test_unknown_commission(demo_engine: Engine) -> None:
     result = runner.invoke(app, ["status", "--commission", "nato-2099"])
     assert result.exit_code == 1
