@@ -29,7 +29,7 @@ lock:
 	{ echo "# The lock: every package hmc and its tests install, at the version last tested."; \
 	  echo "# Installs read it as constraints (pip install -c constraints.txt); make lock"; \
 	  echo "# refreshes it from pyproject.toml, whose comments say why each pin is there."; \
-	  cat .venv-lock/lock.txt; } > constraints.txt
+	  sed '/^hmc-workspace @ /,+1d' .venv-lock/lock.txt; } > constraints.txt  # not hmc itself
 	rm -rf .venv-lock
 
 install: $(STAMP)
