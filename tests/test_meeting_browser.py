@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 from conftest import DEMO_PASSWORD
 from hmc.locale import direction, translate
 from hmc.storage import get_engine
-from hmc.web.rounds import here
+from hmc.web.render import here
 from serving import serving
 from test_browser import ARGS, CHROMIUM, Watched
 from test_report import pages

@@ -110,7 +110,7 @@ def test_draft_minutes_stay_with_their_party_until_its_co_chair_shares_them(
             item_id=item_id,
             text="ناقش الطرفان المؤشر",
         )
-        with pytest.raises(Conflict, match="changed since you opened them"):
+        with pytest.raises(Conflict, match="these minutes changed after you read version"):
             service.save_minutes(
                 session,
                 actor=who(session, "iq-member"),
@@ -178,7 +178,7 @@ def test_a_decision_stands_with_both_approvals_and_changes_its_gate_in_a_new_ver
             binds_on=date(2025, 12, 31),
             change={"no_later_than": "2025-12-31"},
         )
-        with pytest.raises(Conflict, match="revised since you read it"):
+        with pytest.raises(Conflict, match="changed after you read version 1"):
             decisions.approve(session, actor=iq, meeting_id=meeting_id, decision_id=made, version=1)
         for chair in (us, iq):  # the revision withdrew the US approval: both approve again
             state = decisions.approve(

@@ -6,11 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from hmc.assessment.access import reader
 from hmc.assessment.views import released_rounds
 from hmc.audit.schemas import AuditRecordRead, HeadRead, VerificationRead
 from hmc.audit.service import head, trail, verify
+from hmc.audit.types import TYPES
 from hmc.deps import DatabaseDep, ViewerDep
+from hmc.permissions import Permission, require
 from hmc.schemas import KEPT
 
 router = APIRouter(prefix="/api/audit", tags=["audit"])
@@ -28,7 +29,11 @@ def records(
     ] = None,
     object_type: Annotated[
         Kept | None,
-        Query(alias="type", max_length=32, description='An object type, e.g. "rating".'),
+        Query(
+            alias="type",
+            max_length=32,
+            description=f"An object type: {', '.join(k.name for k in TYPES)}.",
+        ),
     ] = None,
     object_id: Annotated[
         Kept | None, Query(alias="id", max_length=64, description="An object's id.")
@@ -38,7 +43,7 @@ def records(
     """The newest records the member may read (a party's drafts: its own until released)."""
     wanted = commission or viewer.member.commission_id  # an administrator's: every one
     if wanted is not None:
-        reader(viewer.actor, wanted)
+        require(viewer.actor, Permission.READ_TRAIL, wanted)
     with database.read() as session:
         found = trail(
             session,

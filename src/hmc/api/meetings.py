@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 
 from hmc.assessment.schemas import INT32
 from hmc.deps import DatabaseDep, ViewerDep
@@ -17,6 +17,7 @@ from hmc.framework.schemas import ID_LENGTH
 from hmc.framework.service import get_commission
 from hmc.meetings import decisions, service
 from hmc.meetings.calendar import ics
+from hmc.meetings.records import MeetingInfo
 from hmc.meetings.schemas import (
     ActionAdd,
     ActionState,
@@ -35,7 +36,8 @@ from hmc.meetings.schemas import (
     Saved,
     StateRead,
 )
-from hmc.meetings.views import calendar_rows, get_meeting, list_meetings, meeting_view, reader
+from hmc.meetings.views import calendar_rows, get_meeting, info, list_meetings, meeting_view
+from hmc.permissions import Permission, require
 from hmc.schemas import KEPT
 
 router = APIRouter(prefix="/api/commissions/{commission_id}/meetings", tags=["meetings"])
@@ -106,43 +108,47 @@ def meeting(
     return MeetingViewRead.of(found)
 
 
-def _check(commission_id: str, meeting_id: int, database: DatabaseDep, viewer: ViewerDep) -> None:
-    """Refuse a meeting of another commission (404) before anything is written."""
+def _current_meeting(
+    commission_id: CommissionId, meeting_id: Id, database: DatabaseDep, viewer: ViewerDep
+) -> MeetingInfo:
+    """The meeting of the path, once the viewer may read it: another commission's is a 404,
+    refused before anything is written (the services check what the viewer may change)."""
     with database.read() as session:
-        reader(viewer.actor, get_meeting(session, meeting_id, commission_id).commission_id)
+        found = get_meeting(session, meeting_id, commission_id)
+        require(viewer.actor, Permission.READ_MEETINGS, found.commission_id)
+        return info(found)
+
+
+CurrentMeeting = Annotated[MeetingInfo, Depends(_current_meeting)]
 
 
 @router.put("/{meeting_id}/attendees", response_model=list[str])
 def attendees(
-    commission_id: CommissionId,
-    meeting_id: Id,
+    meeting: CurrentMeeting,
     body: AttendeesWrite,
     database: DatabaseDep,
     viewer: ViewerDep,
 ) -> list[str]:
     """Name the attendees of the co-chair's own party (replacing its earlier list)."""
-    _check(commission_id, meeting_id, database, viewer)
     with database.write() as session:
         return service.name_attendees(
-            session, actor=viewer.actor, meeting_id=meeting_id, usernames=body.usernames
+            session, actor=viewer.actor, meeting_id=meeting.id, usernames=body.usernames
         )
 
 
 @router.post("/{meeting_id}/agenda", response_model=Created, status_code=201)
 def add_item(
-    commission_id: CommissionId,
-    meeting_id: Id,
+    meeting: CurrentMeeting,
     body: AgendaAdd,
     database: DatabaseDep,
     viewer: ViewerDep,
 ) -> Created:
     """Add an item to the agenda (a co-chair), last."""
-    _check(commission_id, meeting_id, database, viewer)
     with database.write() as session:
         made = service.add_item(
             session,
             actor=viewer.actor,
-            meeting_id=meeting_id,
+            meeting_id=meeting.id,
             subject=body.subject,
             url=body.url,
             lang=body.lang,
@@ -151,55 +157,48 @@ def add_item(
 
 
 @router.post("/{meeting_id}/agenda/refresh", response_model=Added)
-def refresh(
-    commission_id: CommissionId, meeting_id: Id, database: DatabaseDep, viewer: ViewerDep
-) -> Added:
+def refresh(meeting: CurrentMeeting, database: DatabaseDep, viewer: ViewerDep) -> Added:
     """Add what changed since the previous meeting and is not on the agenda yet (a co-chair)."""
-    _check(commission_id, meeting_id, database, viewer)
     with database.write() as session:
-        added = service.refresh_agenda(session, actor=viewer.actor, meeting_id=meeting_id)
+        added = service.refresh_agenda(session, actor=viewer.actor, meeting_id=meeting.id)
     return Added(added=added)
 
 
 @router.put("/{meeting_id}/agenda/{item_id}", response_model=MeetingViewRead)
 def arrange(
-    commission_id: CommissionId,
-    meeting_id: Id,
+    meeting: CurrentMeeting,
     item_id: Id,
     body: AgendaArrange,
     database: DatabaseDep,
     viewer: ViewerDep,
 ) -> MeetingViewRead:
     """Move an agenda item, or drop it (a co-chair); answers with the meeting."""
-    _check(commission_id, meeting_id, database, viewer)
     with database.write() as session:
         service.arrange_item(
             session,
             actor=viewer.actor,
-            meeting_id=meeting_id,
+            meeting_id=meeting.id,
             item_id=item_id,
             position=body.position,
             dropped=body.dropped,
         )
-        return MeetingViewRead.of(meeting_view(session, viewer=viewer.actor, meeting_id=meeting_id))
+        return MeetingViewRead.of(meeting_view(session, viewer=viewer.actor, meeting_id=meeting.id))
 
 
 @router.put("/{meeting_id}/agenda/{item_id}/minutes", response_model=Saved)
 def minutes(
-    commission_id: CommissionId,
-    meeting_id: Id,
+    meeting: CurrentMeeting,
     item_id: Id,
     body: MinutesWrite,
     database: DatabaseDep,
     viewer: ViewerDep,
 ) -> Saved:
     """Save the member's party's draft minutes of an item (its own until shared)."""
-    _check(commission_id, meeting_id, database, viewer)
     with database.write() as session:
         version = service.save_minutes(
             session,
             actor=viewer.actor,
-            meeting_id=meeting_id,
+            meeting_id=meeting.id,
             item_id=item_id,
             text=body.text,
             lang=body.lang,
@@ -210,33 +209,29 @@ def minutes(
 
 @router.post("/{meeting_id}/agenda/{item_id}/minutes/share", status_code=204)
 def share(
-    commission_id: CommissionId,
-    meeting_id: Id,
+    meeting: CurrentMeeting,
     item_id: Id,
     database: DatabaseDep,
     viewer: ViewerDep,
 ) -> None:
     """Share the party's minutes of an item with the other party and observers (its co-chair)."""
-    _check(commission_id, meeting_id, database, viewer)
     with database.write() as session:
-        service.share_minutes(session, actor=viewer.actor, meeting_id=meeting_id, item_id=item_id)
+        service.share_minutes(session, actor=viewer.actor, meeting_id=meeting.id, item_id=item_id)
 
 
 @router.post("/{meeting_id}/decisions", response_model=Created, status_code=201)
 def propose(
-    commission_id: CommissionId,
-    meeting_id: Id,
+    meeting: CurrentMeeting,
     body: DecisionWrite,
     database: DatabaseDep,
     viewer: ViewerDep,
 ) -> Created:
     """Propose a decision, or an amendment of a standing one (a co-chair)."""
-    _check(commission_id, meeting_id, database, viewer)
     with database.write() as session:
         made = decisions.propose(
             session,
             actor=viewer.actor,
-            meeting_id=meeting_id,
+            meeting_id=meeting.id,
             text=body.text,
             lang=body.lang,
             phase=body.phase,
@@ -251,21 +246,19 @@ def propose(
 
 @router.put("/{meeting_id}/decisions/{decision_id}", response_model=Saved)
 def revise(
-    commission_id: CommissionId,
-    meeting_id: Id,
+    meeting: CurrentMeeting,
     decision_id: Id,
     body: DecisionRevise,
     database: DatabaseDep,
     viewer: ViewerDep,
 ) -> Saved:
     """Revise a proposed decision (a co-chair); the approvals given are withdrawn."""
-    _check(commission_id, meeting_id, database, viewer)
     change = body.change.model_dump(exclude_unset=True) if body.change else {}
     with database.write() as session:
         version = decisions.revise(
             session,
             actor=viewer.actor,
-            meeting_id=meeting_id,
+            meeting_id=meeting.id,
             decision_id=decision_id,
             version=body.version,
             text=body.text,
@@ -280,20 +273,18 @@ def revise(
 
 @router.post("/{meeting_id}/decisions/{decision_id}/approve", response_model=StateRead)
 def approve(
-    commission_id: CommissionId,
-    meeting_id: Id,
+    meeting: CurrentMeeting,
     decision_id: Id,
     body: Approve,
     database: DatabaseDep,
     viewer: ViewerDep,
 ) -> StateRead:
     """Approve the version read (a co-chair); with both co-chairs' approval it stands."""
-    _check(commission_id, meeting_id, database, viewer)
     with database.write() as session:
         state = decisions.approve(
             session,
             actor=viewer.actor,
-            meeting_id=meeting_id,
+            meeting_id=meeting.id,
             decision_id=decision_id,
             version=body.version,
         )
@@ -302,19 +293,17 @@ def approve(
 
 @router.post("/{meeting_id}/actions", response_model=Created, status_code=201)
 def add_action(
-    commission_id: CommissionId,
-    meeting_id: Id,
+    meeting: CurrentMeeting,
     body: ActionAdd,
     database: DatabaseDep,
     viewer: ViewerDep,
 ) -> Created:
     """Record an action: its owner, due date and evidence (a co-chair)."""
-    _check(commission_id, meeting_id, database, viewer)
     with database.write() as session:
         made = service.add_action(
             session,
             actor=viewer.actor,
-            meeting_id=meeting_id,
+            meeting_id=meeting.id,
             text=body.text,
             owner=body.owner,
             due=body.due,
@@ -327,20 +316,18 @@ def add_action(
 
 @router.put("/{meeting_id}/actions/{action_id}", status_code=204)
 def action_state(
-    commission_id: CommissionId,
-    meeting_id: Id,
+    meeting: CurrentMeeting,
     action_id: Id,
     body: ActionState,
     database: DatabaseDep,
     viewer: ViewerDep,
 ) -> None:
     """Mark an action open, done or dropped (a co-chair, or a delegate of the owner's party)."""
-    _check(commission_id, meeting_id, database, viewer)
     with database.write() as session:
         service.set_action_state(
             session,
             actor=viewer.actor,
-            meeting_id=meeting_id,
+            meeting_id=meeting.id,
             action_id=action_id,
             state=body.state,
         )

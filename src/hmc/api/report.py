@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from hmc.api.assessment import CommissionId
-from hmc.assessment.access import reader
 from hmc.deps import AsOfDep, DatabaseDep, ViewerDep
 from hmc.framework.service import framework, resolve_as_of
+from hmc.permissions import Permission, require
 from hmc.report.document import report_pdf
 
 router = APIRouter(prefix="/api", tags=["report"])
@@ -35,7 +35,7 @@ def report(
 ) -> Response:
     """The joint report as of a date: conditions, gates, timeline, divergences, sources and
     the audit chain's head; only what both parties released, for the commission's members."""
-    reader(viewer.actor, commission_id, "report")
+    require(viewer.actor, Permission.READ_REPORT, commission_id)
     with database.read() as session:
         day = resolve_as_of(framework(session, commission_id=commission_id).commission, as_of)
         pdf = report_pdf(session, commission_id=commission_id, as_of=day, lang=lang, digits=digits)

@@ -25,11 +25,11 @@ from hmc.framework.records import Framework
 from hmc.framework.schemas import ID_LENGTH, Day
 from hmc.framework.service import framework, resolve_as_of
 from hmc.indicators.service import series
+from hmc.permissions import Permission, require
 from hmc.timeline.service import (
     FEWEST,
     MOST,
     StoredRun,
-    check_compute,
     compute,
     custom,
     scenario_asked,
@@ -197,7 +197,7 @@ def compute_timeline(
 ) -> TimelineRead:
     """Forecast, project every scenario and store the run (a co-chair, member or analyst)."""
     asked = body or ComputeWrite()
-    check_compute(viewer.actor, commission_id)
+    require(viewer.actor, Permission.COMPUTE_TIMELINE, commission_id)
     with database.write(lock=False) as session:  # compute locks the chain once it has the run
         run = compute(
             session,

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hmc.actor import Actor
-from hmc.assessment import DEFAULT_FLAG_GAP, access
+from hmc.assessment import DEFAULT_FLAG_GAP
 from hmc.assessment.evidence_links import links
 from hmc.assessment.models import (
     CONFIDENCES,
@@ -28,40 +28,16 @@ from hmc.assessment.models import (
 )
 from hmc.assessment.records import RoundInfo, joint_digest
 from hmc.assessment.views import get_round, info, item_labels, parties
-from hmc.audit.service import head, now, record
+from hmc.audit.service import head, now, record_write
+from hmc.audit.types import fields_of
 from hmc.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hmc.evidence.models import Event, ImportBatch
 from hmc.framework.records import IndicatorInfo
 from hmc.framework.service import framework
+from hmc.permissions import Permission, acting_party, require
+from hmc.storage.versions import check_version
 
 NAME = 200
-
-
-def _audit(
-    session: Session,
-    actor: Actor,
-    action: str,
-    obj: Round | RoundItem | Rating | JointRating | Signature | Submission,
-    round_: Round,
-    **fields: Any,
-) -> None:
-    kind = {
-        Round: "round",
-        RoundItem: "item",
-        Rating: "rating",
-        JointRating: "joint_rating",
-        Signature: "signature",
-        Submission: "submission",
-    }[type(obj)]
-    record(
-        session,
-        actor=actor,
-        action=action,
-        object_type=kind,
-        object_id=obj.id,
-        commission_id=round_.commission_id,
-        **fields,
-    )
 
 
 def open_round(
@@ -77,7 +53,7 @@ def open_round(
     exercise: bool = False,
 ) -> RoundInfo:
     """A new round over the rated indicators (default: all) and their areas (default: all)."""
-    access.co_chair(actor, commission_id)
+    require(actor, Permission.OPEN_ROUND, commission_id)
     name = name.strip()
     if not name or len(name) > NAME:
         raise InvalidInput(f"a round needs a name of 1 to {NAME} characters")
@@ -110,7 +86,14 @@ def open_round(
     session.add(round_)
     session.flush()
     _add_items(session, round_, chosen, [a.key for a in chosen_areas])
-    _audit(session, actor, "open", round_, round_, after=_round_fields(round_))
+    record_write(
+        session,
+        actor=actor,
+        action="open",
+        row=round_,
+        commission_id=round_.commission_id,
+        after=fields_of(round_),
+    )
     return info(session, round_)
 
 
@@ -132,30 +115,6 @@ def _add_items(
     session.flush()
 
 
-def _round_fields(round_: Round) -> dict[str, Any]:
-    return {
-        "name": round_.name,
-        "as_of": round_.as_of.isoformat(),
-        "state": round_.state,
-        "framework_version": round_.framework_version,
-        "flag_gap": round_.flag_gap,
-        "exercise": round_.exercise,
-        "amends": round_.amends_id,
-    }
-
-
-def _rating_fields(rating: Rating) -> dict[str, Any]:
-    return {
-        "item": rating.item_id,
-        "party": rating.party_key,
-        "level": rating.level,
-        "confidence": rating.confidence,
-        "rationale": rating.rationale,
-        "evidence": rating.evidence,
-        "version": rating.version,
-    }
-
-
 def _item(session: Session, item_id: int) -> tuple[RoundItem, Round]:
     item = session.get(RoundItem, item_id)
     if item is None:
@@ -168,16 +127,6 @@ def _exists(session: Session) -> Any:
         return session.get(Event if kind == "event" else ImportBatch, ident) is not None
 
     return exists
-
-
-def _check_version(kind: str, current: int | None, based_on: int | None, by: str) -> None:
-    """Refuse a save based on another version than the stored one (optimistic locking)."""
-    if current != based_on:
-        raise Conflict(
-            f"this {kind} was changed by {by} since you opened it (now version {current},"
-            f" yours was based on {based_on or 'none'}); review it and save again",
-            current_version=current,
-        )
 
 
 def save_rating(
@@ -196,7 +145,7 @@ def save_rating(
     ``version`` is the version the rater started from (None for a new rating).
     """
     item, round_ = _item(session, item_id)
-    party = access.drafter(actor, round_.commission_id)
+    party = acting_party(actor, Permission.DRAFT_RATING, round_.commission_id)
     if round_.state != "drafting":
         raise Conflict(f'round "{round_.name}" is {round_.state}: its ratings cannot change')
     if _submitted(session, round_.id, party):
@@ -215,10 +164,13 @@ def save_rating(
     rating = session.scalars(
         select(Rating).where(Rating.item_id == item_id, Rating.party_key == party)
     ).first()
-    _check_version(
-        "rating", rating.version if rating else None, version, rating.updated_by if rating else ""
+    check_version(
+        "this rating",
+        rating.version if rating else None,
+        version,
+        rating.updated_by if rating else "",
     )
-    before = _rating_fields(rating) if rating else None
+    before = fields_of(rating) if rating else None
     if rating is None:
         rating = Rating(item_id=item_id, party_key=party, version=0)
         session.add(rating)
@@ -227,14 +179,14 @@ def save_rating(
     rating.version += 1
     rating.updated_by, rating.updated_at = str(actor), now()
     session.flush()
-    _audit(
+    record_write(
         session,
-        actor,
-        "draft",
-        rating,
-        round_,
+        actor=actor,
+        action="draft",
+        row=rating,
+        commission_id=round_.commission_id,
         before=before,
-        after=_rating_fields(rating),
+        after=fields_of(rating),
         private_to=party,
     )
     return rating.version
@@ -250,7 +202,7 @@ def _submitted(session: Session, round_id: int, party: str) -> bool:
 def submit(session: Session, *, actor: Actor, round_id: int) -> RoundInfo:
     """The co-chair hands in the party's ratings; the round is released when all parties have."""
     round_ = get_round(session, round_id)
-    party = access.co_chair(actor, round_.commission_id)
+    party = acting_party(actor, Permission.SUBMIT, round_.commission_id)
     if round_.state != "drafting":
         raise Conflict(f'round "{round_.name}" is already {round_.state}')
     if _submitted(session, round_.id, party):
@@ -276,13 +228,13 @@ def submit(session: Session, *, actor: Actor, round_id: int) -> RoundInfo:
     )
     session.add(submission)
     session.flush()
-    _audit(
+    record_write(
         session,
-        actor,
-        "submit",
-        submission,
-        round_,
-        after={"party": party, "ratings": [_rating_fields(r) for r in rated.values()]},
+        actor=actor,
+        action="submit",
+        row=submission,
+        commission_id=round_.commission_id,
+        after={"party": party, "ratings": [fields_of(r) for r in rated.values()]},
         private_to=party,
         released_with=round_.id,
     )
@@ -292,7 +244,14 @@ def submit(session: Session, *, actor: Actor, round_id: int) -> RoundInfo:
     if done >= set(parties(session, round_.commission_id)):
         round_.state, round_.released_at = "released", now()
         session.flush()
-        _audit(session, actor, "release", round_, round_, after=_round_fields(round_))
+        record_write(
+            session,
+            actor=actor,
+            action="release",
+            row=round_,
+            commission_id=round_.commission_id,
+            after=fields_of(round_),
+        )
     return info(session, round_)
 
 
@@ -315,7 +274,7 @@ def reconcile(
     A change withdraws signatures already given: both co-chairs sign what is final.
     """
     item, round_ = _item(session, item_id)
-    access.co_chair(actor, round_.commission_id)
+    require(actor, Permission.RECONCILE, round_.commission_id)
     if round_.state != "released":
         raise Conflict(
             f'round "{round_.name}" is {round_.state}: joint ratings are recorded once it is'
@@ -330,10 +289,13 @@ def reconcile(
     if len(note) > RATIONALE:
         raise InvalidInput(f"a note is at most {RATIONALE} characters", field="note")
     joint = session.scalars(select(JointRating).where(JointRating.item_id == item_id)).first()
-    _check_version(
-        "joint rating", joint.version if joint else None, version, joint.decided_by if joint else ""
+    check_version(
+        "this joint rating",
+        joint.version if joint else None,
+        version,
+        joint.decided_by if joint else "",
     )
-    before = _joint_fields(joint) if joint else None
+    before = fields_of(joint) if joint else None
     if joint is None:
         joint = JointRating(item_id=item_id, version=0)
         session.add(joint)
@@ -341,29 +303,27 @@ def reconcile(
     joint.version += 1
     joint.decided_by, joint.decided_at = str(actor), now()
     session.flush()
-    _audit(session, actor, "reconcile", joint, round_, before=before, after=_joint_fields(joint))
+    record_write(
+        session,
+        actor=actor,
+        action="reconcile",
+        row=joint,
+        commission_id=round_.commission_id,
+        before=before,
+        after=fields_of(joint),
+    )
     _withdraw_signatures(session, actor, round_)
     return joint.version
 
 
-def _joint_fields(joint: JointRating) -> dict[str, Any]:
-    return {
-        "item": joint.item_id,
-        "level": joint.level,
-        "disputed": joint.disputed,
-        "note": joint.note,
-        "version": joint.version,
-    }
-
-
 def _withdraw_signatures(session: Session, actor: Actor, round_: Round) -> None:
     for signature in session.scalars(select(Signature).where(Signature.round_id == round_.id)):
-        _audit(
+        record_write(
             session,
-            actor,
-            "withdraw_signature",
-            signature,
-            round_,
+            actor=actor,
+            action="withdraw_signature",
+            row=signature,
+            commission_id=round_.commission_id,
             before={"party": signature.party_key, "audit_head": signature.audit_head},
         )
         session.delete(signature)
@@ -386,7 +346,7 @@ def sign(
     real one. The audit keeps the real time.
     """
     round_ = get_round(session, round_id)
-    party = access.co_chair(actor, round_.commission_id)
+    party = acting_party(actor, Permission.SIGN, round_.commission_id)
     if round_.state != "released":
         raise Conflict(f'round "{round_.name}" is {round_.state}: only a released round is signed')
     today = now().date()
@@ -413,7 +373,7 @@ def sign(
         raise Conflict(
             "the joint ratings changed since you reviewed them; review them again and sign"
         )
-    if actor.member_id is None:  # access.co_chair lets only members through; said, not assumed
+    if actor.member_id is None:  # acting_party lets only members through; said, not assumed
         raise Forbidden("only a co-chair, signed in as a member, signs a round")
     signature = Signature(
         round_id=round_.id,
@@ -424,18 +384,25 @@ def sign(
     )
     session.add(signature)
     session.flush()
-    _audit(
+    record_write(
         session,
-        actor,
-        "sign",
-        signature,
-        round_,
+        actor=actor,
+        action="sign",
+        row=signature,
+        commission_id=round_.commission_id,
         after={"party": party, "audit_head": signature.audit_head, "dated": _iso(on)},
     )
     if signed | {party} >= set(parties(session, round_.commission_id)):
         round_.state, round_.signed_on = "signed", on or today
         session.flush()
-        _audit(session, actor, "signed", round_, round_, after=_round_fields(round_))
+        record_write(
+            session,
+            actor=actor,
+            action="signed",
+            row=round_,
+            commission_id=round_.commission_id,
+            after=fields_of(round_),
+        )
     return info(session, round_)
 
 
@@ -456,7 +423,7 @@ def _iso(day: date | None) -> str | None:
 def amend(session: Session, *, actor: Actor, round_id: int, name: str | None = None) -> RoundInfo:
     """A new round amending a signed one: the same items, each party's ratings as its drafts."""
     old = get_round(session, round_id)
-    access.co_chair(actor, old.commission_id)
+    require(actor, Permission.AMEND, old.commission_id)
     if old.state != "signed":
         raise Conflict(f'round "{old.name}" is not signed: change it instead of amending it')
     new = Round(
@@ -496,14 +463,21 @@ def amend(session: Session, *, actor: Actor, round_id: int, name: str | None = N
             )
             session.add(copied)
             session.flush()
-            _audit(
+            record_write(
                 session,
-                actor,
-                "copy_draft",
-                copied,
-                new,
-                after={**_rating_fields(copied), "copied_from": rating.id},
-                private_to=rating.party_key,  # a draft again, its party's own until released
+                actor=actor,
+                action="copy_draft",
+                row=copied,
+                commission_id=new.commission_id,
+                after={**fields_of(copied), "copied_from": rating.id},
+                private_to=rating.party_key,
             )
-    _audit(session, actor, "amend", new, new, after=_round_fields(new))
+    record_write(
+        session,
+        actor=actor,
+        action="amend",
+        row=new,
+        commission_id=new.commission_id,
+        after=fields_of(new),
+    )
     return info(session, new)

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from hmc.accounts.models import Member
 from hmc.actor import Actor
-from hmc.assessment import access
 from hmc.assessment.agreement import agreement
 from hmc.assessment.models import JointRating, Rating, Round, RoundItem, Signature, Submission
 from hmc.assessment.records import (
@@ -30,6 +29,7 @@ from hmc.errors import Conflict, NotFound
 from hmc.framework.models import Party
 from hmc.framework.records import Framework
 from hmc.framework.service import framework
+from hmc.permissions import Permission, drafting_party, require
 
 RELEASED = ("released", "signed")
 
@@ -87,7 +87,7 @@ def info(session: Session, round_: Round) -> RoundInfo:
 
 def list_rounds(session: Session, *, viewer: Actor, commission_id: str) -> list[RoundInfo]:
     """The commission's rounds, newest first."""
-    access.reader(viewer, commission_id)
+    require(viewer, Permission.READ_ROUNDS, commission_id)
     query = (
         select(Round)
         .where(Round.commission_id == commission_id)
@@ -127,8 +127,8 @@ def round_view(session: Session, *, viewer: Actor, round_id: int) -> RoundView:
     """The round's items with the ratings ``viewer`` may see: their own party's drafts, and
     every party's once released."""
     round_ = get_round(session, round_id)
-    access.reader(viewer, round_.commission_id)
-    own = access.drafting_party(viewer, round_.commission_id)
+    require(viewer, Permission.READ_ROUNDS, round_.commission_id)
+    own = drafting_party(viewer, round_.commission_id)
     current = _framework(session, round_)
     items = session.scalars(
         select(RoundItem).where(RoundItem.round_id == round_.id).order_by(RoundItem.position)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from hmc.actor import Actor
 from hmc.audit.chain import GENESIS, canonical, content, digest, fault
 from hmc.audit.models import AuditRecord
+from hmc.audit.types import TYPES
 from hmc.errors import Busy
 from hmc.storage.engine import is_busy
 
@@ -93,6 +94,33 @@ def record(
     session.add(entry)
     session.flush()
     return entry
+
+
+def record_write(
+    session: Session,
+    *,
+    actor: Actor,
+    action: str,
+    row: Any,
+    commission_id: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    private_to: str | None = None,
+    released_with: int | None = None,
+) -> AuditRecord:
+    """Append the record of a write to ``row`` (a row of a registered type) in a commission."""
+    return record(
+        session,
+        actor=actor,
+        action=action,
+        object_type=TYPES.of_row(row).name,
+        object_id=row.id,
+        commission_id=commission_id,
+        before=before,
+        after=after,
+        private_to=private_to,
+        released_with=released_with,
+    )
 
 
 def head(session: Session) -> str:

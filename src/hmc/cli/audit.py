@@ -1,19 +1,18 @@
-"""Commands for the audit trail: ``hmc audit verify``, ``hmc audit head``."""
+"""Commands for the audit trail: ``hmc audit verify``, ``hmc audit head``, ``hmc audit types``."""
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from hmc.cli.base import console, progress, sub_app, t
 from hmc.errors import ChainBroken, InvalidInput
 
-if TYPE_CHECKING:  # the services load with the command that uses them
-    pass
-
-audit = sub_app("audit", "The hash-chained audit trail: verify it, print its head.")
+audit = sub_app(
+    "audit", "The hash-chained audit trail: verify it, print its head, list its record types."
+)
 
 HeadOption = Annotated[
     str | None,
@@ -70,3 +69,12 @@ def head() -> None:
 
     with session_scope(open_database(write=False)) as session:
         console.print(service.head(session), highlight=False, soft_wrap=True)
+
+
+@audit.command()
+def types() -> None:
+    """List the types of audit records: the name to filter by, what it is about, its label."""
+    from hmc.audit.types import TYPES
+
+    for kind in TYPES:
+        console.print(f"{kind.name:<18} {kind.about:<10} {t(kind.label)}", highlight=False)

@@ -19,9 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hmc.actor import Actor
-from hmc.assessment import access
 from hmc.assessment.views import parties
-from hmc.audit.service import now
+from hmc.audit.service import now, record_write
+from hmc.audit.types import fields_of
 from hmc.domain.days import typed_day
 from hmc.domain.gates import parse_gate
 from hmc.errors import ConfigError, Conflict, GateError, InvalidInput, NotFound
@@ -29,27 +29,12 @@ from hmc.framework.models import FrameworkVersion
 from hmc.framework.service import framework, load_commission
 from hmc.meetings.language import language
 from hmc.meetings.models import Approval, Decision, Meeting
-from hmc.meetings.service import agenda_item, audit, text_of
+from hmc.meetings.service import agenda_item, text_of
 from hmc.meetings.views import get_meeting
+from hmc.permissions import Permission, acting_party, require
+from hmc.storage.versions import check_version
 
 GATE_FIELDS = ("when", "not_before", "no_later_than")
-
-
-def _fields(d: Decision) -> dict[str, Any]:
-    return {
-        "meeting": d.meeting_id,
-        "item": d.item_id,
-        "text": d.text,
-        "lang": d.lang,
-        "phase": d.phase_key,
-        "area": d.area_key,
-        "binds_on": d.binds_on.isoformat() if d.binds_on else None,
-        "change": d.change,
-        "state": d.state,
-        "amends": d.amends_id,
-        "version": d.version,
-        "framework_version": d.framework_version,
-    }
 
 
 def _checked_change(
@@ -122,7 +107,7 @@ def propose(
 ) -> int:
     """A co-chair proposes a decision (or an amendment of a standing one); returns its id."""
     meeting = get_meeting(session, meeting_id)
-    access.co_chair(actor, meeting.commission_id)
+    require(actor, Permission.PROPOSE_DECISION, meeting.commission_id)
     if item_id is not None:
         agenda_item(session, meeting.id, item_id)
     checked = _checked_change(session, meeting.commission_id, phase, area, change or {})
@@ -153,7 +138,14 @@ def propose(
     )
     session.add(decision)
     session.flush()
-    audit(session, actor, "propose", "decision", decision.id, meeting, after=_fields(decision))
+    record_write(
+        session,
+        actor=actor,
+        action="propose",
+        row=decision,
+        commission_id=meeting.commission_id,
+        after=fields_of(decision),
+    )
     return decision.id
 
 
@@ -173,17 +165,12 @@ def revise(
 ) -> int:
     """A co-chair revises a proposal (``version``: the one they read); approvals are withdrawn."""
     decision, meeting = _decision(session, meeting_id, decision_id)
-    access.co_chair(actor, meeting.commission_id)
+    require(actor, Permission.PROPOSE_DECISION, meeting.commission_id)
     if decision.state == "stands":
         raise Conflict(f"decision {decision_id} stands: amend it with a new decision")
-    if version != decision.version:
-        raise Conflict(
-            f"decision {decision_id} was revised since you read it (now version"
-            f" {decision.version}); read it again",
-            current_version=decision.version,
-        )
+    check_version(f"decision {decision_id}", decision.version, version)
     checked = _checked_change(session, meeting.commission_id, phase, area, change or {})
-    before = _fields(decision)
+    before = fields_of(decision)
     text = text_of(text, "text")
     decision.text, decision.lang = text, language(text, lang)
     decision.phase_key, decision.area_key = phase or None, area.lower() if area else None
@@ -192,15 +179,14 @@ def revise(
     for approval in session.scalars(select(Approval).where(Approval.decision_id == decision.id)):
         session.delete(approval)
     session.flush()
-    audit(
+    record_write(
         session,
-        actor,
-        "revise",
-        "decision",
-        decision.id,
-        meeting,
+        actor=actor,
+        action="revise",
+        row=decision,
+        commission_id=meeting.commission_id,
         before=before,
-        after=_fields(decision),
+        after=fields_of(decision),
     )
     return decision.version
 
@@ -214,15 +200,10 @@ def approve(
     takes effect in a new framework version.
     """
     decision, meeting = _decision(session, meeting_id, decision_id)
-    party = access.co_chair(actor, meeting.commission_id)
+    party = acting_party(actor, Permission.APPROVE_DECISION, meeting.commission_id)
     if decision.state == "stands":
         raise Conflict(f"decision {decision_id} stands already")
-    if version != decision.version:
-        raise Conflict(
-            f"decision {decision_id} was revised since you read it (now version"
-            f" {decision.version}); read it again and approve",
-            current_version=decision.version,
-        )
+    check_version(f"decision {decision_id}", decision.version, version)
     approved = set(
         session.scalars(select(Approval.party_key).where(Approval.decision_id == decision.id))
     )
@@ -238,30 +219,28 @@ def approve(
     )
     session.add(approval)
     session.flush()
-    audit(
+    record_write(
         session,
-        actor,
-        "approve",
-        "decision",
-        decision.id,
-        meeting,
+        actor=actor,
+        action="approve",
+        row=decision,
+        commission_id=meeting.commission_id,
         after={"party": party, "version": decision.version},
     )
     if approved | {party} >= set(parties(session, meeting.commission_id)):
-        before = _fields(decision)
+        before = fields_of(decision)
         decision.state, decision.stood_at = "stands", now()
         if decision.change:
             decision.framework_version = _carry_out(session, actor, meeting, decision)
         session.flush()
-        audit(
+        record_write(
             session,
-            actor,
-            "stands",
-            "decision",
-            decision.id,
-            meeting,
+            actor=actor,
+            action="stands",
+            row=decision,
+            commission_id=meeting.commission_id,
             before=before,
-            after=_fields(decision),
+            after=fields_of(decision),
         )
     return decision.state
 

@@ -104,6 +104,11 @@ class Minutes(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     shared_at: Mapped[datetime | None] = mapped_column(DateTime)
 
+    @property
+    def shared(self) -> bool:
+        """Whether the party has shared these minutes with the other party and observers."""
+        return self.shared_at is not None
+
 
 class Decision(Base):
     """What the co-chairs decide, and what it binds: a phase, an area (both: a gate), a date.

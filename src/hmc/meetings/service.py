@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 from hmc.accounts.models import Member
 from hmc.accounts.service import with_party
 from hmc.actor import Actor
-from hmc.assessment import access
 from hmc.assessment.evidence_links import links
-from hmc.audit.service import now, record
-from hmc.errors import Conflict, Forbidden, InvalidInput, NotFound
+from hmc.audit.service import now, record_write
+from hmc.audit.types import fields_of
+from hmc.errors import Conflict, InvalidInput, NotFound
 from hmc.evidence.models import Event, ImportBatch
 from hmc.framework.models import Party
 from hmc.framework.service import get_commission
@@ -39,29 +39,10 @@ from hmc.meetings.models import (
 )
 from hmc.meetings.records import MeetingInfo
 from hmc.meetings.views import get_meeting, info, previous_day
+from hmc.permissions import Permission, acting_party, require
+from hmc.storage.versions import check_version
 
 LONGEST_MEETING = 24 * 60  # minutes
-
-
-def audit(
-    session: Session,
-    actor: Actor,
-    action: str,
-    kind: str,
-    ident: int,
-    meeting: Meeting,
-    **fields: Any,
-) -> None:
-    """One audit record of a write to ``meeting`` or what belongs to it."""
-    record(
-        session,
-        actor=actor,
-        action=action,
-        object_type=kind,
-        object_id=ident,
-        commission_id=meeting.commission_id,
-        **fields,
-    )
 
 
 def text_of(text: str, what: str, longest: int = TEXT) -> str:
@@ -85,20 +66,6 @@ def _zone(name: str) -> str:
     raise InvalidInput(f'timezone: "{name[:64]}" is not a time zone (e.g. UTC)', field="timezone")
 
 
-def _meeting_fields(m: Meeting) -> dict[str, Any]:
-    return {
-        "title": m.title,
-        "title_lang": m.title_lang,
-        "day": m.day.isoformat(),
-        "start": m.start.isoformat(timespec="minutes"),
-        "duration": m.duration,
-        "timezone": m.timezone,
-        "place": m.place,
-        "format": m.format,
-        "exercise": m.exercise,
-    }
-
-
 def schedule(
     session: Session,
     *,
@@ -116,7 +83,7 @@ def schedule(
 ) -> MeetingInfo:
     """A co-chair schedules a meeting; its agenda is built from what changed before it."""
     get_commission(session, commission_id=commission_id)
-    access.co_chair(actor, commission_id)
+    require(actor, Permission.SCHEDULE_MEETING, commission_id)
     if format not in FORMATS:
         raise InvalidInput(f"format must be one of {', '.join(FORMATS)}", field="format")
     if not 15 <= duration <= LONGEST_MEETING:
@@ -138,8 +105,13 @@ def schedule(
     )
     session.add(meeting)
     session.flush()
-    audit(
-        session, actor, "schedule", "meeting", meeting.id, meeting, after=_meeting_fields(meeting)
+    record_write(
+        session,
+        actor=actor,
+        action="schedule",
+        row=meeting,
+        commission_id=meeting.commission_id,
+        after=fields_of(meeting),
     )
     refresh_agenda(session, actor=actor, meeting_id=meeting.id)
     return info(meeting)
@@ -150,7 +122,7 @@ def name_attendees(
 ) -> list[str]:
     """A party's co-chair names the party's attendees (replacing its earlier list)."""
     meeting = get_meeting(session, meeting_id)
-    party = access.co_chair(actor, meeting.commission_id)
+    party = acting_party(actor, Permission.NAME_ATTENDEES, meeting.commission_id)
     members = {
         m.username: m
         for m, _ in session.execute(
@@ -180,13 +152,12 @@ def name_attendees(
             Attendee(meeting_id=meeting.id, member_id=members[username].id, party_key=party)
         )
     session.flush()
-    audit(
+    record_write(
         session,
-        actor,
-        "attendees",
-        "meeting",
-        meeting.id,
-        meeting,
+        actor=actor,
+        action="attendees",
+        row=meeting,
+        commission_id=meeting.commission_id,
         before={"party": party, "attendees": before},
         after={"party": party, "attendees": chosen},
     )
@@ -202,23 +173,10 @@ def _positions(session: Session, meeting_id: int) -> list[AgendaItem]:
     return list(session.scalars(query))
 
 
-def _item_fields(item: AgendaItem) -> dict[str, Any]:
-    return {
-        "kind": item.kind,
-        "ref": item.ref,
-        "subject": item.subject,
-        "subject_lang": item.subject_lang,
-        "detail": item.detail,
-        "url": item.url,
-        "position": item.position,
-        "dropped": item.dropped,
-    }
-
-
 def refresh_agenda(session: Session, *, actor: Actor, meeting_id: int) -> int:
     """Add to the agenda what changed since the previous meeting and is not on it yet."""
     meeting = get_meeting(session, meeting_id)
-    access.co_chair(actor, meeting.commission_id)
+    require(actor, Permission.ARRANGE_AGENDA, meeting.commission_id)
     have = {i.ref for i in _positions(session, meeting.id)}
     position = len(have)
     added = 0
@@ -240,8 +198,13 @@ def refresh_agenda(session: Session, *, actor: Actor, meeting_id: int) -> int:
         )
         session.add(item)
         session.flush()
-        audit(
-            session, actor, "agenda_add", "agenda_item", item.id, meeting, after=_item_fields(item)
+        record_write(
+            session,
+            actor=actor,
+            action="agenda_add",
+            row=item,
+            commission_id=meeting.commission_id,
+            after=fields_of(item),
         )
         have.add(finding.ref)
         position, added = position + 1, added + 1
@@ -259,7 +222,7 @@ def add_item(
 ) -> int:
     """A co-chair adds an item of their own to the agenda (last); returns its id."""
     meeting = get_meeting(session, meeting_id)
-    access.co_chair(actor, meeting.commission_id)
+    require(actor, Permission.ARRANGE_AGENDA, meeting.commission_id)
     subject = text_of(subject, "subject", 1_000)
     url = url.strip()
     if url and not (url.startswith("/") or url.lower().startswith(("http://", "https://"))):
@@ -282,7 +245,14 @@ def add_item(
     session.flush()
     item.ref = f"added:{item.id}"
     session.flush()
-    audit(session, actor, "agenda_add", "agenda_item", item.id, meeting, after=_item_fields(item))
+    record_write(
+        session,
+        actor=actor,
+        action="agenda_add",
+        row=item,
+        commission_id=meeting.commission_id,
+        after=fields_of(item),
+    )
     return item.id
 
 
@@ -306,8 +276,8 @@ def arrange_item(
     """A co-chair moves an item to ``position`` (0: first; past the end: last) or drops it
     (or takes it back)."""
     item, meeting = agenda_item(session, meeting_id, item_id)
-    access.co_chair(actor, meeting.commission_id)
-    before = _item_fields(item)
+    require(actor, Permission.ARRANGE_AGENDA, meeting.commission_id)
+    before = fields_of(item)
     ordered = _positions(session, meeting.id)
     was = [i for i in ordered if not i.dropped]
     if dropped is not None:
@@ -324,27 +294,15 @@ def arrange_item(
     for index, each in enumerate([*kept, *gone]):
         each.position = index
     session.flush()
-    audit(
+    record_write(
         session,
-        actor,
-        "agenda_arrange",
-        "agenda_item",
-        item.id,
-        meeting,
+        actor=actor,
+        action="agenda_arrange",
+        row=item,
+        commission_id=meeting.commission_id,
         before=before,
-        after=_item_fields(item),
+        after=fields_of(item),
     )
-
-
-def _minutes_fields(m: Minutes) -> dict[str, Any]:
-    return {
-        "item": m.item_id,
-        "party": m.party_key,
-        "text": m.text,
-        "lang": m.lang,
-        "version": m.version,
-        "shared": m.shared_at is not None,
-    }
 
 
 def _own_minutes(session: Session, item_id: int, party: str) -> Minutes | None:
@@ -368,19 +326,13 @@ def save_minutes(
     based on another one is refused, not applied.
     """
     item, meeting = agenda_item(session, meeting_id, item_id)
-    party = access.drafter(actor, meeting.commission_id)
+    party = acting_party(actor, Permission.DRAFT_MINUTES, meeting.commission_id)
     text = text_of(text, "text")
     minutes = _own_minutes(session, item.id, party)
     if minutes is not None and minutes.shared_at is not None:
         raise Conflict(f"{party} has shared its minutes of this item: they cannot change")
-    current = minutes.version if minutes else None
-    if current != version:
-        raise Conflict(
-            f"these minutes were changed since you opened them (now version {current},"
-            f" yours was based on {version or 'none'}); review them and save again",
-            current_version=current,
-        )
-    before = _minutes_fields(minutes) if minutes else None
+    check_version("these minutes", minutes.version if minutes else None, version)
+    before = fields_of(minutes) if minutes else None
     if minutes is None:
         minutes = Minutes(item_id=item.id, party_key=party, version=0)
         session.add(minutes)
@@ -388,15 +340,14 @@ def save_minutes(
     minutes.version += 1
     minutes.updated_by, minutes.updated_at = str(actor), now()
     session.flush()
-    audit(
+    record_write(
         session,
-        actor,
-        "draft",
-        "minutes",
-        minutes.id,
-        meeting,
+        actor=actor,
+        action="draft",
+        row=minutes,
+        commission_id=meeting.commission_id,
         before=before,
-        after=_minutes_fields(minutes),
+        after=fields_of(minutes),
         private_to=party,
     )
     return minutes.version
@@ -405,7 +356,7 @@ def save_minutes(
 def share_minutes(session: Session, *, actor: Actor, meeting_id: int, item_id: int) -> None:
     """A party's co-chair shares its minutes of an item with the other party and observers."""
     item, meeting = agenda_item(session, meeting_id, item_id)
-    party = access.co_chair(actor, meeting.commission_id)
+    party = acting_party(actor, Permission.SHARE_MINUTES, meeting.commission_id)
     minutes = _own_minutes(session, item.id, party)
     if minutes is None:
         raise InvalidInput(f"{party} has no minutes of this item to share")
@@ -413,25 +364,18 @@ def share_minutes(session: Session, *, actor: Actor, meeting_id: int, item_id: i
         raise Conflict(f"{party} has already shared its minutes of this item")
     minutes.shared_at = now()
     session.flush()
-    audit(session, actor, "share", "minutes", minutes.id, meeting, after=_minutes_fields(minutes))
+    record_write(
+        session,
+        actor=actor,
+        action="share",
+        row=minutes,
+        commission_id=meeting.commission_id,
+        after=fields_of(minutes),
+    )
 
 
 def _exists(session: Session, kind: str, ident: int) -> bool:
     return session.get(Event if kind == "event" else ImportBatch, ident) is not None
-
-
-def _action_fields(a: Action) -> dict[str, Any]:
-    return {
-        "item": a.item_id,
-        "text": a.text,
-        "lang": a.lang,
-        "owner_party": a.owner_party,
-        "owner": a.owner_id,
-        "due": a.due.isoformat(),
-        "state": a.state,
-        "evidence": a.evidence,
-        "version": a.version,
-    }
 
 
 def add_action(
@@ -448,7 +392,7 @@ def add_action(
 ) -> int:
     """A co-chair records an action: its owner (a member of a party), due date, evidence."""
     meeting = get_meeting(session, meeting_id)
-    access.co_chair(actor, meeting.commission_id)
+    require(actor, Permission.RECORD_ACTION, meeting.commission_id)
     if item_id is not None:
         agenda_item(session, meeting.id, item_id)
     row = session.execute(
@@ -476,7 +420,14 @@ def add_action(
     )
     session.add(action)
     session.flush()
-    audit(session, actor, "add", "action", action.id, meeting, after=_action_fields(action))
+    record_write(
+        session,
+        actor=actor,
+        action="add",
+        row=action,
+        commission_id=meeting.commission_id,
+        after=fields_of(action),
+    )
     return action.id
 
 
@@ -488,24 +439,21 @@ def set_action_state(
     if action is None or action.meeting_id != meeting_id:
         raise NotFound(f"meeting {meeting_id} has no action {action_id}", action=action_id)
     meeting = get_meeting(session, meeting_id)
-    party = access.drafter(actor, meeting.commission_id)
-    if actor.role != "co_chair" and party != action.owner_party:
-        raise Forbidden("only a co-chair or the owner's party may change an action")
+    require(actor, Permission.UPDATE_ACTION, meeting.commission_id, owner=action.owner_party)
     if state not in ACTION_STATES:
         raise InvalidInput(f"state must be one of {', '.join(ACTION_STATES)}", field="state")
     if state == action.state:
         raise Conflict(f"action {action_id} is {state} already")
-    before = _action_fields(action)
+    before = fields_of(action)
     action.state, action.version = state, action.version + 1
     action.updated_by, action.updated_at = str(actor), now()
     session.flush()
-    audit(
+    record_write(
         session,
-        actor,
-        "state",
-        "action",
-        action.id,
-        meeting,
+        actor=actor,
+        action="state",
+        row=action,
+        commission_id=meeting.commission_id,
         before=before,
-        after=_action_fields(action),
+        after=fields_of(action),
     )

@@ -14,8 +14,6 @@ from sqlalchemy.orm import Session
 
 from hmc.accounts.models import Member
 from hmc.actor import Actor
-from hmc.assessment import access
-from hmc.assessment.access import drafting_party
 from hmc.assessment.views import parties
 from hmc.errors import NotFound
 from hmc.framework.service import framework
@@ -40,11 +38,7 @@ from hmc.meetings.records import (
     MeetingView,
     MinutesInfo,
 )
-
-
-def reader(actor: Actor, commission_id: str) -> None:
-    """Refuse anyone who is not a member of the commission, nor an administrator."""
-    access.reader(actor, commission_id, "meetings")
+from hmc.permissions import Permission, drafting_party, require
 
 
 def get_meeting(session: Session, meeting_id: int, commission_id: str | None = None) -> Meeting:
@@ -76,7 +70,7 @@ def info(meeting: Meeting) -> MeetingInfo:
 
 def list_meetings(session: Session, *, viewer: Actor, commission_id: str) -> list[MeetingInfo]:
     """The commission's meetings, newest first."""
-    reader(viewer, commission_id)
+    require(viewer, Permission.READ_MEETINGS, commission_id)
     query = (
         select(Meeting)
         .where(Meeting.commission_id == commission_id)
@@ -217,7 +211,7 @@ def meeting_view(
 ) -> MeetingView:
     """The meeting as ``viewer`` may see it: their own party's draft minutes, shared ones."""
     meeting = get_meeting(session, meeting_id, commission_id)
-    reader(viewer, meeting.commission_id)
+    require(viewer, Permission.READ_MEETINGS, meeting.commission_id)
     own = drafting_party(viewer, meeting.commission_id)
     attendees = session.execute(
         select(Attendee.party_key, Member.id, Member.username, Member.name)

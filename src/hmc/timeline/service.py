@@ -18,11 +18,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hmc.actor import Actor
-from hmc.assessment.access import drafting_party
 from hmc.assessment.models import Signature
 from hmc.audit import service as audit
 from hmc.domain.days import typed_day
-from hmc.errors import Forbidden, InvalidInput
+from hmc.errors import InvalidInput
 from hmc.evidence.models import ImportBatch
 from hmc.forecast import PATHS
 from hmc.forecast.service import HORIZON, Forecast, forecast
@@ -242,17 +241,6 @@ def _stored(run: ForecastRun, now: Versions) -> StoredRun:
         run.id, run.commission_id, run.as_of, run.computed_at, run.computed_by, run.paths,
         made_from == now, made_from, run.result,
     )  # fmt: skip
-
-
-def may_compute(actor: Actor, commission_id: str) -> bool:
-    """Whether ``actor`` computes timelines: a co-chair, member or analyst of a party."""
-    return drafting_party(actor, commission_id) is not None
-
-
-def check_compute(actor: Actor, commission_id: str) -> None:
-    """Refuse (Forbidden) anyone who does not compute timelines: observers, administrators."""
-    if not may_compute(actor, commission_id):
-        raise Forbidden("only co-chairs, members and analysts of a party compute timelines")
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from hmc.assessment.views import agreement_history, divergence
 from hmc.deps import DatabaseDep, ViewerDep
 from hmc.framework.service import list_commissions
 from hmc.web import i18n
-from hmc.web.render import frame, page
-from hmc.web.rounds import Id, commission_of, here
+from hmc.web.forms import Id
+from hmc.web.render import commission_of, frame, here, page
 
 router = APIRouter(include_in_schema=False)
 COLOURS = ["#1f5f8b", "#b07d00"]

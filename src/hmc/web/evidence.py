@@ -14,8 +14,8 @@ from hmc.evidence.accounts import RECORDERS, record_account
 from hmc.evidence.schemas import AccountWrite
 from hmc.evidence.views import EventFilter, event_detail, find_events, list_sources
 from hmc.framework.service import list_commissions
-from hmc.web.render import frame, page
-from hmc.web.rounds import Id, Lang, Short, Text, here
+from hmc.web.forms import Id, Lang, Short, Text
+from hmc.web.render import frame, here, page
 
 router = APIRouter(include_in_schema=False)
 Filter = Annotated[str, Query(max_length=64)]

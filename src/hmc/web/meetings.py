@@ -1,8 +1,7 @@
 """Pages of working meetings: the list with its calendar, one meeting with the forms its
 viewer may use (attendees, agenda, minutes, decisions, actions).
 
-A form the services refuse for what was typed (422) or for a change made meanwhile (409)
-comes back with the message and what was typed, so nothing is lost.
+A refused form comes back as it was typed (see :mod:`hmc.web.forms`).
 """
 
 from __future__ import annotations
@@ -15,31 +14,19 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hmc.accounts import list_members
-from hmc.assessment.access import drafting_party
 from hmc.deps import Database, DatabaseDep, Viewer, ViewerDep
 from hmc.domain.days import typed_day
-from hmc.errors import HmcError, InvalidInput
+from hmc.errors import InvalidInput
 from hmc.framework.service import framework, list_commissions
 from hmc.meetings import decisions, service
 from hmc.meetings.calendar import ics
-from hmc.meetings.records import MeetingView
+from hmc.meetings.records import MeetingInfo, MeetingView
 from hmc.meetings.views import calendar_rows, list_meetings, meeting_view
+from hmc.permissions import Grants, Permission
 from hmc.settings import get_settings
 from hmc.storage import Session
-from hmc.web.render import frame, page
-from hmc.web.rounds import (
-    SHOWN_AGAIN,
-    Id,
-    Lang,
-    Problem,
-    Short,
-    Text,
-    commission_of,
-    evidence_links,
-    here,
-    member_names,
-    whole,
-)
+from hmc.web.forms import Id, Lang, Problem, Short, Text, evidence_links, whole, written
+from hmc.web.render import commission_of, frame, here, member_names, page
 
 router = APIRouter(include_in_schema=False)
 Many = Annotated[list[str], Form(max_length=100)]
@@ -74,7 +61,6 @@ def show_meetings(
         commission = commission_of(commissions, commission_id)
         meetings = list_meetings(session, viewer=viewer.actor, commission_id=commission_id)
     base = frame(lang, None, commissions, viewer)
-    party = drafting_party(viewer.actor, commission_id)
     typed = problem.typed if problem else {}
     defaults = {
         "title": "",
@@ -93,7 +79,7 @@ def show_meetings(
         switch=here(f"/commissions/{commission_id}/meetings", base["other_lang"]),
         commission=commission,
         meetings=meetings,
-        may_schedule=party is not None and viewer.actor.role == "co_chair",
+        may_schedule=Grants(viewer.actor, commission_id).may(Permission.SCHEDULE_MEETING),
         problem=problem,
         typed={**defaults, **typed},
         dir_of=dir_of,
@@ -118,7 +104,7 @@ def show_meeting(
     base = frame(lang, None, commissions, viewer)
     commission = commission_of(commissions, cid)
     party = view.viewer_party
-    chair = party is not None and viewer.actor.role == "co_chair"
+    grants = Grants(viewer.actor, cid)
     return page(
         "meeting.html",
         problem.status if problem else 200,
@@ -128,8 +114,7 @@ def show_meeting(
         commission=commission,
         parties={p.key: p.name for p in commission.parties},
         view=view,
-        chair=chair,
-        drafter=party is not None,
+        grants=grants,
         own_members=[m for m in members if m.party == party and m.active],
         members=[m for m in members if m.active],
         attending={a.username for a in view.attendees},
@@ -139,7 +124,7 @@ def show_meeting(
         typed=problem.typed if problem else {},
         who=names,
         dir_of=dir_of,
-        approvable=_approvable(view, party) if chair else set(),
+        approvable=_approvable(view, party) if grants.may(Permission.APPROVE_DECISION) else set(),
     )
 
 
@@ -163,15 +148,18 @@ def _act(
     change: Callable[[Session], Any],
 ) -> Response:
     """``change`` the meeting; back to ``anchor`` on its page, or the page again saying why not."""
-    try:
-        with database.write() as session:
-            change(session)
-    except HmcError as exc:
-        if exc.status not in SHOWN_AGAIN:
-            raise
-        problem = Problem(exc.status, lead, exc.message, None, {**typed, "form": anchor})
-        return show_meeting(database, viewer, meeting_id, lang, problem)
-    return RedirectResponse(here(f"/meetings/{meeting_id}", lang, anchor), status_code=303)
+    return written(
+        database,
+        change,
+        then=lambda _: here(f"/meetings/{meeting_id}", lang, anchor),
+        again=lambda exc: show_meeting(
+            database,
+            viewer,
+            meeting_id,
+            lang,
+            Problem.of(exc, lead, None, {**typed, "form": anchor}),
+        ),
+    )
 
 
 @router.api_route("/meetings", methods=["GET", "HEAD"])
@@ -231,30 +219,33 @@ def schedule_form(
         "duration": duration,
         "timezone": timezone,
     }
-    try:
+
+    def write(session: Session) -> MeetingInfo:
         when = _day(day, "day")
         if when is None:
             raise InvalidInput("day: give the meeting's day", field="day")
         minutes = whole(duration, "duration")
-        with database.write() as session:
-            made = service.schedule(
-                session,
-                actor=viewer.actor,
-                commission_id=commission_id,
-                title=title,
-                day=when,
-                start=_time(start),
-                place=place,
-                format=format,
-                duration=120 if minutes is None else minutes,
-                timezone=timezone,
-            )
-    except HmcError as exc:
-        if exc.status not in SHOWN_AGAIN:
-            raise
-        problem = Problem(exc.status, "not_scheduled", exc.message, typed=typed)
-        return show_meetings(database, viewer, commission_id, lang, problem)
-    return RedirectResponse(here(f"/meetings/{made.id}", lang), status_code=303)
+        return service.schedule(
+            session,
+            actor=viewer.actor,
+            commission_id=commission_id,
+            title=title,
+            day=when,
+            start=_time(start),
+            place=place,
+            format=format,
+            duration=120 if minutes is None else minutes,
+            timezone=timezone,
+        )
+
+    return written(
+        database,
+        write,
+        then=lambda made: here(f"/meetings/{made.id}", lang),
+        again=lambda exc: show_meetings(
+            database, viewer, commission_id, lang, Problem.of(exc, "not_scheduled", typed=typed)
+        ),
+    )
 
 
 @router.api_route("/meetings/{meeting_id}", methods=["GET", "HEAD"], response_class=HTMLResponse)

@@ -10,8 +10,11 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
+from hmc.accounts import list_members
 from hmc.deps import Viewer
+from hmc.errors import NotFound
 from hmc.framework.records import CommissionInfo
+from hmc.storage import Session
 from hmc.web import i18n, view
 
 
@@ -110,3 +113,27 @@ def page(
     """Render template ``name`` as an HTML response with status ``code``."""
     html = templates.get_template(name).render(**base, **context)
     return HTMLResponse(html, status_code=code, headers=headers)
+
+
+def here(path: str, lang: str | None, anchor: str = "") -> str:
+    """``path`` in the language ``lang`` (English needs no query), with an ``#anchor``.
+
+    >>> here("/rounds/5", "ar", "item-3"), here("/rounds/5", "en"), here("/x", "<bad>")
+    ('/rounds/5?lang=ar#item-3', '/rounds/5', '/x')
+    """
+    chosen = i18n.language(lang)
+    query = "" if chosen == i18n.DEFAULT else f"?lang={chosen}"
+    return f"{path}{query}{'#' + anchor if anchor else ''}"
+
+
+def member_names(session: Session) -> dict[str, str]:
+    """Each member's username by how they are recorded beside a write (``member:ID``)."""
+    return {str(m.actor): m.username for m in list_members(session)}
+
+
+def commission_of(commissions: list[CommissionInfo], commission_id: str) -> CommissionInfo:
+    """The commission ``commission_id`` among those loaded, or NotFound."""
+    for commission in commissions:
+        if commission.id == commission_id:
+            return commission
+    raise NotFound(f"no commission {commission_id}", commission=commission_id)

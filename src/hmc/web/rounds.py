@@ -1,55 +1,34 @@
 """Pages of assessment rounds: the list, one round with the forms its state allows.
 
-A form the services refuse for what was typed (422) or for a change made meanwhile (409)
-comes back with the message and everything typed in it, so nothing is lost.
+A refused form comes back as it was typed (see :mod:`hmc.web.forms`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path
+from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from hmc.accounts import list_members
 from hmc.assessment import DEFAULT_FLAG_GAP, service
-from hmc.assessment.access import drafting_party
 from hmc.assessment.records import JointInfo, RatingInfo, RoundInfo, RoundView
 from hmc.assessment.schemas import INT32
 from hmc.assessment.views import list_rounds, round_view
 from hmc.deps import Database, DatabaseDep, Viewer, ViewerDep
 from hmc.domain.days import typed_day
 from hmc.errors import HmcError, InvalidInput, NotFound
-from hmc.framework.records import CommissionInfo
 from hmc.framework.service import list_commissions
-from hmc.schemas import KEPT
+from hmc.permissions import Grants, Permission
 from hmc.settings import get_settings
 from hmc.storage import Session
-from hmc.web import i18n
-from hmc.web.render import frame, page
+from hmc.web.forms import Id, Lang, Problem, Short, Text, evidence_links, whole, written
+from hmc.web.render import commission_of, frame, here, member_names, page
 
 router = APIRouter(include_in_schema=False)
-TEXT = 100_000  # the most characters a text field may send (the services set the real limits)
-Text = Annotated[str, Form(max_length=TEXT), KEPT]  # KEPT: a NUL is refused (422), never stored
-Short = Annotated[str, Form(max_length=1_000), KEPT]
-Lang = Annotated[str | None, Form(max_length=8)]
-Id = Annotated[int, Path(ge=1, le=INT32)]  # bounded as in the API: larger is a 422, not a 500
-SHOWN_AGAIN = (409, 422)  # refusals answered with the form again, as it was typed
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Why a form was not applied, and what was typed in it (shown again, nothing lost)."""
-
-    status: int
-    lead: str  # the key of the label saying what happened
-    message: str = ""  # the service's own words
-    item: int | None = None  # the item whose form it was (None: the round's or the list's)
-    typed: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -63,71 +42,19 @@ class Allowed:
     amend: bool
 
 
-def here(path: str, lang: str | None, anchor: str = "") -> str:
-    """``path`` in the language ``lang`` (English needs no query), with an ``#anchor``.
-
-    >>> here("/rounds/5", "ar", "item-3"), here("/rounds/5", "en"), here("/x", "<bad>")
-    ('/rounds/5?lang=ar#item-3', '/rounds/5', '/x')
-    """
-    chosen = i18n.language(lang)
-    query = "" if chosen == i18n.DEFAULT else f"?lang={chosen}"
-    return f"{path}{query}{'#' + anchor if anchor else ''}"
-
-
-def evidence_links(text: str) -> list[dict[str, str]]:
-    """Evidence typed one a line as ``kind reference``; blank lines are skipped.
-
-    >>> evidence_links("event 123\\n\\n url https://example.org/a b\\ndocument")
-    [{'kind': 'event', 'ref': '123'}, {'kind': 'url', 'ref': 'https://example.org/a b'}, \
-{'kind': 'document', 'ref': ''}]
-    """
-    links = []
-    for line in text.splitlines():
-        kind, _, ref = line.strip().partition(" ")
-        if kind:
-            links.append({"kind": kind.lower(), "ref": ref.strip()})
-    return links
-
-
-def whole(text: str, name: str) -> int | None:
-    """``text`` as a whole number, None when blank, else InvalidInput naming ``name``.
-
-    >>> whole(" 3 ", "level"), whole("", "level")
-    (3, None)
-    """
-    text = text.strip()
-    if not text:
-        return None
-    if not text.isdigit() or len(text) > 9:
-        raise InvalidInput(f"{name} must be a whole number", field=name)
-    return int(text)
-
-
-def member_names(session: Session) -> dict[str, str]:
-    """Each member's username by how they are recorded beside a write (``member:ID``)."""
-    return {str(m.actor): m.username for m in list_members(session)}
-
-
-def commission_of(commissions: list[CommissionInfo], commission_id: str) -> CommissionInfo:
-    """The commission ``commission_id`` among those loaded, or NotFound."""
-    for commission in commissions:
-        if commission.id == commission_id:
-            return commission
-    raise NotFound(f"no commission {commission_id}", commission=commission_id)
-
-
 def allowed(view: RoundView, viewer: Viewer) -> Allowed:
-    """The forms to show ``viewer`` in ``view``."""
+    """The forms to show ``viewer`` in ``view``: what they may do, where the round's state
+    lets it be done."""
+    grants = Grants(viewer.actor, view.round.commission_id)
     party, state = view.viewer_party, view.round.state
-    chair = party is not None and viewer.actor.role == "co_chair"
-    draft = state == "drafting" and party is not None and party not in view.round.submitted
-    released = chair and state == "released"
+    drafting = state == "drafting" and party not in view.round.submitted
+    released = state == "released"
     return Allowed(
-        draft=draft,
-        submit=draft and chair,
-        reconcile=released,
-        sign=released and party not in view.round.signed_by,
-        amend=chair and state == "signed",
+        draft=drafting and grants.may(Permission.DRAFT_RATING),
+        submit=drafting and grants.may(Permission.SUBMIT),
+        reconcile=released and grants.may(Permission.RECONCILE),
+        sign=released and grants.may(Permission.SIGN) and party not in view.round.signed_by,
+        amend=state == "signed" and grants.may(Permission.AMEND),
     )
 
 
@@ -188,6 +115,7 @@ def show_round(
         parties={p.key: p.name for p in commission.parties},
         view=view,
         allowed=allowed(view, viewer),
+        grants=Grants(viewer.actor, commission.id),
         filled=filled(view, problem),
         flagged={i.id for i in view.flagged},
         problem=problem,
@@ -208,7 +136,6 @@ def show_rounds(
         commission = commission_of(commissions, commission_id)
         rounds = list_rounds(session, viewer=viewer.actor, commission_id=commission_id)
     base = frame(lang, None, commissions, viewer)
-    party = drafting_party(viewer.actor, commission_id)
     typed = problem.typed if problem else {}
     return page(
         "rounds.html",
@@ -219,7 +146,7 @@ def show_rounds(
         commission=commission,
         parties={p.key: p.name for p in commission.parties},
         rounds=rounds,
-        may_open=party is not None and viewer.actor.role == "co_chair",
+        may_open=Grants(viewer.actor, commission_id).may(Permission.OPEN_ROUND),
         problem=problem,
         typed={
             "name": typed.get("name", ""),
@@ -260,25 +187,28 @@ def open_form(
 ) -> Response:
     """A co-chair opens a round; on to it."""
     typed = {"name": name, "as_of": as_of, "flag_gap": flag_gap, "exercise": exercise}
-    try:
+
+    def write(session: Session) -> RoundInfo:
         day = typed_day(as_of.strip(), field="as_of")
         gap = whole(flag_gap, "flag_gap")
-        with database.write() as session:
-            opened = service.open_round(
-                session,
-                actor=viewer.actor,
-                commission_id=commission_id,
-                name=name,
-                as_of=day,
-                flag_gap=DEFAULT_FLAG_GAP if gap is None else gap,
-                exercise=bool(exercise),
-            )
-    except HmcError as exc:
-        if exc.status not in SHOWN_AGAIN:
-            raise
-        problem = Problem(exc.status, "not_opened", exc.message, typed=typed)
-        return show_rounds(database, viewer, commission_id, lang, problem)
-    return RedirectResponse(here(f"/rounds/{opened.id}", lang), status_code=303)
+        return service.open_round(
+            session,
+            actor=viewer.actor,
+            commission_id=commission_id,
+            name=name,
+            as_of=day,
+            flag_gap=DEFAULT_FLAG_GAP if gap is None else gap,
+            exercise=bool(exercise),
+        )
+
+    return written(
+        database,
+        write,
+        then=lambda opened: here(f"/rounds/{opened.id}", lang),
+        again=lambda exc: show_rounds(
+            database, viewer, commission_id, lang, Problem.of(exc, "not_opened", typed=typed)
+        ),
+    )
 
 
 @router.api_route("/rounds/{round_id}", methods=["GET", "HEAD"], response_class=HTMLResponse)
@@ -305,7 +235,7 @@ def _refused(exc: HmcError, item_id: int, typed: dict[str, str]) -> Problem:
         return Problem(exc.status, "changed_meanwhile", exc.message, item_id, kept)
     if "lead" in exc.details:  # a choice left blank: said by the page, in its language
         return Problem(exc.status, str(exc.details["lead"]), "", item_id, typed)
-    return Problem(exc.status, "not_saved", exc.message, item_id, typed)
+    return Problem.of(exc, "not_saved", item_id, typed)
 
 
 def _save_item(
@@ -318,15 +248,19 @@ def _save_item(
     save: Callable[[Session], object],
 ) -> Response:
     """``save`` an item of the round; back to the item, or the page again saying why not."""
-    try:
-        with database.write() as session:
-            _check_item(session, viewer, round_id, item_id)
-            save(session)
-    except HmcError as exc:
-        if exc.status not in SHOWN_AGAIN:
-            raise
-        return show_round(database, viewer, round_id, lang, _refused(exc, item_id, typed))
-    return RedirectResponse(here(f"/rounds/{round_id}", lang, f"item-{item_id}"), 303)
+
+    def write(session: Session) -> None:
+        _check_item(session, viewer, round_id, item_id)
+        save(session)
+
+    return written(
+        database,
+        write,
+        then=lambda _: here(f"/rounds/{round_id}", lang, f"item-{item_id}"),
+        again=lambda exc: show_round(
+            database, viewer, round_id, lang, _refused(exc, item_id, typed)
+        ),
+    )
 
 
 def _chosen(text: str, lead: str) -> int:
@@ -412,14 +346,12 @@ def _act(
     action: Callable[..., RoundInfo],
 ) -> Response:
     """Do a round's ``action``; on to the round it gives, or the round again with why not."""
-    try:
-        with database.write() as session:
-            done = action(session, actor=viewer.actor, round_id=round_id)
-    except HmcError as exc:
-        if exc.status not in SHOWN_AGAIN:
-            raise
-        return show_round(database, viewer, round_id, lang, Problem(exc.status, lead, exc.message))
-    return RedirectResponse(here(f"/rounds/{done.id}", lang), status_code=303)
+    return written(
+        database,
+        lambda session: action(session, actor=viewer.actor, round_id=round_id),
+        then=lambda done: here(f"/rounds/{done.id}", lang),
+        again=lambda exc: show_round(database, viewer, round_id, lang, Problem.of(exc, lead)),
+    )
 
 
 @router.post("/rounds/{round_id}/submit", response_class=HTMLResponse)

@@ -7,13 +7,14 @@ is projected on the fly by the API's own function and stored nowhere.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from hmc.deps import Database, DatabaseDep, Viewer, ViewerDep, read_day
 from hmc.domain.days import typed_day
@@ -21,23 +22,23 @@ from hmc.errors import HmcError, InvalidInput
 from hmc.forecast import PATHS
 from hmc.framework.service import framework, list_commissions, resolve_as_of
 from hmc.locale import scenario_text
+from hmc.permissions import Permission, may, require
 from hmc.report.charts import fan_chart, probability_chart
+from hmc.storage import Session
 from hmc.timeline.service import (
     FEWEST,
     MOST,
     StoredRun,
     Versions,
-    check_compute,
     compute,
     custom,
-    may_compute,
     scenario_asked,
     stored,
     versions,
 )
 from hmc.web import i18n
-from hmc.web.render import frame, page
-from hmc.web.rounds import SHOWN_AGAIN, Lang, Problem, Short, commission_of, member_names, whole
+from hmc.web.forms import SHOWN_AGAIN, Lang, Problem, Short, whole, written
+from hmc.web.render import commission_of, frame, member_names, page
 
 router = APIRouter(include_in_schema=False)
 
@@ -154,7 +155,7 @@ def show(
         run=run,
         changed=changed(run, now) if run and not run.current else [],
         computed_by=names.get(run.computed_by, run.computed_by) if run else "",
-        may_compute=may_compute(viewer.actor, commission_id),
+        may_compute=may(viewer.actor, Permission.COMPUTE_TIMELINE, commission_id),
         problem=problem,
         paths=PATHS,
         fewest=FEWEST,
@@ -209,20 +210,27 @@ def compute_form(
     lang: Lang = None,
 ) -> Response:
     """Compute and store a run (a co-chair, member or analyst); back to the page."""
-    check_compute(viewer.actor, commission_id)
-    day: date | None = None
-    try:
+    require(viewer.actor, Permission.COMPUTE_TIMELINE, commission_id)
+
+    def write(session: Session) -> date | None:
         day = typed_day(as_of.strip() or None, field="as_of")
         count = whole(paths, "paths") or PATHS
         if not FEWEST <= count <= MOST:
             raise InvalidInput(f"paths must be from {FEWEST} to {MOST}", field="paths")
-        with database.write() as session:
-            compute(
-                session, commission_id=commission_id, as_of=day, actor=viewer.actor, paths=count
-            )
-    except HmcError as exc:
-        if exc.status not in SHOWN_AGAIN:
-            raise
-        problem = Problem(exc.status, "not_computed", exc.message)
-        return show(database, viewer, commission_id, day, lang, problem=problem)
-    return RedirectResponse(address(commission_id, day, i18n.language(lang)), status_code=303)
+        compute(session, commission_id=commission_id, as_of=day, actor=viewer.actor, paths=count)
+        return day
+
+    def again(exc: HmcError) -> HTMLResponse:
+        day = None
+        with suppress(HmcError):  # a date that is none: the page of the default date
+            day = typed_day(as_of.strip() or None, field="as_of")
+        return show(
+            database, viewer, commission_id, day, lang, problem=Problem.of(exc, "not_computed")
+        )
+
+    return written(
+        database,
+        write,
+        then=lambda day: address(commission_id, day, i18n.language(lang)),
+        again=again,
+    )

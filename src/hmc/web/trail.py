@@ -11,18 +11,17 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
-from hmc.assessment.access import reader
 from hmc.assessment.views import released_rounds
 from hmc.audit.service import trail
+from hmc.audit.types import TYPES
 from hmc.deps import DatabaseDep, ViewerDep
 from hmc.framework.service import list_commissions
+from hmc.permissions import Permission, require
 from hmc.settings import get_settings
 from hmc.web import i18n
-from hmc.web.render import frame, page
-from hmc.web.rounds import commission_of, member_names
+from hmc.web.render import commission_of, frame, member_names, page
 
 router = APIRouter(include_in_schema=False)
-TYPES = ("round", "item", "rating", "submission", "joint_rating", "signature")
 
 
 @dataclass(frozen=True)
@@ -88,7 +87,7 @@ def audit_page(
     with database.read() as session:
         commissions = list_commissions(session)
         shown = commission_of(commissions, cid)
-        reader(viewer.actor, cid)
+        require(viewer.actor, Permission.READ_TRAIL, cid)
         records = trail(
             session,
             viewer=viewer.actor,
@@ -130,5 +129,7 @@ def audit_page(
         entries=entries,
         kind=kind or "",
         ident=ident or "",
-        types=TYPES,
+        types=list(TYPES),
+        abouts=list(dict.fromkeys(k.about for k in TYPES)),
+        known=TYPES,
     )
