@@ -196,3 +196,19 @@ def test_tables_fit_80_columns_and_keep_ids_whole(demo_engine: Engine) -> None:
             keys = ["sigacts", "ied_attacks"] if len(args) > 1 else ["isf_counter_terrorism"]
             for key in keys:
                 assert f" {key} " in result.stdout, key
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(demo_engine: Engine) -> None:
+    """``hmc events --export csv | head -1``: the command stops as a shell tool does, no error."""
+    command = [sys.executable, "-c", "from hmc.cli import main; main()"]
+    with subprocess.Popen(
+        [*command, "events", "--export", "csv"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as running:
+        assert running.stdout is not None and running.stderr is not None
+        header = running.stdout.readline()
+        running.stdout.close()  # as head does after its line
+        said = running.stderr.read().decode()
+        code = running.wait(timeout=120)
+    assert header.startswith(b"id,source,")
+    assert code == 141, said  # 128 + SIGPIPE, as a shell reports a tool stopped by its reader
+    assert "bug" not in said and "Error" not in said
