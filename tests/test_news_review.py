@@ -135,3 +135,39 @@ def test_an_outlet_graded_grades_its_events(demo_copy: Engine, tmp_path: Path) -
     shown = ok(hmc("event", str(event_id)))
     assert "B3" in shown, shown
     assert _items(demo_copy)["event"].state == "edited"
+
+
+def test_the_api_lists_decides_and_refuses_in_its_one_error_shape(
+    demo_copy: Engine, tmp_path: Path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from conftest import csrf_of, sign_in
+    from hmc.app import create_app
+
+    ok(hmc("import", str(_report(tmp_path)), "--outlet", "Iraq Wire", "--published", "2024-01-24"))
+    base = "/api/commissions/hmc-iraq-2024"
+    with TestClient(create_app()) as observer, TestClient(create_app()) as analyst:
+        sign_in(observer, "us-observer")
+        csrf = sign_in(analyst, "us-analyst")
+        listed = observer.get(f"{base}/review").json()
+        event = next(i for i in listed if i["type"] == "event")
+        assert event["state"] == "proposed" and "Kirkuk" in event["sentence"]
+        detail = observer.get(f"{base}/review/{event['id']}").json()
+        assert detail["report"]["text"].startswith("Rocket attack on base")
+        refused = observer.post(
+            f"{base}/review/{event['id']}", json={"decision": "reject"},
+            headers={"X-CSRF-Token": csrf_of(observer)},
+        )  # fmt: skip
+        assert refused.status_code == 403
+        assert set(refused.json()) >= {"error"}, refused.json()
+        done = analyst.post(
+            f"{base}/review/{event['id']}", json={"decision": "reject"},
+            headers={"X-CSRF-Token": csrf},
+        )  # fmt: skip
+        assert done.status_code == 200, done.text
+        assert done.json()["state"] == "rejected" and done.json()["decided_by"].startswith(
+            "member:"
+        )
+        assert all(i["id"] != event["id"] for i in observer.get(f"{base}/review").json())
+        assert observer.get(f"{base}/positions").json() == []
