@@ -174,6 +174,11 @@ RULES: dict[tuple[str, str], Callable[[Who, str], str]] = {
     ("GET", "/api/events/{event_id}"): reads,
     ("PUT", "/api/events/{event_id}/account"): recorders,
     ("POST", "/api/links/{link_id}/undo"): anyone_but_observers("missing"),
+    ("GET", "/api/commissions/{commission_id}/review"): reads,
+    ("GET", "/api/commissions/{commission_id}/review/{item_id}"): anyone("missing"),  # no news
+    ("POST", "/api/commissions/{commission_id}/review/{item_id}"): anyone("invalid"),  # no body
+    ("PUT", "/api/commissions/{commission_id}/review/outlets"): anyone("invalid"),  # no body
+    ("GET", "/api/commissions/{commission_id}/positions"): reads,
     ("GET", "/evidence"): reads,
     ("GET", "/events/{event_id}"): reads,
     ("POST", "/events/{event_id}/account"): recorders,

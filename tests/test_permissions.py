@@ -22,7 +22,12 @@ from hmc.storage import get_engine, session_scope
 CID = "hmc-iraq-2024"
 MEMBERS = [f"{p}-{r}" for p in ("us", "iq") for r in ("co-chair", "analyst", "member", "observer")]
 READS = {p for p in Permission if p.startswith("read_")}
-DRAFTS = {Permission.DRAFT_RATING, Permission.DRAFT_MINUTES, Permission.COMPUTE_TIMELINE}
+DRAFTS = {
+    Permission.DRAFT_RATING,
+    Permission.DRAFT_MINUTES,
+    Permission.COMPUTE_TIMELINE,
+    Permission.REVIEW_NEWS,
+}
 
 
 def member(role: str, party: str | None = "us", commission: str = CID) -> Actor:

@@ -52,6 +52,9 @@ class Permission(StrEnum):
     APPROVE_DECISION = "approve_decision"
     RECORD_ACTION = "record_action"
     UPDATE_ACTION = "update_action"  # a co-chair, or a drafter of the action's owner party
+    READ_REVIEW = "read_review"  # the news review queue and the parties' positions
+    REVIEW_NEWS = "review_news"  # accept, edit, reject or merge what hmc proposes from news
+    GRADE_OUTLET = "grade_outlet"  # set a news outlet's reliability (A-F)
 
 
 Who = Literal["reader", "drafter", "co_chair", "owner"]
@@ -71,6 +74,10 @@ RULES: dict[Permission, Rule] = {
     Permission.READ_MEETINGS: Rule("reader", READ + "meetings"),
     Permission.READ_TRAIL: Rule("reader", READ + "audit trail"),
     Permission.READ_REPORT: Rule("reader", READ + "report"),
+    Permission.READ_REVIEW: Rule("reader", READ + "news review"),
+    Permission.REVIEW_NEWS: Rule(
+        "drafter", "only co-chairs, members and analysts of a party may review news items"
+    ),
     Permission.DRAFT_RATING: Rule(
         "drafter", "only co-chairs, members and analysts of a party may rate"
     ),
@@ -98,6 +105,7 @@ RULES: dict[Permission, Rule] = {
             Permission.PROPOSE_DECISION,
             Permission.APPROVE_DECISION,
             Permission.RECORD_ACTION,
+            Permission.GRADE_OUTLET,
         )
     },
 }

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, FastAPI, Query
 from pydantic import BaseModel
 
 import hmc
-from hmc.api import account, assessment, audit, docs, evidence, meetings, report, timeline
+from hmc.api import account, assessment, audit, docs, evidence, meetings, report, review, timeline
 from hmc.deps import AsOfDep, DatabaseDep, signed_in
 from hmc.errors import InvalidInput
 from hmc.framework.schemas import CommissionSummary
@@ -97,7 +97,13 @@ def install(app: FastAPI) -> None:
     Every endpoint but the health check needs a signed-in member or a personal API token.
     """
     app.include_router(public)
-    protected_routers = (account.router, assessment.router, audit.router, evidence.router)
+    protected_routers = (
+        account.router,
+        assessment.router,
+        audit.router,
+        evidence.router,
+        review.router,
+    )
     meeting_routers = (meetings.calendar, meetings.router)
     for protected in (router, *protected_routers, timeline.router, *meeting_routers, report.router):
         app.include_router(protected, dependencies=[Depends(signed_in)])

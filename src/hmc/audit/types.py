@@ -224,6 +224,8 @@ TYPES.add(
     AuditType("import_batch", "evidence"),
     AuditType("event_account", "evidence"),
     AuditType("event_link", "evidence"),
+    AuditType("news_item", "evidence"),
+    AuditType("source", "evidence"),
     AuditType("member", "accounts"),
     AuditType("token", "accounts"),
     AuditType("session", "accounts"),

@@ -25,12 +25,14 @@ from hmc.cli.base import (
     HmcGroup,
     LangOption,
     console,
+    day_option,
     progress,
     speak,
     writing,
 )
 from hmc.cli.evidence import (
     Export,
+    ReportOptions,
     event,
     events,
     formats,
@@ -45,6 +47,7 @@ from hmc.cli.members import member, token
 from hmc.cli.news import news
 from hmc.cli.report import beside_database
 from hmc.cli.report import report as joint_report
+from hmc.cli.review import review
 from hmc.cli.rounds import round_
 from hmc.cli.timeline import register as register_timeline
 from hmc.cli.timeline import timeline
@@ -163,7 +166,10 @@ def init(
 
 @app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="A CSV file (.csv.gz, .zip), or a .xlsx sheet.")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="A CSV file (.csv.gz, .zip), a .xlsx sheet, or a news report."),
+    ],
     format: Annotated[
         str | None,
         typer.Option(
@@ -186,14 +192,29 @@ def import_(
             " ones listed in FILE.rejected.csv.",
         ),
     ] = "stop",
+    published: Annotated[
+        date | None,
+        typer.Option(
+            metavar="DATE",
+            parser=day_option("--published"),
+            help="News: the report's publication day (default: its dateline).",
+        ),
+    ] = None,
+    language: Annotated[
+        str | None, typer.Option(metavar="en|ar", help="News: the report's language.")
+    ] = None,
+    outlet: Annotated[str | None, typer.Option(help="News: the outlet that published it.")] = None,
+    url: Annotated[str | None, typer.Option(help="News: where it was published.")] = None,
 ) -> None:
     """Import evidence from a file, then recompute the indicators it makes stale.
 
     The same file imported twice adds nothing; an import stopped midway leaves nothing.
+    A news report (--format news; detected for .txt, .md, .html) is kept verbatim and what
+    hmc proposes from it waits for review ('hmc review').
     """
     actor = Actor.system("hmc import")
     import_one(file, format=format, mapping=mapping, source=source, on_error=on_error,
-               actor=actor)  # fmt: skip
+               actor=actor, news=ReportOptions(published, language, outlet, url))  # fmt: skip
     for report in _compute(_all_commissions(), actor):
         render.compute_report(console, report)
 
@@ -366,7 +387,7 @@ def _listen(host: str, port: int) -> socket.socket:
 
 for command in (imports, formats, sources, events, event, joint_report):
     app.command()(command)
-for group in (member, token, round_, meeting, decision, action, audit, links, news):
+for group in (member, token, round_, meeting, decision, action, audit, links, news, review):
     app.add_typer(group)
 register_timeline(app)
 

@@ -9,14 +9,22 @@ import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal, TextIO
+from typing import TYPE_CHECKING, Annotated, Literal, NamedTuple, TextIO
 
 import typer
 from rich.markup import escape
 
 from hmc.actor import Actor
 from hmc.cli import render
-from hmc.cli.base import UserOption, as_member, console, day_option, progress, sub_app
+from hmc.cli.base import (
+    UserOption,
+    as_member,
+    console,
+    day_option,
+    progress,
+    sub_app,
+    writing,
+)
 from hmc.errors import InvalidInput
 from hmc.evidence import OnError
 
@@ -44,6 +52,15 @@ def _schema() -> pa.Schema:
     )
 
 
+class ReportOptions(NamedTuple):
+    """What a news report's import is told: its publication day, language, outlet, address."""
+
+    published: date | None = None
+    language: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+
+
 def import_one(
     file: Path,
     *,
@@ -52,11 +69,18 @@ def import_one(
     source: str | None,
     on_error: OnError,
     actor: Actor,
+    news: ReportOptions | None = None,
 ) -> None:
     """Import one file in one transaction, with a progress bar, and print what it did."""
     from hmc.evidence.service import import_file
+    from hmc.news.importing import is_news
     from hmc.storage import open_database, session_scope
 
+    if format == "news" or (format is None and mapping is None and is_news(file)):
+        import_reports(file, news or ReportOptions(), actor)
+        return
+    if news is not None and any(news):
+        raise InvalidInput("--published, --language, --outlet and --url are for --format news")
     engine = open_database(write=True)
     with progress() as bar, session_scope(engine) as session:
         task = bar.add_task(f"importing {escape(file.name)}", total=None)
@@ -75,6 +99,26 @@ def import_one(
             progress=advance,
         )
     render.import_report(console, report)
+
+
+def import_reports(file: Path, options: ReportOptions, actor: Actor) -> None:
+    """Import news reports (a file, a folder or a zip with a manifest): items await review."""
+    from hmc.news.importing import import_news
+
+    if not file.exists():
+        raise InvalidInput(f"{file}: no such file or folder")
+    with writing() as session:
+        done = import_news(session, path=file, actor=actor, **options._asdict())
+    for one in done:
+        if one.again:
+            console.print(
+                f"{escape(one.file)}: imported already (report {one.report_id}); nothing added"
+            )
+        else:
+            console.print(
+                f"{escape(one.file)}: report {one.report_id} ({one.language}, {one.published}),"
+                f" {one.items} items proposed: they count once reviewed ('hmc review list')"
+            )
 
 
 def imports() -> None:

@@ -98,7 +98,7 @@ def import_file(
         sha = hashlib.sha256(f"{sha}{extra}".encode()).hexdigest()
     done = _batch(session, fmt.name, sha)
     if done is None:
-        _lock(session, path.name)
+        lock_imports(session, path.name)
         done = _batch(session, fmt.name, sha)  # imported by the import waited for
     if done is not None:
         return ImportReport.of(done, skipped=0, rejected=0, events=0, observations=0,
@@ -294,7 +294,7 @@ def _batch(session: Session, format: str, sha: str) -> ImportBatch | None:
     return session.scalars(query).first()
 
 
-def _lock(session: Session, file_name: str) -> None:
+def lock_imports(session: Session, file_name: str) -> None:
     """Wait for any other import into this database to end; hold off others until commit.
 
     PostgreSQL: a transaction-level advisory lock. SQLite: a write that changes nothing,

@@ -14,6 +14,7 @@ import hmc.evidence.models
 import hmc.framework.models
 import hmc.indicators.models
 import hmc.meetings.models
+import hmc.news.models
 import hmc.timeline.models  # noqa: F401  (every table must be imported here)
 from hmc.storage.base import Base
 
