@@ -36,7 +36,10 @@ def test_each_command_has_help(command: str) -> None:
 
 
 def _row(output: str, name: str) -> str:
-    return next(line for line in output.splitlines() if f" {name} " in line)
+    """The first line naming ``name`` in the tables below the status' heading (after the
+    glance that ``hmc status`` prints first)."""
+    below = output[max(output.find("), as of "), 0) :]
+    return next(line for line in below.splitlines() if f" {name} " in line)
 
 
 def test_pic_status_on_2007_06_30(demo_engine: Engine) -> None:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from hmc.api.assessment import CommissionId
 from hmc.deps import AsOfDep, DatabaseDep, ViewerDep
+from hmc.domain.gates import Condition
 from hmc.errors import InvalidInput, NotFound
 from hmc.forecast import PATHS
 from hmc.forecast.backtest import HORIZONS, MIN_HISTORY, backtest
@@ -26,6 +27,7 @@ from hmc.framework.schemas import ID_LENGTH, Day
 from hmc.framework.service import framework, resolve_as_of
 from hmc.indicators.service import series
 from hmc.permissions import Permission, require
+from hmc.timeline.glance import glance
 from hmc.timeline.service import (
     FEWEST,
     MOST,
@@ -284,3 +286,74 @@ def indicator_backtest(
         chosen=scored.chosen,
         scores=[ScoreRead.model_validate(asdict(s)) for s in scored.scores],
     )
+
+
+class ConditionRead(BaseModel):
+    text: str = Field(description='The condition in words, e.g. "SIGACTs (4-week mean) ≤ 5".')
+    met: bool | None = Field(description="On the last week: met, not met, or unknown (null).")
+    window: int | None = Field(description="A sustained condition: the weeks it must hold.")
+    weeks_met: int | None = Field(description="A sustained condition: of those, weeks it held.")
+    weeks_unknown: int | None = Field(description="A sustained condition: weeks without data.")
+    value: float | None = Field(description="A comparison: its left side on the last week.")
+
+
+class PhaseAreaRead(BaseModel):
+    phase: str
+    phase_name: str
+    area: str
+    area_name: str
+    held: bool | None = Field(description="Whether the phase's gate holds (null: unknown).")
+    why: str = Field(description='Why, in words: "not held: … in only 7 of the 12 weeks …".')
+    conditions: list[ConditionRead]
+    computed: bool = Field(description="Whether a stored timeline run gives when (first: no).")
+    p10: date | None = Field(description="From the stored run (null: none, or beyond horizon).")
+    p50: date | None
+    p90: date | None
+    binding: str | None = Field(description="The indicator that most often holds it back.")
+    by: date | None = Field(description="The gate's configured date, where there is one.")
+    probability: float | None = Field(description="The chance its conditions hold by `by`.")
+    evidence_until: date | None = Field(
+        description="The oldest of the latest weeks its gate's indicators have data for."
+    )
+    exercise: bool = Field(description="Its gate reads the ratings of an exercise round.")
+
+
+class StateRead(BaseModel):
+    commission: str
+    as_of: date
+    run_id: int | None = Field(description="The stored timeline run read (null: none yet).")
+    run_current: bool | None = Field(description="Whether that run is still current.")
+    newest_evidence: date | None
+    rows: list[PhaseAreaRead]
+
+
+@router.get("/commissions/{commission_id}/state", response_model=StateRead)
+def state(commission_id: CommissionId, database: DatabaseDep, as_of: AsOfDep) -> StateRead:
+    """The transition at a glance: every phase × area, its state and why, and when."""
+    with database.read() as session:
+        found = glance(session, commission_id=commission_id, as_of=as_of)
+    current = found.framework
+    rows = []
+    for r in found.rows:
+        w = r.when
+        conditions = [ConditionRead(met=c.state, **_fields(c)) for c in r.conditions(current)]
+        rows.append(PhaseAreaRead(
+            phase=r.phase.key, phase_name=r.phase.name, area=r.area.key, area_name=r.area.name,
+            held=r.held, why=r.why(current), conditions=conditions, computed=w is not None,
+            p10=w and w.p10, p50=w and w.p50, p90=w and w.p90, binding=w and w.binding,
+            by=w and w.by, probability=w and w.probability, evidence_until=r.evidence_until,
+            exercise=r.exercise,
+        ))  # fmt: skip
+    run = found.run
+    return StateRead(
+        commission=commission_id,
+        as_of=found.status.as_of,
+        run_id=run.id if run else None,
+        run_current=run.current if run else None,
+        newest_evidence=found.status.newest_evidence,
+        rows=rows,
+    )
+
+
+def _fields(condition: Condition) -> dict[str, object]:
+    return {k: v for k, v in asdict(condition).items() if k != "state"}

@@ -278,10 +278,17 @@ def status(
     commission: CommissionOption = None,
     as_of: AsOfOption = None,
 ) -> None:
-    """Whether each phase's gate held, per area, with the indicators behind it."""
+    """The transition at a glance (each phase and area: state, why, when), then whether each
+    phase's gate held, per area, with the indicators behind it."""
     from hmc.settings import get_settings
+    from hmc.storage import open_database, session_scope
+    from hmc.timeline.glance import glance
 
-    _show(commission or get_settings().default_commission, as_of, render.status)
+    commission_id = commission or get_settings().default_commission
+    with session_scope(open_database(write=False)) as session:
+        found = glance(session, commission_id=commission_id, as_of=as_of)
+    render.glance(console, found)
+    render.status(console, found.status)
 
 
 def _show(

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Column, Table
 
+from hmc.cli.base import lang as spoken
 from hmc.cli.base import named, t, tn, when
 from hmc.cli.base import number as written
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:  # the services load with the command that uses them
     from hmc.exercise import Exercise
     from hmc.framework.service import LoadReport
     from hmc.indicators.computing import ComputeReport
+    from hmc.timeline.glance import Glance
     from hmc.timeline.status import CommissionStatus, IndicatorStatus
 
 # Every text that comes from data (a configuration, a file name, an import) is escaped
@@ -306,3 +308,40 @@ def exercise(console: Console, made: Exercise, password: str) -> None:
     for member in made.members:
         party = member.party or "-"
         console.print(f"  {escape(member.username):<16} {party:<4} {member.role}", highlight=False)
+
+
+def glance(console: Console, found: Glance) -> None:
+    """The transition at a glance: per phase and area, the state and why, and when."""
+    lang = spoken()
+    table = Table(
+        Column(t("glance_phase"), overflow="fold"),
+        Column(t("cli_area"), overflow="fold"),
+        Column(t("cli_held"), no_wrap=True),
+        Column(t("cli_why"), overflow="fold"),
+        Column(t("glance_when"), overflow="fold"),
+        Column(t("glance_binding"), overflow="fold"),
+        title=t("glance_title"),
+    )
+    current = found.framework
+    for r in found.rows:
+        w = r.when
+        if r.phase.after is None:
+            begins = "—"
+        elif found.run is None:
+            begins = t("glance_not_computed")
+        elif w is None or w.p50 is None:
+            begins = t("glance_beyond")
+        else:
+            low, high = (when(d) if d else "…" for d in (w.p10, w.p90))
+            begins = f"{when(w.p50)} ({low} – {high})"
+        if w is not None and w.by is not None and w.probability is not None:
+            begins += "\n" + t("glance_by", p=f"{w.probability:.0%}", date=when(w.by))
+        binding = named(current.indicator(w.binding)) if w and w.binding else "—"
+        why = r.why(current, lang=lang) + (f" ({t('glance_exercise')})" if r.exercise else "")
+        table.add_row(
+            escape(named(r.phase)), escape(named(r.area)), mark(r.held), escape(why), begins,
+            escape(binding),
+        )  # fmt: skip
+    console.print(table)
+    if found.run is not None and not found.run.current:
+        console.print(t("glance_stale_run"))

@@ -12,6 +12,7 @@ recursion limit (``and``/``or`` chains are flattened, repeated ``not`` folded).
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -26,7 +27,18 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from hmc.errors import GateError
 
-__all__ = ["MAX_NESTING", "MAX_TERMS", "MAX_WINDOW", "Gate", "parse_gate", "stored_gate"]
+__all__ = [
+    "ENGLISH",
+    "MAX_NESTING",
+    "MAX_TERMS",
+    "MAX_WINDOW",
+    "Condition",
+    "Gate",
+    "Words",
+    "explanation",
+    "parse_gate",
+    "stored_gate",
+]
 
 MAX_WINDOW = 520
 """The longest window a gate may use, in weeks (ten years)."""
@@ -363,6 +375,142 @@ def _shape(arrays: Mapping[str, npt.NDArray[Any]], weeks: int | None) -> tuple[i
     return tuple(int(d) for d in shape)
 
 
+# --- explanation ---------------------------------------------------------------------------
+_SIGNS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "==": "=", "!=": "≠"}
+
+
+@dataclass(frozen=True)
+class Words:
+    """How an explanation is worded in one language (``{…}`` are filled in)."""
+
+    functions: Mapping[str, str]  # mean, sum, min, max
+    window: str  # "{name} ({weeks}-week {function})"
+    held: str  # "held: every condition is met"
+    not_held: str  # "not held: {reasons}"
+    unknown: str  # "unknown: {reasons}"
+    short_weeks: str  # "{condition} in only {met} of the {window} weeks required"
+    unknown_weeks: str  # "{condition}: {missing} of the {window} weeks required have no data"
+    now: str  # "{condition}: {value} now"
+    no_data: str  # "{condition}: no data"
+    joined: str = "; "
+
+
+ENGLISH = Words(
+    functions={"mean": "mean", "sum": "total", "min": "minimum", "max": "maximum"},
+    window="{name} ({weeks}-week {function})",
+    held="held: every condition is met",
+    not_held="not held: {reasons}",
+    unknown="unknown: {reasons}",
+    short_weeks="{condition} in only {met} of the {window} weeks required",
+    unknown_weeks="{condition}: {missing} of the {window} weeks required have no data",
+    now="{condition}: {value} now",
+    no_data="{condition}: no data",
+)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One condition of a gate (a term of its top-level ``and``) on the last week."""
+
+    text: str  # in words, indicators by their names: "SIGACTs (4-week mean) ≤ 5"
+    state: bool | None  # met, not met, unknown
+    window: int | None = None  # sustained: the weeks it must hold
+    weeks_met: int | None = None  # sustained: of those, the weeks it held
+    weeks_unknown: int | None = None  # sustained: of those, the weeks without data
+    value: float | None = None  # a comparison: its left side on the last week
+
+    def words(self, words: Words = ENGLISH) -> str:
+        """What holds this condition back, or "" when it is met."""
+        if self.state:
+            return ""
+        if self.window is not None:
+            if self.state is False:
+                met = self.weeks_met or 0
+                return words.short_weeks.format(condition=self.text, met=met, window=self.window)
+            missing = self.weeks_unknown or 0
+            return words.unknown_weeks.format(
+                condition=self.text, missing=missing, window=self.window
+            )
+        if self.value is not None:
+            return words.now.format(condition=self.text, value=f"{self.value:,.4g}")
+        return words.no_data.format(condition=self.text)
+
+
+def explanation(conditions: list[Condition], words: Words = ENGLISH) -> str:
+    """A gate's conditions in a sentence: held, or what holds it back (failures first).
+
+    >>> import numpy as np
+    >>> gate = parse_gate("sustained(mean(sigacts, 4w) <= 5, 12w) and police >= 4")
+    >>> weeks = 20
+    >>> sigacts = np.array([9.0] * 11 + [2.0] * 9)
+    >>> police = np.full(weeks, 4.0)
+    >>> names = {"sigacts": "SIGACTs", "police": "Police"}
+    >>> explanation(gate.explain({"sigacts": sigacts, "police": police}, names=names))
+    'not held: SIGACTs (4-week mean) ≤ 5 in only 7 of the 12 weeks required'
+    >>> explanation(gate.explain({"sigacts": np.full(weeks, 1.0), "police": police - 1}))
+    'not held: police ≥ 4: 3 now'
+    >>> explanation(gate.explain({"sigacts": np.full(weeks, 1.0), "police": police}))
+    'held: every condition is met'
+    >>> sigacts[-2:] = np.nan
+    >>> explanation(gate.explain({"sigacts": sigacts, "police": police}, names=names))
+    'not held: SIGACTs (4-week mean) ≤ 5 in only 7 of the 12 weeks required'
+    >>> explanation(gate.explain({"sigacts": np.full(weeks, 1.0), "police": police * np.nan}))
+    'unknown: police ≥ 4: no data'
+    """
+    failing = [c.words(words) for c in conditions if c.state is False]
+    if failing:
+        return words.not_held.format(reasons=words.joined.join(failing))
+    unknown = [c.words(words) for c in conditions if c.state is None]
+    if unknown:
+        return words.unknown.format(reasons=words.joined.join(unknown))
+    return words.held
+
+
+def _text(expr: _Expr, names: Mapping[str, str], words: Words) -> str:
+    """``expr`` in words (nesting is rare in gates: a recursion of a few frames)."""
+    match expr:
+        case _Number(value):
+            return f"{value:g}"
+        case _Bool(value):
+            return str(value).lower()
+        case _Indicator(name):
+            return names.get(name, name)
+        case _Window(function, arg, weeks):
+            name = _text(arg, names, words)
+            return words.window.format(name=name, weeks=weeks, function=words.functions[function])
+        case _Compare(op, left, right):
+            return f"{_text(left, names, words)} {_SIGNS[op]} {_text(right, names, words)}"
+        case _Not(arg):
+            return f"not ({_text(arg, names, words)})"
+        case _Logic(op, args):
+            return f" {op} ".join(f"({_text(a, names, words)})" for a in args)
+        case _Sustained(arg, weeks):
+            return f"sustained({_text(arg, names, words)}, {weeks}w)"
+    raise AssertionError(f"unhandled gate node {expr!r}")  # pragma: no cover
+
+
+def _state(value: float) -> bool | None:
+    return None if math.isnan(value) else value == 1.0
+
+
+def _explain_term(
+    term: _Expr, arrays: Mapping[str, _Array], shape: tuple[int, ...], names: Mapping[str, str],
+    words: Words,
+) -> Condition:  # fmt: skip
+    state = _state(float(_eval(term, arrays, shape, frozenset())[-1]))
+    if isinstance(term, _Sustained):
+        inner = _eval(term.arg, arrays, shape, frozenset())[-term.weeks :]
+        return Condition(
+            _text(term.arg, names, words), state, term.weeks,
+            int((inner == 1.0).sum()), int(np.isnan(inner).sum()) + term.weeks - inner.size,
+        )  # fmt: skip
+    value = None
+    if isinstance(term, _Compare):
+        left = float(_eval(term.left, arrays, shape, frozenset())[-1])
+        value = None if math.isnan(left) else left
+    return Condition(_text(term, names, words), state, value=value)
+
+
 # --- public API ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Gate:
@@ -424,6 +572,27 @@ class Gate:
         given = arrays or {name: np.asarray(x) for name, x in list(series.items())[:1]}
         shape = _shape(given, weeks)
         return np.asarray(_eval(self._root, arrays, shape, relieve), dtype=float)
+
+    def explain(
+        self,
+        series: Mapping[str, npt.NDArray[Any]],
+        *,
+        weeks: int | None = None,
+        names: Mapping[str, str] | None = None,
+        words: Words = ENGLISH,
+    ) -> list[Condition]:
+        """Each condition of the gate's top-level ``and`` as it stands on the last week.
+
+        ``series`` as for :meth:`evaluate`, one series per indicator (no sample paths);
+        ``names`` gives indicators their names in ``words``' language (else their ids).
+        """
+        arrays = {k: np.asarray(series[k], dtype=float) for k in self.indicators()}
+        shape = _shape(arrays or dict(list(series.items())[:1]), weeks)
+        if len(shape) != 1 or shape[0] == 0:
+            raise ValueError("explain needs one series of at least one week per indicator")
+        root = self._root
+        terms = root.args if isinstance(root, _Logic) and root.op == "and" else (root,)
+        return [_explain_term(t, arrays, shape, names or {}, words) for t in terms]
 
 
 @lru_cache(maxsize=4096)

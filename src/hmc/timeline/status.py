@@ -60,6 +60,7 @@ class GateStatus:
     values: dict[str, float | None] = field(default_factory=dict)
     # when a disputed rating leaves the conditions unknown: what they are on each party's rating
     by_party: dict[str, bool | None] = field(default_factory=dict)
+    series: dict[str, np.ndarray] = field(default_factory=dict)  # the weeks the gate read
 
     @property
     def reason(self) -> str:
@@ -165,7 +166,7 @@ def status(session: Session, *, commission_id: str, as_of: date | None) -> Commi
 def _gate_status(
     gate: GateInfo, phase_key: str, phase_name: str, as_of: date, weekly: Weekly
 ) -> GateStatus:
-    condition, values = _condition(gate, as_of, weekly)
+    condition, values, arrays = _condition(gate, as_of, weekly)
     held: bool | None
     day: date | None = None
     if gate.no_later_than is not None and as_of >= gate.no_later_than:
@@ -180,7 +181,7 @@ def _gate_status(
         held, code = None, "conditions_unknown"
     else:
         held, code = condition, "conditions_held" if condition else "conditions_not_met"
-    return GateStatus(gate, phase_key, phase_name, condition, held, code, day, values)
+    return GateStatus(gate, phase_key, phase_name, condition, held, code, day, values, {}, arrays)
 
 
 def _by_party(
@@ -197,7 +198,7 @@ def _by_party(
         def on_rating(key: str, area: AreaInfo | None, party: str = party) -> Series:
             return weekly(current.indicator(key), area, party)
 
-        by_party[party], _ = _condition(found.gate, as_of, on_rating)
+        by_party[party] = _condition(found.gate, as_of, on_rating)[0]
     if all(c is None for c in by_party.values()):
         return found  # unknown on either rating: no dispute is what holds it back
     return replace(found, by_party=by_party)
@@ -205,9 +206,9 @@ def _by_party(
 
 def _condition(
     gate: GateInfo, as_of: date, weekly: Weekly
-) -> tuple[bool | None, dict[str, float | None]]:
+) -> tuple[bool | None, dict[str, float | None], dict[str, np.ndarray]]:
     if gate.expression is None:
-        return None, {}
+        return None, {}, {}
     parsed = stored_gate(gate.expression)
     last = week_start(as_of) - timedelta(weeks=0 if as_of.weekday() == 6 else 1)
     found = {key: weekly(key, gate.area) for key in sorted(parsed.indicators())}
@@ -225,4 +226,4 @@ def _condition(
         arrays[key] = array
         values[key] = None if math.isnan(array[-1]) else float(array[-1])
     result = float(parsed.evaluate(arrays, weeks=n)[-1]) if n > 0 else math.nan
-    return (None if math.isnan(result) else result == 1.0), values
+    return (None if math.isnan(result) else result == 1.0), values, arrays

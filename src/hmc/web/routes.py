@@ -15,8 +15,9 @@ from fastapi.staticfiles import StaticFiles
 from hmc.deps import Database, DatabaseDep, Viewer, ViewerDep, read_day, signed_in
 from hmc.framework.service import list_commissions
 from hmc.settings import get_settings
+from hmc.timeline.service import stored
 from hmc.timeline.status import status
-from hmc.web import auth, divergence, evidence, meetings, rounds, timeline, trail, view
+from hmc.web import auth, divergence, evidence, glance, meetings, rounds, timeline, trail, view
 from hmc.web.render import frame, page
 
 STATIC = Path(__file__).parent / "static"
@@ -93,6 +94,7 @@ def _dashboard(
     """A commission's dashboard as known on ``as_of`` (errors are the error pages' to say)."""
     with database.read() as session:
         result = status(session, commission_id=commission_id, as_of=as_of)
+        run = stored(session, commission_id=commission_id, as_of=result.as_of)
         commissions = list_commissions(session)
     base = frame(lang, as_of.isoformat() if as_of else None, commissions, viewer)
     return page(
@@ -104,6 +106,7 @@ def _dashboard(
         status=result,
         commission=result.commission,
         board=view.dashboard(result),
+        glance=glance.view(result, run, viewer, lang),
         as_of=result.as_of,
     )
 
