@@ -29,7 +29,7 @@ lock:
 	{ echo "# The lock: every package hmc and its tests install, at the version last tested."; \
 	  echo "# Installs read it as constraints (pip install -c constraints.txt); make lock"; \
 	  echo "# refreshes it from pyproject.toml, whose comments say why each pin is there."; \
-	  cat .venv-lock/lock.txt; } > constraints.txt
+	  sed '/^hmc-workspace @ /,+1d' .venv-lock/lock.txt; } > constraints.txt  # not hmc itself
 	rm -rf .venv-lock
 
 install: $(STAMP)
@@ -60,8 +60,11 @@ fonts:
 demo: install fonts
 	$(VENV)/bin/hmc demo
 
+# Two workers (pytest-xdist), each with its own PostgreSQL server, demo database and Spark;
+# a test module runs on one worker (see tests/conftest.py), the authorization matrix on one per
+# database.
 test: dev chromium postgresql java fonts
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadgroup
 
 lint: dev
 	$(VENV)/bin/ruff check .
