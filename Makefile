@@ -60,8 +60,11 @@ fonts:
 demo: install fonts
 	$(VENV)/bin/hmc demo
 
+# Two workers (pytest-xdist), each with its own PostgreSQL server, demo database and Spark;
+# a test module runs on one worker (see tests/conftest.py), the authorization matrix on one per
+# database.
 test: dev chromium postgresql java fonts
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadgroup
 
 lint: dev
 	$(VENV)/bin/ruff check .

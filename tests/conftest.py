@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +13,62 @@ from sqlalchemy import Engine
 
 from hmc.settings import get_settings
 from hmc.storage import get_engine, migrate
-from postgres import hmc_on_postgres, postgres_cluster, postgres_url  # one server a run
+from importing import copy_database
+from postgres import (  # one server a run (per worker)
+    hmc_on_migrated_postgres,
+    hmc_on_postgres,
+    hmc_on_postgres_demo,
+    migrated_postgres_url,
+    postgres_cluster,
+    postgres_demo_template,
+    postgres_template,
+    postgres_url,
+)
 
-__all__ = ["hmc_on_postgres", "postgres_cluster", "postgres_url"]  # fixtures of tests/postgres.py
+__all__ = [  # fixtures of tests/postgres.py
+    "hmc_on_migrated_postgres",
+    "hmc_on_postgres",
+    "hmc_on_postgres_demo",
+    "migrated_postgres_url",
+    "postgres_cluster",
+    "postgres_demo_template",
+    "postgres_template",
+    "postgres_url",
+]
 
 os.environ.setdefault("COLUMNS", "200")  # wide tables in captured CLI output
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the slow lanes a contributor may leave out (``-m "not postgres and not spark and
+    not browser"``; ``browser`` is marked by module): ``postgres`` for a test that uses the
+    PostgreSQL server (by its fixtures, or a "postgresql" parameter), ``spark`` for one with a
+    "spark" parameter. And group the tests for ``--dist loadgroup``: a module's tests that
+    share a fixture of the module run on one worker, which builds it once (unless the module
+    groups them itself: the authorization matrix runs on one worker per database); the other
+    tests go to whichever worker is free."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        params = {str(value) for value in callspec.params.values()} if callspec else set()
+        if "postgres_cluster" in getattr(item, "fixturenames", ()) or "postgresql" in params:
+            item.add_marker(pytest.mark.postgres)
+        if "spark" in params:
+            item.add_marker(pytest.mark.spark)
+        if item.get_closest_marker("xdist_group") is None and shares_a_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+def shares_a_fixture(item: pytest.Item) -> bool:
+    """Whether ``item`` uses a fixture set up once for its module (or class, or package)."""
+    info = getattr(item, "_fixtureinfo", None)  # pytest's, for its own items
+    if info is None:
+        return False
+    return any(
+        definition.scope in ("class", "module", "package")
+        for definitions in info.name2fixturedefs.values()
+        for definition in definitions
+    )
 
 
 def use_database(url: str) -> Engine:
@@ -32,10 +81,22 @@ def use_database(url: str) -> Engine:
     return engine
 
 
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty database migrated once per run (per worker): the template of ``engine``."""
+    path = tmp_path_factory.mktemp("migrated") / "hmc.db"
+    template = get_engine.__wrapped__(f"sqlite:///{path}")  # not hmc's cached engine
+    try:
+        migrate(template)
+    finally:
+        template.dispose()
+    return path
+
+
 @pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    """An empty, migrated database of its own for one test."""
-    yield use_database(f"sqlite:///{tmp_path / 'test.db'}")
+def engine(migrated_db: Path, tmp_path: Path) -> Iterator[Engine]:
+    """An empty, migrated database of its own for one test (a copy of the template)."""
+    yield use_database(f"sqlite:///{copy_database(migrated_db, tmp_path / 'test.db')}")
     get_engine.cache_clear()
 
 
@@ -62,10 +123,7 @@ def demo_engine(demo_db: Path) -> Engine:
 @pytest.fixture
 def demo_copy(demo_db: Path, tmp_path: Path) -> Iterator[Engine]:
     """A copy of the demo database of its own for one test, which may write to it."""
-    copy = tmp_path / "demo-copy.db"
-    with closing(sqlite3.connect(demo_db)) as source, closing(sqlite3.connect(copy)) as target:
-        source.backup(target)  # with what the write-ahead log holds, unlike a file copy
-    yield use_database(f"sqlite:///{copy}")
+    yield use_database(f"sqlite:///{copy_database(demo_db, tmp_path / 'demo-copy.db')}")
     get_engine.cache_clear()
 
 
@@ -76,10 +134,7 @@ def demo_sessions_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) ->
     Signing in writes (a session, its audit record): those tests do it here, so that the
     demo database stays as 'hmc demo' left it for every test that copies it.
     """
-    path = tmp_path_factory.mktemp("demo-sessions") / "hmc.db"
-    with closing(sqlite3.connect(demo_db)) as source, closing(sqlite3.connect(path)) as target:
-        source.backup(target)
-    return path
+    return copy_database(demo_db, tmp_path_factory.mktemp("demo-sessions") / "hmc.db")
 
 
 @pytest.fixture

@@ -2,7 +2,10 @@
 
 The cluster listens on a unix socket in that directory and on 127.0.0.1 at a free port, with
 trust authentication and ``fsync`` off; it is stopped and deleted when the test run ends
-(also when tests fail). Each test that asks for ``postgres_url`` gets a fresh database.
+(also when tests fail). Each test that asks for ``postgres_url`` gets a fresh, empty database;
+one that asks for ``migrated_postgres_url`` a copy of a database migrated once per run, and
+``hmc_on_postgres_demo`` a copy of the demo database built once per run (``CREATE DATABASE
+... TEMPLATE``). Under xdist each worker starts a server of its own.
 
 The server binaries come from Debian's ``postgresql`` package (``make test`` installs it); if
 they are missing the tests fail, never skip. initdb refuses to run as root, so as root the
@@ -27,9 +30,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from typer.testing import CliRunner
 
+from hmc.cli import app
 from hmc.settings import get_settings
-from hmc.storage import get_engine
+from hmc.storage import get_engine, migrate
 
 INSTALL_HINT = "install the server with 'make test' (or: apt-get install -y postgresql)"
 DEBIAN_VERSIONS = Path("/usr/lib/postgresql")  # one folder per major version: 15/bin/initdb
@@ -113,13 +118,13 @@ class Cluster:
             )
         return done
 
-    def create_database(self) -> str:
-        """A new, empty database; its URL."""
+    def create_database(self, template: str = "template1") -> str:
+        """A new database, a copy of ``template`` (by default an empty one); its URL."""
         name = f"test_{next(self._databases)}"
         engine = create_engine(self.url(), isolation_level="AUTOCOMMIT")
         try:
             with engine.connect() as connection:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
+                connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
         finally:
             engine.dispose()
         return self.url(name)
@@ -205,18 +210,74 @@ def postgres_url(postgres_cluster: Cluster) -> Iterator[str]:
     postgres_cluster.drop_database(url)
 
 
+@pytest.fixture(scope="session")
+def postgres_template(postgres_cluster: Cluster) -> str:
+    """The name of a database migrated once per run (per worker), which no test connects to:
+    the template of ``migrated_postgres_url``."""
+    url = postgres_cluster.create_database()
+    engine = get_engine.__wrapped__(url)  # not hmc's cached engine
+    try:
+        migrate(engine)
+    finally:
+        engine.dispose()
+    return url.rsplit("/", 1)[1]
+
+
+@pytest.fixture
+def migrated_postgres_url(postgres_cluster: Cluster, postgres_template: str) -> Iterator[str]:
+    """The URL of a fresh, migrated database on the test server (dropped afterwards)."""
+    url = postgres_cluster.create_database(template=postgres_template)
+    yield url
+    postgres_cluster.drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def postgres_demo_template(postgres_cluster: Cluster) -> str:
+    """The name of a database 'hmc demo --no-serve' built once per run (per worker), which no
+    test connects to: the template of ``hmc_on_postgres_demo``."""
+    url = postgres_cluster.create_database()
+    with pointed_at(url):
+        built = CliRunner().invoke(app, ["demo", "--no-serve"])
+        assert built.exit_code == 0, built.output
+        assert Path("hmc-report.pdf").is_file()  # not on a file, it writes its report here
+    return url.rsplit("/", 1)[1]
+
+
+@pytest.fixture
+def hmc_on_postgres_demo(postgres_cluster: Cluster, postgres_demo_template: str) -> Iterator[str]:
+    """HMC_DATABASE_URL set to a fresh copy of the demo database on PostgreSQL (see
+    ``pointed_at``); dropped afterwards."""
+    url = postgres_cluster.create_database(template=postgres_demo_template)
+    with pointed_at(url):
+        yield url
+    postgres_cluster.drop_database(url)
+
+
 @pytest.fixture
 def hmc_on_postgres(postgres_url: str) -> Iterator[str]:
-    """HMC_DATABASE_URL set to a fresh PostgreSQL database, in a temporary working directory
-    (where ``hmc demo`` writes its report when the database is no file); the process restored
-    afterwards."""
+    """HMC_DATABASE_URL set to a fresh, empty PostgreSQL database (see ``pointed_at``)."""
+    with pointed_at(postgres_url):
+        yield postgres_url
+
+
+@pytest.fixture
+def hmc_on_migrated_postgres(migrated_postgres_url: str) -> Iterator[str]:
+    """HMC_DATABASE_URL set to a fresh, migrated PostgreSQL database (see ``pointed_at``)."""
+    with pointed_at(migrated_postgres_url):
+        yield migrated_postgres_url
+
+
+@contextlib.contextmanager
+def pointed_at(url: str) -> Iterator[None]:
+    """HMC_DATABASE_URL set to ``url``, in a temporary working directory (where ``hmc demo``
+    writes its report when the database is no file); the process restored afterwards."""
     before = os.environ.get("HMC_DATABASE_URL")
-    os.environ["HMC_DATABASE_URL"] = postgres_url
+    os.environ["HMC_DATABASE_URL"] = url
     get_settings.cache_clear()
     get_engine.cache_clear()
     try:
         with tempfile.TemporaryDirectory() as folder, contextlib.chdir(folder):
-            yield postgres_url
+            yield
     finally:
         get_engine().dispose()
         get_engine.cache_clear()

@@ -16,7 +16,7 @@ from hmc.audit.service import head, verify
 from hmc.errors import Conflict, Forbidden, InvalidInput
 from hmc.framework.models import Party
 from hmc.framework.service import load_commission, shipped_commissions
-from hmc.storage import get_engine, migrate, session_scope
+from hmc.storage import get_engine, session_scope
 from hmc.timeline.status import status
 
 TESTER = Actor.system("tests")
@@ -64,10 +64,8 @@ def db(request: pytest.FixtureRequest) -> Engine:
     if request.param == "sqlite":
         engine: Engine = request.getfixturevalue("engine")
         return engine
-    request.getfixturevalue("hmc_on_postgres")
-    engine = get_engine()
-    migrate(engine)
-    return engine
+    request.getfixturevalue("hmc_on_migrated_postgres")
+    return get_engine()
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from hmc.audit.service import lock_chain, record, trail
 from hmc.cli import app
 from hmc.evidence.models import Source
 from hmc.settings import get_settings
-from hmc.storage import get_engine, migrate, session_scope
+from hmc.storage import get_engine, session_scope
 
 TESTER = Actor.system("tests")
 WHEN = datetime(2024, 1, 27, 9, 30, 15, 123456)  # microseconds must survive the database
@@ -40,10 +40,8 @@ def db(request: pytest.FixtureRequest) -> Engine:
     if request.param == "sqlite":
         engine: Engine = request.getfixturevalue("engine")
         return engine
-    request.getfixturevalue("hmc_on_postgres")
-    engine = get_engine()
-    migrate(engine)
-    return engine
+    request.getfixturevalue("hmc_on_migrated_postgres")
+    return get_engine()
 
 
 def append(engine: Engine, count: int, **fields: Any) -> list[str]:
@@ -359,9 +357,8 @@ def check_contiguous(engine: Engine, threads: int, each: int) -> None:
     assert (found.intact, found.records, actors) == (True, threads * each, threads)
 
 
-def test_concurrent_writers_on_postgresql(hmc_on_postgres: str) -> None:
+def test_concurrent_writers_on_postgresql(hmc_on_migrated_postgres: str) -> None:
     engine = get_engine()
-    migrate(engine)
     append_from_threads(engine, threads=8, each=40)
     check_contiguous(engine, threads=8, each=40)
 

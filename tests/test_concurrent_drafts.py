@@ -15,7 +15,6 @@ from collections import Counter
 from datetime import date
 
 import httpx
-import pytest
 from sqlalchemy import Engine, text
 
 from hmc.accounts import create_token, get_member
@@ -166,17 +165,5 @@ def test_concurrent_drafts_on_sqlite(demo_copy: Engine) -> None:
     _load(get_engine())
 
 
-@pytest.fixture
-def demo_on_postgres(hmc_on_postgres: str) -> Engine:
-    """The demo database built on a fresh PostgreSQL database."""
-    from typer.testing import CliRunner
-
-    from hmc.cli import app
-
-    result = CliRunner().invoke(app, ["demo", "--no-serve"])
-    assert result.exit_code == 0, result.output
-    return get_engine()
-
-
-def test_concurrent_drafts_on_postgres(demo_on_postgres: Engine) -> None:
-    _load(demo_on_postgres)
+def test_concurrent_drafts_on_postgres(hmc_on_postgres_demo: str) -> None:
+    _load(get_engine())

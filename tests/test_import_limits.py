@@ -60,7 +60,7 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'hmc.db'}"
     else:
-        url = request.getfixturevalue("postgres_url")
+        url = request.getfixturevalue("migrated_postgres_url")
     engine = get_engine.__wrapped__(url)  # hmc's engine (SQLite's pragmas), not cached
     migrate(engine)
     yield engine

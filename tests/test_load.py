@@ -14,14 +14,11 @@ import asyncio
 from collections import Counter
 
 import httpx
-import pytest
 from sqlalchemy import Engine
-from typer.testing import CliRunner
 
 from conftest import DEMO_PASSWORD
 from hmc.accounts import create_token
 from hmc.actor import Actor
-from hmc.cli import app
 from hmc.storage import get_engine, session_scope
 from serving import serving, sign_in_async
 
@@ -85,15 +82,7 @@ def test_100_concurrent_clients_on_sqlite(demo_copy: Engine) -> None:
         _load(base, tokens)
 
 
-@pytest.fixture
-def demo_on_postgres(hmc_on_postgres: str) -> str:
-    """The demo database built on a fresh PostgreSQL database."""
-    result = CliRunner().invoke(app, ["demo", "--no-serve"])
-    assert result.exit_code == 0, result.output
-    return hmc_on_postgres
-
-
-def test_100_concurrent_clients_on_postgres(demo_on_postgres: str) -> None:
+def test_100_concurrent_clients_on_postgres(hmc_on_postgres_demo: str) -> None:
     tokens = _tokens()
     with serving() as base:
         _load(base, tokens)

@@ -15,7 +15,6 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import Engine
-from typer.testing import CliRunner
 
 from conftest import DEMO_PASSWORD
 from hmc.accounts import create_token, sign_in
@@ -24,7 +23,6 @@ from hmc.app import create_app
 from hmc.assessment.agreement import agreement
 from hmc.assessment.models import CONFIDENCES
 from hmc.assessment.schemas import RatingWrite
-from hmc.cli import app as cli
 from hmc.deps import COOKIE
 from hmc.storage import get_engine, session_scope
 
@@ -420,9 +418,7 @@ def test_openapi_lists_the_new_paths(api: Api) -> None:
     assert "201" in paths["/api/commissions/{commission_id}/rounds"]["post"]["responses"]
 
 
-def test_drafts_stay_private_on_postgres(hmc_on_postgres: str) -> None:
-    result = CliRunner().invoke(cli, ["demo", "--no-serve"])
-    assert result.exit_code == 0, result.output
+def test_drafts_stay_private_on_postgres(hmc_on_postgres_demo: str) -> None:
     with TestClient(create_app(), raise_server_exceptions=False) as test_client:
         api = Api(test_client, tokens_for(get_engine()))
         round_id = open_round(api)
