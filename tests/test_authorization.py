@@ -151,6 +151,7 @@ def owners(who: Who, state: str) -> str:
 RULES: dict[tuple[str, str], Callable[[Who, str], str]] = {
     ("GET", "/api/commissions"): reads,
     ("GET", "/api/commissions/{commission_id}/status"): reads,
+    ("GET", "/api/commissions/{commission_id}/state"): reads,
     ("GET", "/api/commissions/{commission_id}/indicators/{key}/series"): reads,
     ("GET", "/api/me"): reads,
     ("POST", "/api/me/password"): anyone("invalid"),  # a too-short new one: reached, refused
