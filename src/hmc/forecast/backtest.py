@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scoringrules as sr
 
 from hmc.forecast.methods import MODELS, Array, run_all
 
@@ -68,6 +67,8 @@ def _new() -> _Record:
 
 
 def _score(record: _Record, paths: Array, origin: int, values: Array, horizons: int) -> None:
+    import scoringrules as sr  # and SciPy with it: only when a backtest scores
+
     reach = min(horizons, values.size - origin)
     actual = values[origin : origin + reach]
     ahead = paths[:, :reach]

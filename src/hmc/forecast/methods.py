@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from statsmodels.tools.sm_exceptions import ConvergenceWarning
-from statsmodels.tsa.exponential_smoothing.ets import ETSModel, ETSResults
-from threadpoolctl import threadpool_limits
+
+if TYPE_CHECKING:
+    from statsmodels.tsa.exponential_smoothing.ets import ETSResults
 
 Array = npt.NDArray[np.float64]
 Model = Callable[[Array, int, int, np.random.Generator], Array]
@@ -60,6 +61,10 @@ def bootstrap(history: Array, horizon: int, paths: int, rng: np.random.Generator
 def _fit(history: Array) -> tuple[Array, ETSResults] | None:
     """The damped-trend model fitted to the square roots of ``history`` (None: too short or
     constant, nothing to fit)."""
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning  # statsmodels when fitting
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+    from threadpoolctl import threadpool_limits
+
     y = np.sqrt(history[-FIT_WEEKS:])
     if y.size < MIN_FIT or np.ptp(y) == 0.0:
         return None
