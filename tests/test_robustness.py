@@ -587,7 +587,7 @@ def _write(path: Path, data: bytes | str) -> Path:
         ),
         (
             "broken.csv.gz",
-            gzip.compress((ESOC_HEADER + "\n" + ESOC_ROW + "\n").encode())[:30],
+            gzip.compress((ESOC_HEADER + "\n" + ESOC_ROW + "\n").encode(), mtime=0)[:30],
             "esoc-weekly",
             ["broken.csv.gz: not a readable gzip file"],
         ),
