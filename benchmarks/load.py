@@ -22,14 +22,12 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import AsyncExitStack, contextmanager
+from contextlib import AsyncExitStack
 from pathlib import Path
 
 import httpx
@@ -41,9 +39,8 @@ from hmc.storage import get_engine, session_scope
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 import postgres  # the tests' throwaway PostgreSQL server
-from serving import sign_in_async  # how a client signs in through the sign-in form
+from serving import HMC, served, sign_in_async  # hmc serve in a process; signing in
 
-HMC = Path(sys.executable).with_name("hmc")
 CLIENTS = 100
 EACH = 3  # requests per client per URL
 URLS = [
@@ -65,37 +62,6 @@ def hmc(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     """Run the hmc command on the database ``url``."""
     env = {**os.environ, "HMC_DATABASE_URL": url}
     return subprocess.run([str(HMC), *args], env=env, capture_output=True, text=True, check=True)
-
-
-@contextmanager
-def served(url: str) -> Iterator[str]:
-    """``hmc serve`` on a free port for the database ``url``; its base URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "HMC_DATABASE_URL": url}
-    server = subprocess.Popen(
-        [str(HMC), "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{base}/static/favicon.svg").raise_for_status()
-                break
-            except httpx.TransportError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"hmc serve did not start: {server.stderr}") from None
-                time.sleep(0.2)
-        yield base
-    finally:
-        server.terminate()
-        server.communicate(timeout=30)
 
 
 def tokens(url: str) -> list[str]:
