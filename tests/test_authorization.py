@@ -45,7 +45,7 @@ MEETING = MEETINGS + "/{meeting_id}"
 PUBLIC = {
     ("GET", "/api/health"),
     ("GET", "/docs/{name}"),
-    ("GET", "/static/vega.js"),
+    ("GET", "/static/{name}"),
     ("GET", "/sign-in"),
     ("POST", "/sign-in"),
 }
