@@ -21,7 +21,9 @@ from hmc.framework.service import load_commission, shipped_commissions
 from hmc.storage import session_scope
 from hmc.timeline import status as module
 from hmc.timeline.status import CommissionStatus, status
-from test_assessment import IRAQ, TESTER, _member, _released
+from test_assessment import IRAQ, TESTER, _released, db, people  # SQLite, then PostgreSQL
+
+__all__ = ["db", "people"]  # the fixtures of test_assessment, used here too
 
 SHIPPED = next(p for p in shipped_commissions() if p.stem == IRAQ)
 DAY = date.today()  # a signature is dated today
@@ -48,22 +50,10 @@ class Counted:
         return found, self.calls - before
 
 
-@pytest.fixture
-def people(engine: Engine) -> dict[str, Actor]:
-    with session_scope(engine) as session:
-        load_commission(session, path=SHIPPED, actor=TESTER)
-        return {
-            "us_chair": _member(session, "us-chair", "us", "co_chair"),
-            "iq_chair": _member(session, "iq-chair", "iq", "co_chair"),
-            "us_analyst": _member(session, "us-analyst", "us", "analyst"),
-            "iq_analyst": _member(session, "iq-analyst", "iq", "analyst"),
-        }
-
-
 def test_a_repeat_is_a_lookup_and_each_write_computes_afresh(
-    engine: Engine, people: dict[str, Actor], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    db: Engine, people: dict[str, Actor], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    counted = Counted(monkeypatch)
+    engine, counted = db, Counted(monkeypatch)
     first, reads = counted.read(engine)
     assert reads > 0 and first.stale_since is not None  # never computed: stale
     again, reads = counted.read(engine)
