@@ -8,6 +8,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import TypeVar, cast
 
 import numpy as np
 from sqlalchemy import func, select
@@ -41,6 +42,7 @@ REASONS = {
     "conditions_not_met": "conditions not met",
 }
 Weekly = Callable[[str, AreaInfo | None], Series]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -122,18 +124,36 @@ def status(session: Session, *, commission_id: str, as_of: date | None) -> Commi
     """Indicators (nationwide and per area) and every gate, as known on ``as_of``.
 
     Without ``as_of``: the commission's own date (a replay's), else today. A repeat costs
-    one query: the answer is kept under the versions of what it is made of (see
-    :func:`versions`), read anew each time, so any write that changes one of them makes the
-    next answer computed afresh, in every process that serves the database.
+    one query (see :func:`kept`).
+    """
+    return kept(session, commission_id=commission_id, as_of=as_of, name="", make=lambda s: s)
+
+
+def kept(
+    session: Session,
+    *,
+    commission_id: str,
+    as_of: date | None,
+    name: str,
+    make: Callable[[CommissionStatus], T],
+) -> T:
+    """``make`` of the status (the status itself, its JSON, ...) under ``name``, made once.
+
+    It is kept under the versions of what the status is made of (see :func:`versions`),
+    read anew each time: any write that changes one of them makes the next answer computed
+    afresh, in every process that serves the database.
     """
     key: tuple[object, ...] = (str(session.get_bind().engine.url), commission_id, as_of)
-    key += (date.today(),)
-    key += versions(session, commission_id=commission_id)
-    found = _kept.get(key)
+    key += (date.today(), *versions(session, commission_id=commission_id))
+    found = _kept.get((name, *key))
     if found is None:
-        found = _status(session, commission_id=commission_id, as_of=as_of)
-        _kept.put(key, found)
-    return found
+        base = _kept.get(("", *key))
+        if base is None:
+            base = _status(session, commission_id=commission_id, as_of=as_of)
+            _kept.put(("", *key), base)
+        found = make(cast(CommissionStatus, base))
+        _kept.put((name, *key), found)
+    return cast(T, found)
 
 
 def versions(session: Session, *, commission_id: str) -> tuple[object, ...]:
@@ -156,28 +176,29 @@ def versions(session: Session, *, commission_id: str) -> tuple[object, ...]:
 
 
 class _Kept:
-    """The last few statuses made in this process, by their key (the least used go first)."""
+    """The last few statuses (and what is made of them) in this process, by their key; the
+    least recently used go first."""
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._found: OrderedDict[tuple[object, ...], CommissionStatus] = OrderedDict()
+        self._found: OrderedDict[tuple[object, ...], object] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[object, ...]) -> CommissionStatus | None:
+    def get(self, key: tuple[object, ...]) -> object | None:
         with self._lock:
             found = self._found.get(key)
             if found is not None:
                 self._found.move_to_end(key)
             return found
 
-    def put(self, key: tuple[object, ...], found: CommissionStatus) -> None:
+    def put(self, key: tuple[object, ...], found: object) -> None:
         with self._lock:
             self._found[key] = found
             while len(self._found) > self._size:
                 self._found.popitem(last=False)
 
 
-_kept = _Kept(64)
+_kept = _Kept(128)
 
 
 def _status(session: Session, *, commission_id: str, as_of: date | None) -> CommissionStatus:
