@@ -4,25 +4,14 @@ there, revalidated under their plain names, and sent gzip-compressed to clients 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 
-from conftest import sign_in
-from hmc.app import create_app
-from hmc.storage import get_engine
+from test_web import client  # signed in to a copy of the demo database
 
+__all__ = ["client"]
 HASHED = r"/static/{stem}\.[0-9a-f]{{12}}\.{suffix}"
-
-
-@pytest.fixture
-def client(demo_sessions: Engine) -> Iterator[TestClient]:
-    get_engine.cache_clear()
-    with TestClient(create_app(), raise_server_exceptions=False) as test_client:
-        sign_in(test_client)
-        yield test_client
 
 
 def _linked(html: str, stem: str, suffix: str) -> str:
