@@ -146,7 +146,7 @@ async def signing_in(base: str) -> tuple[float, list[float], int, int]:
         return time.perf_counter() - start, latencies, failed, other
 
 
-def show(db: str, url: str, seconds: float, latencies: list[float], failed: int, _: int) -> None:
+def show(db: str, url: str, seconds: float, latencies: list[float], failed: int, other: int) -> None:
     cuts = statistics.quantiles(latencies, n=20)
     print(
         f"load: db={db} workers={WORKERS} clients={CLIENTS} url={url}"
@@ -154,6 +154,8 @@ def show(db: str, url: str, seconds: float, latencies: list[float], failed: int,
         f" p95_ms={cuts[18] * 1000:.0f} five_xx={failed}",
         flush=True,
     )
+    if other:  # a fast 401 or 404 is no figure of the page asked for
+        print(f"  ({other} answers of {url} were not what was asked for)", file=sys.stderr)
 
 
 def measure(db: str, url: str) -> None:
