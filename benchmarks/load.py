@@ -146,7 +146,9 @@ async def signing_in(base: str) -> tuple[float, list[float], int, int]:
         return time.perf_counter() - start, latencies, failed, other
 
 
-def show(db: str, url: str, seconds: float, latencies: list[float], failed: int, other: int) -> None:
+def show(
+    db: str, url: str, seconds: float, latencies: list[float], failed: int, other: int
+) -> None:
     cuts = statistics.quantiles(latencies, n=20)
     print(
         f"load: db={db} workers={WORKERS} clients={CLIENTS} url={url}"
