@@ -7,17 +7,23 @@ a client of a real server signs in (used by the load benchmark too).
 
 from __future__ import annotations
 
+import os
 import re
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 import uvicorn
 
 from hmc.app import create_app
+
+HMC = Path(sys.executable).with_name("hmc")
 
 
 @contextmanager
@@ -42,6 +48,40 @@ def serving() -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+@contextmanager
+def served(url: str, *, workers: int = 1) -> Iterator[str]:
+    """``hmc serve --workers N`` in a process of its own on a free port for the database
+    ``url``; its base URL once it answers (stopped afterwards)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [str(HMC), "serve", "--port", str(port), "--workers", str(workers)],
+        env={**os.environ, "HMC_DATABASE_URL": url},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{base}/static/favicon.svg").raise_for_status()
+                break
+            except httpx.TransportError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    server.kill()
+                    raise RuntimeError(
+                        f"hmc serve did not start: {server.communicate()[1]}"
+                    ) from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
 
 
 async def sign_in_async(client: httpx.AsyncClient, username: str, password: str) -> list[int]:

@@ -51,7 +51,7 @@ REPORT = ("GET", "/api/commissions/{commission_id}/report")
 PUBLIC = {
     ("GET", "/api/health"),
     ("GET", "/docs/{name}"),
-    ("GET", "/static/vega.js"),
+    ("GET", "/static/{name}"),
     ("GET", "/sign-in"),
     ("POST", "/sign-in"),
 }

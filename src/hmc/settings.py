@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
     """How long a sign-in lasts before the member signs in again."""
 
+    trusted_proxies: str = "127.0.0.1"
+    """Addresses of the proxies whose ``X-Forwarded-For`` and ``X-Forwarded-Proto`` headers
+    ``hmc serve`` believes (comma-separated, or ``*``): the sign-in limits then count the
+    member's own address, and cookies are marked secure when the proxy spoke HTTPS."""
+
 
 @lru_cache
 def get_settings() -> Settings:

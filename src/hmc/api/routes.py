@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, Query
+from fastapi import APIRouter, Depends, FastAPI, Query, Response
 from pydantic import BaseModel
 
 import hmc
@@ -15,7 +15,7 @@ from hmc.framework.schemas import CommissionSummary
 from hmc.framework.service import framework, list_commissions, resolve_as_of
 from hmc.indicators.service import series
 from hmc.timeline.schemas import StatusRead, TrendPoint
-from hmc.timeline.status import status
+from hmc.timeline.status import CommissionStatus, kept
 
 router = APIRouter(prefix="/api")
 public = APIRouter(prefix="/api")  # needs no sign-in
@@ -50,10 +50,15 @@ def commissions(database: DatabaseDep) -> list[CommissionSummary]:
 
 
 @router.get("/commissions/{commission_id}/status", response_model=StatusRead, tags=["status"])
-def commission_status(commission_id: str, database: DatabaseDep, as_of: AsOfDep) -> StatusRead:
+def commission_status(commission_id: str, database: DatabaseDep, as_of: AsOfDep) -> Response:
     """Indicators and gates as known on ``as_of``."""
-    with database.read() as session:
-        return StatusRead.of(status(session, commission_id=commission_id, as_of=as_of))
+    with database.read() as session:  # its JSON made once per version of the status
+        body = kept(session, commission_id=commission_id, as_of=as_of, name="api", make=_json)
+    return Response(body, media_type="application/json")
+
+
+def _json(found: CommissionStatus) -> bytes:
+    return StatusRead.of(found).model_dump_json().encode()
 
 
 @router.get(

@@ -351,11 +351,15 @@ def demo(
 def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    workers: Annotated[
+        int, typer.Option(help="Server processes sharing the port (one per core).", min=1, max=64)
+    ] = 1,
 ) -> None:
     """Serve the web workspace and the JSON API (Ctrl-C stops it); it never writes."""
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
-    from hmc.app import create_app
+    from hmc.settings import get_settings
     from hmc.storage import open_database
 
     open_database(write=False)  # a missing or outdated database is said here, not per page
@@ -365,10 +369,20 @@ def serve(
         f"hmc workspace on [bold]http://{escape(shown)}:{port}[/] (API docs at /docs; Ctrl-C stops)"
     )
     config = uvicorn.Config(
-        create_app(), host=host, port=port, log_level="warning", server_header=False
+        "hmc.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        server_header=False,
+        forwarded_allow_ips=get_settings().trusted_proxies,
     )
     server = uvicorn.Server(config)
     with listening, contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: stopped, as asked
+        if workers > 1:  # each worker process serves the one socket; nothing shared in memory
+            Multiprocess(config, sockets=[listening]).run()
+            return
         server.run(sockets=[listening])
     if not server.started:
         raise ServerFailed(f"the server on {host}:{port} did not start (see the messages above)")

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import TypeVar, cast
 
 import numpy as np
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hmc.assessment.values import SignedRound, latest_signed, rated_series
+from hmc.audit.models import AuditRecord
+from hmc.audit.types import TYPES
 from hmc.domain.gates import stored_gate
 from hmc.domain.periods import week_start
+from hmc.framework.models import FrameworkVersion
 from hmc.framework.records import (
     AreaInfo,
     CommissionInfo,
@@ -21,6 +28,7 @@ from hmc.framework.records import (
     IndicatorInfo,
 )
 from hmc.framework.service import framework, resolve_as_of
+from hmc.indicators.models import IndicatorSeries
 from hmc.indicators.service import Series, freshness, series
 
 TREND_WEEKS = 26
@@ -34,6 +42,7 @@ REASONS = {
     "conditions_not_met": "conditions not met",
 }
 Weekly = Callable[[str, AreaInfo | None], Series]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -115,8 +124,85 @@ def _indicator_status(s: Series, as_of: date) -> IndicatorStatus:
 def status(session: Session, *, commission_id: str, as_of: date | None) -> CommissionStatus:
     """Indicators (nationwide and per area) and every gate, as known on ``as_of``.
 
-    Without ``as_of``: the commission's own date (a replay's), else today.
+    Without ``as_of``: the commission's own date (a replay's), else today. A repeat costs
+    one query (see :func:`kept`).
     """
+    return kept(session, commission_id=commission_id, as_of=as_of, name="", make=lambda s: s)
+
+
+def kept(
+    session: Session,
+    *,
+    commission_id: str,
+    as_of: date | None,
+    name: str,
+    make: Callable[[CommissionStatus], T],
+) -> T:
+    """``make`` of the status (the status itself, its JSON, ...) under ``name``, made once.
+
+    It is kept under the versions of what the status is made of (see :func:`versions`),
+    read anew each time: any write that changes one of them makes the next answer computed
+    afresh, in every process that serves the database.
+    """
+    key: tuple[object, ...] = (str(session.get_bind().engine.url), commission_id, as_of)
+    key += (date.today(), *versions(session, commission_id=commission_id))
+    found = _kept.get((name, *key))
+    if found is None:
+        base = _kept.get(("", *key))
+        if base is None:
+            base = _status(session, commission_id=commission_id, as_of=as_of)
+            _kept.put(("", *key), base)
+        found = make(cast(CommissionStatus, base))
+        _kept.put((name, *key), found)
+    return cast(T, found)
+
+
+def versions(session: Session, *, commission_id: str) -> tuple[object, ...]:
+    """The versions a commission's status is made of, in one query: its framework version,
+    the last audited write that is not about accounts (an import, a framework loaded, a
+    rating submitted, a round signed, ...), and the last computation of indicators."""
+    accounts = [t.name for t in TYPES if t.about == "accounts"]  # sign-ins change no status
+    row = session.execute(
+        select(
+            select(func.max(FrameworkVersion.number))
+            .where(FrameworkVersion.commission_id == commission_id)
+            .scalar_subquery(),
+            select(func.max(AuditRecord.id))
+            .where(AuditRecord.object_type.not_in(accounts))
+            .scalar_subquery(),
+            select(func.max(IndicatorSeries.computed_at)).scalar_subquery(),
+        )
+    ).one()
+    return tuple(row)
+
+
+class _Kept:
+    """The last few statuses (and what is made of them) in this process, by their key; the
+    least recently used go first."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._found: OrderedDict[tuple[object, ...], object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...]) -> object | None:
+        with self._lock:
+            found = self._found.get(key)
+            if found is not None:
+                self._found.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[object, ...], found: object) -> None:
+        with self._lock:
+            self._found[key] = found
+            while len(self._found) > self._size:
+                self._found.popitem(last=False)
+
+
+_kept = _Kept(128)
+
+
+def _status(session: Session, *, commission_id: str, as_of: date | None) -> CommissionStatus:
     current = framework(session, commission_id=commission_id)
     as_of = resolve_as_of(current.commission, as_of)
     cache: dict[tuple[str, AreaInfo | None, str | None], Series] = {}

@@ -3,7 +3,9 @@ reports and the parties' accounts (and the form for the viewer's party's own).""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -11,9 +13,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from hmc.deps import DatabaseDep, ViewerDep, read_day
 from hmc.errors import InvalidInput
 from hmc.evidence.accounts import RECORDERS, record_account
-from hmc.evidence.schemas import AccountWrite
+from hmc.evidence.schemas import AccountWrite, EventRead
 from hmc.evidence.views import EventFilter, event_detail, find_events, list_sources
 from hmc.framework.service import list_commissions
+from hmc.web import i18n
 from hmc.web.forms import Id, Lang, Short, Text
 from hmc.web.render import frame, here, page
 
@@ -35,8 +38,10 @@ def evidence_page(
     reliability: Annotated[str, Query(pattern="^[A-Fa-f]{0,6}$")] = "",
     credibility: Annotated[str, Query(pattern="^[1-6]?$")] = "",
     account: Filter = "",
+    before: Annotated[str, Query(max_length=40, pattern=r"^(\d{4}-\d{2}-\d{2}\.\d{1,18})?$")] = "",
 ) -> HTMLResponse:
-    """The events matching the filters, newest first, with source, grade and place."""
+    """The events matching the filters, newest first, with source, grade and place; a page
+    at a time, the next one older than the last shown (``before``: its date and id)."""
     where = EventFilter(
         start=read_day(start, field="from") if start else None,
         end=read_day(end, field="to") if end else None,
@@ -48,7 +53,7 @@ def evidence_page(
         account=account or None,
     )
     with database.read() as session:
-        total, found = find_events(session, where=where, limit=PAGE)
+        total, found = find_events(session, where=where, limit=PAGE, before=_key(before))
         known = list_sources(session)
         commissions = list_commissions(session)
     base = frame(lang, None, commissions, viewer)
@@ -65,7 +70,26 @@ def evidence_page(
         events=found,
         sources=known,
         typed=typed,
+        older=_older(typed, lang, found),
     )
+
+
+def _key(before: str) -> tuple[date, int] | None:
+    """The date and id of ``before`` (``2024-01-31.123``); None when blank."""
+    if not before:
+        return None
+    day, ident = before.split(".")
+    return read_day(day, field="before"), int(ident)
+
+
+def _older(typed: dict[str, str], lang: str | None, found: list[EventRead]) -> str | None:
+    """The link to the page of older events, when this page is full."""
+    if len(found) < PAGE:
+        return None
+    last = found[-1]
+    chosen = {**typed, "lang": "" if i18n.language(lang) == i18n.DEFAULT else i18n.language(lang)}
+    query = {**{k: v for k, v in chosen.items() if v}, "before": f"{last.occurred_on}.{last.id}"}
+    return f"/evidence?{urlencode(query)}"
 
 
 @router.api_route("/events/{event_id}", methods=["GET", "HEAD"], response_class=HTMLResponse)

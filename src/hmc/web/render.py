@@ -16,6 +16,7 @@ from hmc.errors import NotFound
 from hmc.framework.records import CommissionInfo
 from hmc.storage import Session
 from hmc.web import i18n, view
+from hmc.web.assets import assets
 
 
 @pass_context
@@ -51,6 +52,7 @@ def _environment() -> Environment:
     env.filters["num"] = view.number
     env.filters["threshold"] = view.threshold
     env.filters["chart"] = view.trend_spec
+    env.globals["static"] = assets.url
     return env
 
 

@@ -2,58 +2,46 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date
-from pathlib import Path
 from typing import Annotated
 
-import vl_convert
-from fastapi import APIRouter, Depends, FastAPI, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import HTMLResponse
-from fastapi.staticfiles import StaticFiles
 
 from hmc.deps import Database, DatabaseDep, Viewer, ViewerDep, read_day, signed_in
+from hmc.errors import NotFound
 from hmc.framework.service import list_commissions
 from hmc.settings import get_settings
 from hmc.timeline.service import stored
 from hmc.timeline.status import status
 from hmc.web import auth, divergence, evidence, glance, meetings, rounds, timeline, trail, view
+from hmc.web.assets import FOREVER, REVALIDATE, assets
 from hmc.web.render import frame, page
 
-STATIC = Path(__file__).parent / "static"
-EMBED = "window.vegaEmbed = vegaEmbed; window.vega = vega; window.vegaLite = vegaLite;"
-
-public = APIRouter(include_in_schema=False)  # needs no sign-in: the charts' script
+public = APIRouter(include_in_schema=False)  # needs no sign-in: the static files
 router = APIRouter(include_in_schema=False)
 
 
-class _Bundle:
-    """The Vega, Vega-Lite and vega-embed bundle, made once per process on first use."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._body: bytes | None = None
-
-    def get(self) -> bytes:
-        """The bundle's bytes (about 0.9 MB, made in about 2 s the first time)."""
-        with self._lock:
-            if self._body is None:
-                self._body = str(vl_convert.javascript_bundle(EMBED)).encode()
-            return self._body
-
-
-vega_bundle = _Bundle()
-
-
 # Every page answers HEAD as well as GET (link checkers and uptime probes send HEAD).
-@public.api_route("/static/vega.js", methods=["GET", "HEAD"])
-def vega_js() -> Response:
-    """Vega, Vega-Lite and vega-embed as one self-contained JavaScript module."""
-    return Response(
-        vega_bundle.get(),
-        media_type="text/javascript; charset=utf-8",
-        headers={"Cache-Control": "public, max-age=86400"},
-    )
+@public.api_route("/static/{name}", methods=["GET", "HEAD"])
+def static_file(name: str, request: Request) -> Response:
+    """A static file: compressed when the client accepts it, cached for a year under its
+    hashed name, revalidated under its plain one."""
+    found = assets.find(name)
+    if found is None:
+        raise NotFound(f"no static file {name}")
+    asset, hashed = found
+    headers = {
+        "Cache-Control": FOREVER if hashed else REVALIDATE,
+        "ETag": f'"{asset.digest[:32]}"',
+        "Vary": "Accept-Encoding",
+    }
+    if request.headers.get("if-none-match") == headers["ETag"]:
+        return Response(status_code=304, headers=headers)
+    body = asset.body
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        body, headers["Content-Encoding"] = asset.gzipped, "gzip"
+    return Response(body, media_type=asset.media_type, headers=headers)
 
 
 async def _as_of(as_of: str | None = None) -> date | None:
@@ -122,4 +110,3 @@ def install(app: FastAPI) -> None:
               meetings.router)  # fmt: skip
     for pages in (router, auth.router, *signed):
         app.include_router(pages, dependencies=[Depends(signed_in)])
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
