@@ -945,8 +945,8 @@ def test_a_bug_is_one_error_line_not_a_traceback(
     def broken(*_: object, **__: object) -> None:
         raise OverflowError("date value out of range")
 
-    # "hmc.cli.app" names the Typer app (hmc.cli exports it), so patch the module itself
-    monkeypatch.setattr(importlib.import_module("hmc.cli.app"), "commission_status", broken)
+    # the command imports the service when it runs: patched in its module, it is what runs
+    monkeypatch.setattr(importlib.import_module("hmc.timeline.glance"), "glance", broken)
     result = runner.invoke(app, ["status"])
     line = _one_error_line(result, "unexpected OverflowError: date value out of range")
     assert "this is a bug in hmc" in line
