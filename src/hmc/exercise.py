@@ -6,13 +6,23 @@ as real work.
 they are an exercise, so the pages show the whole workflow (drafts, divergence, a dispute,
 two signatures; an agenda built from the round, minutes, a decision approved by both
 co-chairs, an action) without pretending to be a real assessment or a real meeting.
+
+It also imports five exercise news reports (``data/exercise_news``: three in English, two in
+Arabic, from the made-up outlet "Exercise Wire"), and each party's analyst accepts some of
+what hmc proposed from them (an event, a count, a position), editing what the extraction
+got wrong, so that the review queue, the positions and an indicator fed by news show the
+whole path; one statement is left awaiting review.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, time
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hmc.accounts import MemberInfo, add_member, list_members
@@ -23,6 +33,11 @@ from hmc.framework.service import framework
 from hmc.meetings import decisions
 from hmc.meetings import service as meetings
 from hmc.meetings.views import list_meetings, meeting_view
+from hmc.news.becoming import grade_outlet
+from hmc.news.importing import import_news
+from hmc.news.models import NewsItem
+from hmc.news.review import decide
+from hmc.news.schemas import DecisionWrite, ItemEdit
 
 PASSWORD = "exercise-only-password"  # printed by 'hmc demo'; for the demonstration only
 ROLES = ("co_chair", "analyst", "member", "observer")
@@ -43,6 +58,17 @@ DISPUTED = "isf_intelligence"
 MEETING = "Exercise — working meeting, 27 January 2024 (not a real meeting)"
 MEETING_DAY = date(2024, 1, 27)  # the first working meeting of the commission
 ACTION_DUE = date(2024, 2, 24)
+OUTLET = "Exercise Wire"  # the made-up outlet of the exercise reports
+OUTLET_GRADE = "C"  # "fairly reliable", as the exercise's co-chair judges it
+# The exercise reports' items a party's analyst decides: (file, the item's place in the
+# report) → (party, the fields changed before accepting). The rest await review.
+ACCEPTED: dict[tuple[str, int], tuple[str, dict[str, Any]]] = {
+    ("exercise-en-1-anbar-rockets.txt", 0): ("us", {"date": date(2024, 1, 20)}),  # "Saturday"
+    ("exercise-en-2-attack-count.txt", 0): ("us", {}),
+    ("exercise-en-3-statements.txt", 0): ("us", {}),
+    ("exercise-ar-1-kirkuk.txt", 0): ("iq", {"killed": 2}),  # «قُتل جنديان»
+    ("exercise-ar-2-timeline.txt", 0): ("iq", {}),
+}
 
 
 @dataclass(frozen=True)
@@ -50,6 +76,7 @@ class Exercise:
     members: list[MemberInfo]
     round_id: int | None  # None: the commission had it already
     meeting_id: int | None = None  # None: the commission had it already
+    news_decided: int = 0  # exercise news items decided now (0: decided before)
 
 
 def username(party: str, role: str) -> str:
@@ -91,7 +118,39 @@ def exercise(session: Session, *, actor: Actor, commission_id: str) -> Exercise:
     round_id = (
         None if any(r.exercise for r in rounds) else _round(session, by_name, chair, commission_id)
     )
-    return Exercise(members, round_id, _meeting(session, by_name, chair, commission_id))
+    meeting_id = _meeting(session, by_name, chair, commission_id)
+    return Exercise(members, round_id, meeting_id, _news(session, by_name, commission_id))
+
+
+def exercise_news() -> Path:
+    """The folder of the exercise news reports and their manifest."""
+    return Path(str(files("hmc") / "data" / "exercise_news"))
+
+
+def _news(session: Session, by_name: dict[str, Actor], commission_id: str) -> int:
+    """Import the exercise reports; each party's analyst decides the items ``ACCEPTED``
+    names (those still awaiting review); how many were decided."""
+    chair = by_name[username("us", "co_chair")]
+    imported = import_news(session, path=exercise_news(), actor=chair)
+    grade_outlet(session, actor=chair, commission_id=commission_id, outlet=OUTLET,
+                 reliability=OUTLET_GRADE)  # fmt: skip
+    decided = 0
+    for report in imported:
+        items = session.scalars(
+            select(NewsItem).where(NewsItem.report_id == report.report_id)
+            .order_by(NewsItem.span_start, NewsItem.id)
+        ).all()  # fmt: skip
+        for place, item in enumerate(items):
+            chosen = ACCEPTED.get((Path(report.file).name, place))
+            if chosen is None or item.state != "proposed":
+                continue
+            party, changed = chosen
+            decision = DecisionWrite(decision="edit", changes=ItemEdit(**changed)) if changed \
+                else DecisionWrite(decision="accept")  # fmt: skip
+            decide(session, actor=by_name[username(party, "analyst")],
+                   commission_id=commission_id, item_id=item.id, decision=decision)  # fmt: skip
+            decided += 1
+    return decided
 
 
 def _round(session: Session, by_name: dict[str, Actor], chair: Actor, commission_id: str) -> int:

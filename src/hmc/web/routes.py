@@ -16,7 +16,7 @@ from hmc.deps import Database, DatabaseDep, Viewer, ViewerDep, read_day, signed_
 from hmc.framework.service import list_commissions
 from hmc.settings import get_settings
 from hmc.timeline.status import status
-from hmc.web import auth, divergence, evidence, meetings, rounds, timeline, trail, view
+from hmc.web import auth, divergence, evidence, meetings, review, rounds, timeline, trail, view
 from hmc.web.render import frame, page
 
 STATIC = Path(__file__).parent / "static"
@@ -116,7 +116,7 @@ def install(app: FastAPI) -> None:
     app.include_router(public)
     app.include_router(auth.public)
     signed = (rounds.router, divergence.router, timeline.router, trail.router, evidence.router,
-              meetings.router)  # fmt: skip
+              meetings.router, review.router)  # fmt: skip
     for pages in (router, auth.router, *signed):
         app.include_router(pages, dependencies=[Depends(signed_in)])
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
