@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import Engine
 
 from conftest import DEMO_PASSWORD
@@ -18,9 +18,10 @@ from hmc.actor import Actor
 from hmc.news.importing import import_news
 from hmc.storage import get_engine, session_scope
 from serving import serving
-from test_browser import ARGS, CHROMIUM, Watched
+from test_browser import Watched, browser
 
 pytestmark = pytest.mark.browser
+__all__ = ["browser"]  # the fixture of tests/test_browser.py: Debian's Chromium
 
 REVIEW = "/commissions/hmc-iraq-2024/review"
 ADDRESS = "https://example.org/browser-wire/1"
@@ -41,15 +42,6 @@ def server(demo_copy: Engine, tmp_path: Path) -> Iterator[str]:
     get_engine.cache_clear()  # the server's engine: this test's copy of the demo database
     with serving() as base:
         yield base
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    assert CHROMIUM.exists(), "needs Debian's chromium: 'make test' installs it"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
 
 
 def signed_in(browser: Browser, server: str, username: str) -> Watched:
@@ -119,8 +111,8 @@ def test_the_review_pages_read_at_a_desktops_and_a_phones_width(
                 overflow = page.evaluate(
                     "document.documentElement.scrollWidth - document.documentElement.clientWidth"
                 )
-                assert overflow <= 1, (path, lang, width, overflow)
                 if SHOTS:
                     name = f"{path.strip('/').replace('/', '-')}-{lang}-{width}.png"
                     page.screenshot(path=str(Path(SHOTS) / name), full_page=True)
+                assert overflow <= 1, (path, lang, width, overflow)
     assert watched.problems == []

@@ -28,6 +28,7 @@ from hmc.news.review import decide, item_detail, list_items, positions, report_i
 from hmc.news.schemas import DecisionWrite, ItemEdit, ItemRead, MatchRead
 from hmc.permissions import Grants, Permission
 from hmc.storage import Session
+from hmc.web import i18n
 from hmc.web.forms import Id, Lang, Problem, Short, whole, written
 from hmc.web.render import commission_of, frame, here, member_names, page
 
@@ -185,7 +186,7 @@ def shown(
         current=commission_id,
         switch=here(what.path, base["other_lang"]),
         commission=commission,
-        parties={p.key: p.name for p in commission.parties},
+        parties={p.key: i18n.configured(p, "name", base["lang"]) for p in commission.parties},
         **context,
     )
 
