@@ -77,7 +77,6 @@ class Exercise:
     members: list[MemberInfo]
     round_id: int | None  # None: the commission had it already
     meeting_id: int | None = None  # None: the commission had it already
-    news_decided: int = 0  # exercise news items decided now (0: decided before)
 
 
 def username(party: str, role: str) -> str:
@@ -111,7 +110,7 @@ def people(session: Session, *, actor: Actor, commission_id: str) -> list[Member
 
 def exercise(session: Session, *, actor: Actor, commission_id: str) -> Exercise:
     """The demonstration members and, unless the commission has them, the exercise round
-    and meeting."""
+    and meeting; the exercise news reports, and the decisions on their items."""
     members = people(session, actor=actor, commission_id=commission_id)
     by_name = {m.username: m.actor for m in members}
     chair = by_name[username("us", "co_chair")]
@@ -120,8 +119,8 @@ def exercise(session: Session, *, actor: Actor, commission_id: str) -> Exercise:
         None if any(r.exercise for r in rounds) else _round(session, by_name, chair, commission_id)
     )
     meeting_id = _meeting(session, by_name, chair, commission_id)
-    decided = _news(session, actor, by_name, commission_id)
-    return Exercise(members, round_id, meeting_id, decided)
+    _news(session, actor, by_name, commission_id)
+    return Exercise(members, round_id, meeting_id)
 
 
 def exercise_news() -> Path:
@@ -129,15 +128,14 @@ def exercise_news() -> Path:
     return Path(str(files("hmc") / "data" / "exercise_news"))
 
 
-def _news(session: Session, actor: Actor, by_name: dict[str, Actor], commission_id: str) -> int:
+def _news(session: Session, actor: Actor, by_name: dict[str, Actor], commission_id: str) -> None:
     """Import the exercise reports (as ``actor``, as the bundled data); a co-chair grades
     their outlet; each party's analyst decides the items ``ACCEPTED`` names (those still
-    awaiting review); how many were decided."""
+    awaiting review)."""
     chair = by_name[username("us", "co_chair")]
     imported = import_news(session, path=exercise_news(), actor=actor)
     grade_outlet(session, actor=chair, commission_id=commission_id, outlet=OUTLET,
                  reliability=OUTLET_GRADE)  # fmt: skip
-    decided = 0
     for report in imported:
         items = session.scalars(
             select(NewsItem).where(NewsItem.report_id == report.report_id)
@@ -152,8 +150,6 @@ def _news(session: Session, actor: Actor, by_name: dict[str, Actor], commission_
                 else DecisionWrite(decision="accept")  # fmt: skip
             decide(session, actor=by_name[username(party, "analyst")],
                    commission_id=commission_id, item_id=item.id, decision=decision)  # fmt: skip
-            decided += 1
-    return decided
 
 
 def _round(session: Session, by_name: dict[str, Actor], chair: Actor, commission_id: str) -> int:
