@@ -186,6 +186,10 @@ RULES: dict[tuple[str, str], Callable[[Who, str], str]] = {
     ("POST", "/api/commissions/{commission_id}/review/{item_id}"): anyone("invalid"),  # no body
     ("PUT", "/api/commissions/{commission_id}/review/outlets"): anyone("invalid"),  # no body
     ("GET", "/api/commissions/{commission_id}/positions"): reads,
+    ("GET", "/commissions/{commission_id}/review"): reads,
+    ("GET", "/commissions/{commission_id}/review/{report_id}"): reads,  # an exercise report
+    ("POST", "/commissions/{commission_id}/review/items/{item_id}"): anyone("missing"),  # no news
+    ("GET", "/commissions/{commission_id}/positions"): reads,
     ("GET", "/evidence"): reads,
     ("GET", "/events/{event_id}"): reads,
     ("POST", "/events/{event_id}/account"): recorders,
@@ -457,6 +461,7 @@ def request(client: TestClient, csrf: str, method: str, path: str, ids: dict[str
         key="isis_incidents",
         token_id=999999,
         event_id=1,
+        report_id=1,
         link_id=999999,
         name="docs.js",
         **{"round_id": 0, **ids},

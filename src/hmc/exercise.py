@@ -6,13 +6,23 @@ as real work.
 they are an exercise, so the pages show the whole workflow (drafts, divergence, a dispute,
 two signatures; an agenda built from the round, minutes, a decision approved by both
 co-chairs, an action) without pretending to be a real assessment or a real meeting.
+
+It also imports five exercise news reports (``data/exercise_news``: three in English, two in
+Arabic, from the made-up outlet "Exercise Wire"), and each party's analyst accepts some of
+what hmc proposed from them (an event and a position each), editing what the extraction
+got wrong, so that the review queue, the positions and the events show the whole path; a
+count and a statement are left awaiting review.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, time
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hmc.accounts import MemberInfo, add_member, list_members
@@ -23,6 +33,11 @@ from hmc.framework.service import framework
 from hmc.meetings import decisions
 from hmc.meetings import service as meetings
 from hmc.meetings.views import list_meetings, meeting_view
+from hmc.news.becoming import grade_outlet
+from hmc.news.importing import import_news
+from hmc.news.models import NewsItem
+from hmc.news.review import decide
+from hmc.news.schemas import DecisionWrite, ItemEdit
 
 PASSWORD = "exercise-only-password"  # printed by 'hmc demo'; for the demonstration only
 ROLES = ("co_chair", "analyst", "member", "observer")
@@ -43,6 +58,18 @@ DISPUTED = "isf_intelligence"
 MEETING = "Exercise — working meeting, 27 January 2024 (not a real meeting)"
 MEETING_DAY = date(2024, 1, 27)  # the first working meeting of the commission
 ACTION_DUE = date(2024, 2, 24)
+OUTLET = "Exercise Wire"  # the made-up outlet of the exercise reports
+OUTLET_GRADE = "C"  # "fairly reliable", as the exercise's co-chair judges it
+# The exercise reports' items a party's analyst decides: (file, the item's place in the
+# report) → (party, the fields changed before accepting). The rest await review, among them
+# the count of attacks on US forces: the bundled series has the same running total, and
+# counts of one period are summed across sources, so accepting it would count them twice.
+ACCEPTED: dict[tuple[str, int], tuple[str, dict[str, Any]]] = {
+    ("exercise-en-1-anbar-rockets.txt", 0): ("us", {"date": date(2024, 1, 20)}),  # "Saturday"
+    ("exercise-en-3-statements.txt", 0): ("us", {}),
+    ("exercise-ar-1-kirkuk.txt", 0): ("iq", {"killed": 2}),  # «قُتل جنديان»
+    ("exercise-ar-2-timeline.txt", 0): ("iq", {}),
+}
 
 
 @dataclass(frozen=True)
@@ -83,7 +110,7 @@ def people(session: Session, *, actor: Actor, commission_id: str) -> list[Member
 
 def exercise(session: Session, *, actor: Actor, commission_id: str) -> Exercise:
     """The demonstration members and, unless the commission has them, the exercise round
-    and meeting."""
+    and meeting; the exercise news reports, and the decisions on their items."""
     members = people(session, actor=actor, commission_id=commission_id)
     by_name = {m.username: m.actor for m in members}
     chair = by_name[username("us", "co_chair")]
@@ -91,7 +118,38 @@ def exercise(session: Session, *, actor: Actor, commission_id: str) -> Exercise:
     round_id = (
         None if any(r.exercise for r in rounds) else _round(session, by_name, chair, commission_id)
     )
-    return Exercise(members, round_id, _meeting(session, by_name, chair, commission_id))
+    meeting_id = _meeting(session, by_name, chair, commission_id)
+    _news(session, actor, by_name, commission_id)
+    return Exercise(members, round_id, meeting_id)
+
+
+def exercise_news() -> Path:
+    """The folder of the exercise news reports and their manifest."""
+    return Path(str(files("hmc") / "data" / "exercise_news"))
+
+
+def _news(session: Session, actor: Actor, by_name: dict[str, Actor], commission_id: str) -> None:
+    """Import the exercise reports (as ``actor``, as the bundled data); a co-chair grades
+    their outlet; each party's analyst decides the items ``ACCEPTED`` names (those still
+    awaiting review)."""
+    chair = by_name[username("us", "co_chair")]
+    imported = import_news(session, path=exercise_news(), actor=actor)
+    grade_outlet(session, actor=chair, commission_id=commission_id, outlet=OUTLET,
+                 reliability=OUTLET_GRADE)  # fmt: skip
+    for report in imported:
+        items = session.scalars(
+            select(NewsItem).where(NewsItem.report_id == report.report_id)
+            .order_by(NewsItem.span_start, NewsItem.id)
+        ).all()  # fmt: skip
+        for place, item in enumerate(items):
+            chosen = ACCEPTED.get((Path(report.file).name, place))
+            if chosen is None or item.state != "proposed":
+                continue
+            party, changed = chosen
+            decision = DecisionWrite(decision="edit", changes=ItemEdit(**changed)) if changed \
+                else DecisionWrite(decision="accept")  # fmt: skip
+            decide(session, actor=by_name[username(party, "analyst")],
+                   commission_id=commission_id, item_id=item.id, decision=decision)  # fmt: skip
 
 
 def _round(session: Session, by_name: dict[str, Actor], chair: Actor, commission_id: str) -> int:

@@ -36,6 +36,7 @@ class Batch:
     coverage_end: date
     has_events: bool
     series: frozenset[str]
+    coverage_start: date
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def batches(session: Session) -> list[Batch]:
             Source.key,
             ImportBatch.coverage_end,
             has_events,
+            ImportBatch.coverage_start,
         )
         .join(Source, Source.id == ImportBatch.source_id)
         .order_by(ImportBatch.id)
@@ -88,8 +90,8 @@ def batches(session: Session) -> list[Batch]:
     ):
         series.setdefault(batch_id, set()).add(name)
     return [
-        Batch(i, at, key, end, bool(events), frozenset(series.get(i, ())))
-        for i, at, key, end, events in rows
+        Batch(i, at, key, end, bool(events), frozenset(series.get(i, ())), start)
+        for i, at, key, end, events, start in rows
     ]
 
 
@@ -152,7 +154,11 @@ def freshness(session: Session, current: Framework, *, as_of: date) -> Freshness
         if key not in stored:
             since.append(current.commission.loaded_at)
         since += [b.imported_at for b in newer[:1]]
-    ends = [b.coverage_end for b in known if any(reads(i.definition, b) for i in measured)]
+    ends = [
+        b.coverage_end
+        for b in known
+        if b.coverage_start <= as_of and any(reads(i.definition, b) for i in measured)
+    ]
     newest = min(max(ends), as_of) if ends else None
     return Freshness(min(since, default=None), newest)
 

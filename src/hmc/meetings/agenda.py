@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from hmc.actor import Actor
@@ -25,9 +25,12 @@ from hmc.evidence.models import Event, EventAccount
 from hmc.framework.records import Framework
 from hmc.locale import configured
 from hmc.meetings.models import Action, Meeting
+from hmc.news.models import NewsItem, NewsReport, PartyPosition
 from hmc.settings import get_settings
 from hmc.timeline.models import ForecastRun
 from hmc.timeline.status import CommissionStatus, IndicatorStatus, status
+
+Q = TypeVar("Q", bound=Select[*tuple[Any, ...]])  # a query of any columns
 
 
 @dataclass(frozen=True)
@@ -242,6 +245,72 @@ def disputed_events(
     return found
 
 
+def _within(query: Q, column: Any, since: date | None, day: date) -> Q:
+    """``query`` of the rows whose ``column`` is in the window: after ``since``, by ``day``."""
+    query = query.where(column <= day)
+    return query if since is None else query.where(column > since)
+
+
+def _review(commission_id: str) -> str:
+    return f"/commissions/{quote(commission_id, safe='')}/review"
+
+
+def positions(session: Session, commission_id: str, since: date | None, day: date) -> list[Finding]:
+    """The parties' positions recorded from news, said in the window."""
+    query = (
+        select(PartyPosition, NewsReport.language)
+        .join(NewsReport, NewsReport.id == PartyPosition.report_id)
+        .where(PartyPosition.commission_id == commission_id)
+        .order_by(PartyPosition.said_on, PartyPosition.id)
+    )
+    return [
+        Finding(
+            "position",
+            f"position:{p.id}",
+            p.quotation[:200],
+            f"{_review(commission_id)}/{p.report_id}#item-{p.item_id}",
+            {
+                "party": p.party,
+                "topic": p.topic,
+                "said_on": p.said_on.isoformat(),
+                "actor": p.actor,
+            },
+            language,
+        )
+        for p, language in session.execute(_within(query, PartyPosition.said_on, since, day))
+    ]
+
+
+def under_review(
+    session: Session, commission_id: str, since: date | None, day: date
+) -> list[Finding]:
+    """The news reports of the window with items still awaiting review, one each."""
+    query = (
+        select(NewsReport, NewsItem)
+        .join(NewsItem, NewsItem.report_id == NewsReport.id)
+        .where(NewsItem.state == "proposed")
+        .order_by(NewsReport.published, NewsReport.id, NewsItem.span_start)
+    )
+    waiting: dict[int, tuple[NewsReport, list[NewsItem]]] = {}
+    for report, item in session.execute(_within(query, NewsReport.published, since, day)):
+        waiting.setdefault(report.id, (report, []))[1].append(item)
+    return [
+        Finding(
+            "review",
+            f"news_report:{report.id}",
+            report.text[items[0].span_start : items[0].span_end][:200],
+            f"{_review(commission_id)}/{report.id}",
+            {
+                "items": len(items),
+                "outlet": report.outlet,
+                "published": report.published.isoformat(),
+            },
+            report.language,
+        )
+        for report, items in waiting.values()
+    ]
+
+
 def overdue(session: Session, meeting: Meeting) -> list[Finding]:
     """Open actions of the commission's other meetings due before this one."""
     query = (
@@ -281,5 +350,7 @@ def findings(
         *indicators(now, before),
         *forecasts(session, cid, since, day),
         *disputed_events(session, cid, since, day),
+        *positions(session, cid, since, day),
+        *under_review(session, cid, since, day),
         *overdue(session, meeting),
     ]

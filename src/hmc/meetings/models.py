@@ -27,7 +27,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from hmc.storage.base import Base
 
 FORMATS = ("in_person", "video", "hybrid")
-KINDS = ("divergence", "gate", "indicator", "forecast", "event", "action", "other")
+KINDS = ("divergence", "gate", "indicator", "forecast", "event", "position", "review", "action",
+         "other")  # fmt: skip
 ACTION_STATES = ("open", "done", "dropped")
 LANGUAGES = ("en", "ar")
 TEXT = 10_000  # the longest minutes, decision or action text, in characters

@@ -14,7 +14,18 @@ from hmc.framework.service import list_commissions
 from hmc.settings import get_settings
 from hmc.timeline.service import stored
 from hmc.timeline.status import status
-from hmc.web import auth, divergence, evidence, glance, meetings, rounds, timeline, trail, view
+from hmc.web import (
+    auth,
+    divergence,
+    evidence,
+    glance,
+    meetings,
+    review,
+    rounds,
+    timeline,
+    trail,
+    view,
+)
 from hmc.web.assets import FOREVER, REVALIDATE, assets
 from hmc.web.render import frame, page
 
@@ -107,6 +118,6 @@ def install(app: FastAPI) -> None:
     app.include_router(public)
     app.include_router(auth.public)
     signed = (rounds.router, divergence.router, timeline.router, trail.router, evidence.router,
-              meetings.router)  # fmt: skip
+              meetings.router, review.router)  # fmt: skip
     for pages in (router, auth.router, *signed):
         app.include_router(pages, dependencies=[Depends(signed_in)])
