@@ -10,6 +10,7 @@ from hmc.timeline.glance import Glance, PhaseArea, arrange
 from hmc.timeline.service import StoredRun
 from hmc.timeline.status import CommissionStatus
 from hmc.web import i18n
+from hmc.web.map import AreaMap, area_map
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class GlanceView:
     glance: Glance
     rows: list[Row]
     may_compute: bool
+    map: AreaMap
 
     @property
     def run(self) -> StoredRun | None:
@@ -51,4 +53,5 @@ def view(found: CommissionStatus, run: StoredRun | None, viewer: Viewer, lang: s
             i18n.configured(current.indicator(binding), "name", chosen) if binding else "",
         ))  # fmt: skip
     commission = current.commission.id
-    return GlanceView(glance, rows, may(viewer.actor, Permission.COMPUTE_TIMELINE, commission))
+    allowed = may(viewer.actor, Permission.COMPUTE_TIMELINE, commission)
+    return GlanceView(glance, rows, allowed, area_map(glance, as_of=found.as_of, lang=chosen))
