@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hmc.deps import Viewer
 from hmc.permissions import Permission, may
@@ -53,5 +53,15 @@ def view(found: CommissionStatus, run: StoredRun | None, viewer: Viewer, lang: s
             i18n.configured(current.indicator(binding), "name", chosen) if binding else "",
         ))  # fmt: skip
     commission = current.commission.id
+    rows = _grouped(rows, chosen)
     allowed = may(viewer.actor, Permission.COMPUTE_TIMELINE, commission)
     return GlanceView(glance, rows, allowed, area_map(glance, as_of=found.as_of, lang=chosen))
+
+
+def _grouped(rows: list[Row], lang: str) -> list[Row]:
+    """The first phase (under way in every area, without a gate) as one row for all areas."""
+    first = [r for r in rows if r.row.phase.after is None]
+    if len(first) < 2:
+        return rows
+    every = i18n.counted(lang, "glance_every_area", len(first))
+    return [replace(first[0], area=every), *(r for r in rows if r.row.phase.after is not None)]

@@ -112,7 +112,7 @@ def _spec(areas: list[MapArea], names: dict[str, str], title: str, lang: str) ->
     }
     return {
         "width": "container",
-        "height": 300,
+        "height": 240,
         "autosize": {"type": "fit", "contains": "padding"},
         "data": {"url": TOPOJSON, "format": {"type": "topojson", "feature": "governorates"}},
         "transform": [{"lookup": "properties.id", "from": lookup}],
