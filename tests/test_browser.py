@@ -145,7 +145,7 @@ def test_arabic_dashboard_in_chromium(server: str, browser: Browser, tmp_path: P
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("html").get_attribute("lang") == "ar"
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
-    assert watched.gate_state("Muthanna") == "✓ تحقق"
+    assert watched.gate_state("المثنى") == "✓ تحقق"
     page.screenshot(path=tmp_path / "pic-ar.png", full_page=True)
     page.get_by_role("link", name="English").click()
     page.wait_for_load_state()

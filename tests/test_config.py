@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -115,7 +116,7 @@ def test_unknown_key_is_rejected(tmp_path: Path) -> None:
 
 
 def test_unknown_governorate(tmp_path: Path) -> None:
-    path = _variant(tmp_path, '"halabja"]', '"atlantis"]')
+    path = _variant(tmp_path, "2025-04-14 }]", '2025-04-14 }, "atlantis"]')
     with pytest.raises(ConfigError, match='unknown governorate "atlantis"') as caught:
         load_config(path)
     assert caught.value.details["line"] == _line_of(path, "atlantis")
@@ -147,7 +148,12 @@ def _refused(path: Path) -> str:
 @pytest.mark.parametrize(
     ("old", "new", "needle", "item"),
     [
-        ('"halabja"]', '"atlantis"]', "atlantis", "area kurdistan-region: governorates"),
+        (
+            "2025-04-14 }]",
+            '2025-04-14 }, "atlantis"]',
+            "atlantis",
+            "area kurdistan-region: governorates",
+        ),
         (
             'label = "Capable with Coalition enablers"',
             "label = 3",
@@ -233,7 +239,7 @@ def test_a_cycle_of_phases_is_refused_naming_them(
 def test_a_governorate_twice_in_an_area_is_refused(
     tmp_path: Path, spelling: str, problem: str
 ) -> None:
-    path = _variant(tmp_path, '"halabja"]', f'"halabja", {spelling}]')
+    path = _variant(tmp_path, "2025-04-14 }]", f"2025-04-14 }}, {spelling}]")
     line = _line_of(path, spelling)
     assert _refused(path) == (
         f"{path}, line {line}: area kurdistan-region: governorates: {problem}"
@@ -350,3 +356,18 @@ def test_an_edited_milestone_is_a_new_version_that_says_so(engine: Engine, tmp_p
         report = load_commission(session, path=edited, actor=TESTER)
     assert report.version == 2
     assert [(c.kind, c.change) for c in report.changes] == [("planning", "changed")]
+
+
+# --- governorates with the date they belong from ----------------------------------------------
+def test_a_governorate_belongs_to_its_area_from_its_date() -> None:
+    config, _ = load_config(IRAQ)
+    kurdistan = next(a for a in config.area if a.id == "kurdistan-region")
+    assert kurdistan.governorate_names == ["erbil", "dohuk", "sulaymaniyah", "halabja"]
+    assert kurdistan.since("halabja") == date(2025, 4, 14)
+    assert kurdistan.since("erbil") is None
+
+
+def test_a_dated_governorate_needs_a_date(tmp_path: Path) -> None:
+    path = _variant(tmp_path, "from = 2025-04-14 }", "form = 2025-04-14 }")
+    with pytest.raises(ConfigError, match="area kurdistan-region: governorates"):
+        load_config(path)

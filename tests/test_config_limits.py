@@ -94,7 +94,7 @@ def test_a_long_gate_and_governorate_are_refused(tmp_path: Path) -> None:
     assert message.endswith(
         ": phase transition, gate federal-iraq: when: at most 2,000 characters (this one has 2,001)"
     )
-    message, _ = _refused(_variant(tmp_path, '"halabja"]', f'"{"h" * 65}"]'))
+    message, _ = _refused(_variant(tmp_path, "2025-04-14 }]", f'2025-04-14 }}, "{"h" * 65}"]'))
     assert message.endswith(
         ": area kurdistan-region: governorates: at most 64 characters (this one has 65)"
     )

@@ -128,7 +128,7 @@ def _missing_arabic(config: CommissionConfig) -> list[str]:
                     missing.append(f"{where}.{name}".lstrip("."))
                 walk(value, f"{where}.{name}")
             if hasattr(node, "governorates"):
-                unnamed = [g for g in node.governorates if g not in node.governorates_ar]
+                unnamed = [g for g in node.governorate_names if g not in node.governorates_ar]
                 missing.extend(f"{where}.governorates_ar.{g}" for g in unnamed)
 
     walk(config, "")

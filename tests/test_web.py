@@ -200,10 +200,10 @@ def test_arabic_is_right_to_left_with_translated_labels(client: TestClient) -> N
     assert '<html lang="ar" dir="rtl">' in html
     assert "المراحل والبوابات" in html  # "Phases and gates"
     assert "Significant acts per week" in html  # names stay as configured
-    gates = rows(html, "gates")
-    assert gates["Muthanna"][1] == "✓ تحقق"
-    assert gates["Baghdad"][1] == "✗ لم يتحقق"
-    assert "الشروط متحققة" in gates["Muthanna"]  # "conditions held"
+    gates = rows(html, "gates")  # areas by their configured Arabic names
+    assert gates["المثنى"][1] == "✓ تحقق"
+    assert gates["بغداد"][1] == "✗ لم يتحقق"
+    assert "الشروط متحققة" in gates["المثنى"]  # "conditions held"
     assert "conditions held" not in html
     assert '<input type="hidden" name="lang" value="ar">' in html
     assert 'href="/commissions/hmc-iraq-2024?as_of=2007-06-30&amp;lang=ar"' in html

@@ -393,6 +393,7 @@ class Words:
     now: str  # "{condition}: {value} now"
     no_data: str  # "{condition}: no data"
     joined: str = "; "
+    no_weeks: str = "{condition} in none of the {window} weeks required"
 
 
 ENGLISH = Words(
@@ -426,7 +427,8 @@ class Condition:
         if self.window is not None:
             if self.state is False:
                 met = self.weeks_met or 0
-                return words.short_weeks.format(condition=self.text, met=met, window=self.window)
+                worded = words.short_weeks if met else words.no_weeks
+                return worded.format(condition=self.text, met=met, window=self.window)
             missing = self.weeks_unknown or 0
             return words.unknown_weeks.format(
                 condition=self.text, missing=missing, window=self.window

@@ -114,7 +114,7 @@ def load_config(path: Path) -> tuple[CommissionConfig, str]:
     except ValidationError as exc:
         # a misspelt key also makes the right one "missing": report the misspelling first
         first = min(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
-        raise source.error(tuple(first["loc"]), _message(first)) from exc
+        raise source.error(_untagged(source.raw, tuple(first["loc"])), _message(first)) from exc
     _check_references(source, config)
     return config, text
 
@@ -258,6 +258,27 @@ def describe(raw: object, loc: Loc) -> str:
     named = ", ".join(items)
     dotted = ".".join(keys)
     return f"{named}: {dotted}" if named and dotted else named or dotted
+
+
+def _untagged(raw: object, loc: Loc) -> Loc:
+    """``loc`` without the names Pydantic gives the members of a union (a governorate is a
+    name or a table): the parts that are no key of the file, except a missing last one.
+
+    >>> raw = {"area": [{"governorates": ["x", {"id": "y"}]}]}
+    >>> _untagged(raw, ("area", 0, "governorates", 0, "constrained-str"))
+    ('area', 0, 'governorates', 0)
+    >>> _untagged(raw, ("area", 0, "governorates", 1, "DatedGovernorate", "from"))
+    ('area', 0, 'governorates', 1, 'from')
+    """
+    kept: list[str | int] = []
+    node = raw
+    for n, part in enumerate(loc):
+        last = n == len(loc) - 1
+        if isinstance(part, str) and not (isinstance(node, dict) and (part in node or last)):
+            continue
+        kept.append(part)
+        node = _child(node, part)
+    return tuple(kept)
 
 
 def _child(node: object, part: str | int) -> object:
@@ -447,7 +468,7 @@ def _check_areas(source: _Source, config: CommissionConfig, gazetteer: Gazetteer
     Arabic only if listed."""
     for n, area in enumerate(config.area):
         spellings: dict[str, str] = {}
-        for k, name in enumerate(area.governorates):
+        for k, name in enumerate(area.governorate_names):
             where: Loc = ("area", n, "governorates", k)
             slug = gazetteer.governorate(name)
             if slug is None:
@@ -458,8 +479,8 @@ def _check_areas(source: _Source, config: CommissionConfig, gazetteer: Gazetteer
                 raise source.error(where, f"{gazetteer.names[slug]} is listed {same}")
             spellings[slug] = name
         for name in area.governorates_ar:
-            if name not in area.governorates:
-                listed = ", ".join(area.governorates)
+            if name not in area.governorate_names:
+                listed = ", ".join(area.governorate_names)
                 raise source.error(
                     ("area", n, "governorates_ar", name),
                     f'"{_short(name)}" is not a governorate of this area (it lists: {listed})',

@@ -172,6 +172,7 @@ class AreaGovernorate(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
     governorate: Mapped[str] = mapped_column(String(KEY))
+    since: Mapped[date | None]  # the day it belongs to the area from; None: always
 
 
 class Phase(Versioned, Base):

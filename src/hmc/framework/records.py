@@ -99,9 +99,20 @@ class IndicatorInfo:
 class AreaInfo:
     key: str
     name: str
-    governorates: tuple[str, ...]
+    governorates: tuple[str, ...]  # every governorate it ever holds
     name_ar: str = ""
     governorates_ar: dict[str, str] = field(default_factory=dict, hash=False)
+    since: dict[str, date] = field(default_factory=dict, hash=False)  # the dated ones' first day
+
+    def governorates_on(self, day: date) -> tuple[str, ...]:
+        """Its governorates on ``day``: a dated one only from its date on.
+
+        >>> kurdistan = AreaInfo("krg", "KRG", ("erbil", "halabja"),
+        ...                      since={"halabja": date(2025, 4, 14)})
+        >>> kurdistan.governorates_on(date(2024, 1, 1)), kurdistan.governorates_on(date(2025, 5, 1))
+        (('erbil',), ('erbil', 'halabja'))
+        """
+        return tuple(g for g in self.governorates if g not in self.since or self.since[g] <= day)
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@ def content(row: Versioned) -> tuple[Any, ...]:
     if isinstance(row, Scale):
         return (*own, tuple((lv.value, lv.label, lv.rubric) for lv in row.levels))
     if isinstance(row, Area):
-        return (*own, tuple(sorted(g.governorate for g in row.governorates)))
+        return (*own, tuple(sorted((g.governorate, g.since) for g in row.governorates)))
     return own
 
 
@@ -83,8 +83,10 @@ def build_rows(config: CommissionConfig) -> dict[str, list[Row]]:
             key=a.id,
             name=a.name,
             governorates=[
-                AreaGovernorate(governorate=gazetteer.require(g, where=f"area {a.id}"))
-                for g in a.governorates
+                AreaGovernorate(
+                    governorate=gazetteer.require(g, where=f"area {a.id}"), since=a.since(g)
+                )
+                for g in a.governorate_names
             ],
         )
         for a in config.area

@@ -105,12 +105,31 @@ class ScaleConfig(Section):
     levels: list[LevelConfig] = Field(min_length=2)
 
 
+class DatedGovernorate(Section):
+    """A governorate that belongs to its area from a date on (one made later, as Halabja)."""
+
+    id: Governorate
+    since: Day = Field(alias="from")
+
+
 class AreaConfig(Section):
     id: Slug
     name: Name
     name_ar: Name = ""
-    governorates: list[Governorate] = Field(min_length=1)
+    governorates: list[Governorate | DatedGovernorate] = Field(min_length=1)
     governorates_ar: dict[Governorate, Name] = Field(default_factory=dict)
+
+    @property
+    def governorate_names(self) -> list[str]:
+        """The governorates as written, without their dates."""
+        return [g if isinstance(g, str) else g.id for g in self.governorates]
+
+    def since(self, name: str) -> date | None:
+        """The date the governorate ``name`` (as written) belongs from; None: always."""
+        for g in self.governorates:
+            if isinstance(g, DatedGovernorate) and g.id == name:
+                return g.since
+        return None
 
 
 MAX_WINDOW = 520  # periods a rolling window or a trend spans at most (ten years of weeks)

@@ -274,7 +274,12 @@ def framework(session: Session, *, commission_id: str, version: int | None = Non
         for s in _rows(session, Scale, commission_id, version)
     }
     areas = {
-        a.key: rec.AreaInfo(a.key, a.name, tuple(g.governorate for g in a.governorates))
+        a.key: rec.AreaInfo(
+            a.key,
+            a.name,
+            tuple(g.governorate for g in a.governorates),
+            since={g.governorate: g.since for g in a.governorates if g.since is not None},
+        )
         for a in _rows(session, Area, commission_id, version)
     }
     indicators = tuple(

@@ -197,4 +197,5 @@ def wording(lang: str) -> Words:
         now=translate(lang, "gate_now"),
         no_data=translate(lang, "gate_no_data"),
         joined="؛ " if lang == "ar" else "; ",
+        no_weeks=translate(lang, "gate_no_weeks"),
     )

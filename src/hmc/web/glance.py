@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hmc.deps import Viewer
 from hmc.permissions import Permission, may
@@ -10,6 +10,7 @@ from hmc.timeline.glance import Glance, PhaseArea, arrange
 from hmc.timeline.service import StoredRun
 from hmc.timeline.status import CommissionStatus
 from hmc.web import i18n
+from hmc.web.map import AreaMap, area_map
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class GlanceView:
     glance: Glance
     rows: list[Row]
     may_compute: bool
+    map: AreaMap
 
     @property
     def run(self) -> StoredRun | None:
@@ -51,4 +53,15 @@ def view(found: CommissionStatus, run: StoredRun | None, viewer: Viewer, lang: s
             i18n.configured(current.indicator(binding), "name", chosen) if binding else "",
         ))  # fmt: skip
     commission = current.commission.id
-    return GlanceView(glance, rows, may(viewer.actor, Permission.COMPUTE_TIMELINE, commission))
+    rows = _grouped(rows, chosen)
+    allowed = may(viewer.actor, Permission.COMPUTE_TIMELINE, commission)
+    return GlanceView(glance, rows, allowed, area_map(glance, as_of=found.as_of, lang=chosen))
+
+
+def _grouped(rows: list[Row], lang: str) -> list[Row]:
+    """The first phase (under way in every area, without a gate) as one row for all areas."""
+    first = [r for r in rows if r.row.phase.after is None]
+    if len(first) < 2:
+        return rows
+    every = i18n.counted(lang, "glance_every_area", len(first))
+    return [replace(first[0], area=every), *(r for r in rows if r.row.phase.after is not None)]

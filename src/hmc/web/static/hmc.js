@@ -13,11 +13,18 @@ const options = {
   tooltip: { disableDefaultStyle: true },
 };
 
-for (const element of document.querySelectorAll("[data-chart]")) {
-  const source = document.getElementById(element.dataset.chart);
+// The map of the areas ([data-map]) is drawn the same way; its spec loads the boundaries
+// from /static/maps.
+for (const element of document.querySelectorAll("[data-chart], [data-map]")) {
+  const source = document.getElementById(element.dataset.chart || element.dataset.map);
   if (!source) continue;
   const spec = JSON.parse(source.textContent);
-  embed(element, spec, options).catch((error) => {
+  // vega-embed gives the container its own role and label: keep the page's ones
+  const label = element.getAttribute("aria-label");
+  embed(element, spec, options).then(() => {
+    element.setAttribute("role", "img");
+    if (label) element.setAttribute("aria-label", label);
+  }).catch((error) => {
     element.textContent = element.dataset.error || "chart unavailable";
     console.error(error);
   });
