@@ -323,8 +323,9 @@ def test_cli_end_to_end(hmc_on_postgres: str, tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         return result.output
 
-    def row(output: str, name: str) -> str:
-        return next(line for line in output.splitlines() if f" {name} " in line)
+    def row(output: str, name: str) -> str:  # in the gates' table, below the glance
+        below = output[max(output.find("), as of "), 0) :]
+        return next(line for line in below.splitlines() if f" {name} " in line)
 
     output = hmc("init")
     assert f"loaded {PIC}" in output
