@@ -142,7 +142,7 @@ def body_start(text: str) -> int:
     (Agency) - ", «كركوك - »). A headline repeats the body; a dateline's place is where the
     report was filed, not where what it tells happened.
 
-    >>> text = "Drone hits base\n\nERBIL, Feb 8 (Wire) - A drone hit the base on Monday."
+    >>> text = "Drone hits base\\n\\nERBIL, Feb 8 (Wire) - A drone hit the base on Monday."
     >>> text[body_start(text):]
     'A drone hit the base on Monday.'
     """
