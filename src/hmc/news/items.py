@@ -8,6 +8,8 @@ from typing import Any
 
 LANGUAGES = ("en", "ar")
 TYPES = ("event", "claim", "statement", "position")
+STATES = ("proposed", "accepted", "edited", "rejected", "merged")  # of an item under review
+TOPICS = ("timeline", "sovereignty", "self_defence", "conditions", "other")  # of a position
 CATEGORIES = (
     "isis_attack",
     "attack_on_coalition",

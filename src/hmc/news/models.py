@@ -10,9 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from hmc.storage.base import Base
 
-STATES = ("proposed", "accepted", "edited", "rejected", "merged")
-TOPICS = ("timeline", "sovereignty", "self_defence", "conditions", "other")
-
 
 class NewsReport(Base):
     """One report as it was imported: its bytes' text verbatim, digest, outlet and day."""

@@ -18,7 +18,8 @@ from hmc.audit import service as audit
 from hmc.errors import Conflict, InvalidInput, NotFound
 from hmc.evidence.models import Event, Source
 from hmc.news.becoming import become, recompute
-from hmc.news.models import STATES, NewsItem, NewsReport, PartyPosition
+from hmc.news.items import STATES
+from hmc.news.models import NewsItem, NewsReport, PartyPosition
 from hmc.news.schemas import (
     DecisionWrite,
     ItemDetail,

@@ -17,7 +17,7 @@ from hmc.gazetteers import load_gazetteer
 from hmc.timeline.glance import Glance, PhaseArea
 from hmc.web import i18n
 
-TOPOJSON = "/static/maps/iraq-governorates.topojson"
+TOPOJSON = "/static/iraq-governorates.topojson"
 STATES = ("held", "not_held", "unknown", "map_outside")
 COLOURS = ("#2e7d32", "#b3261e", "#b8b8b8", "#f2f2f2")
 DRAWN_WITHIN = {"halabja": "sulaymaniyah"}  # no open polygon of its own

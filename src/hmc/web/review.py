@@ -21,8 +21,7 @@ from hmc.deps import Database, DatabaseDep, Viewer, ViewerDep
 from hmc.domain.days import typed_day
 from hmc.errors import InvalidInput
 from hmc.framework.service import list_commissions
-from hmc.news.items import CATEGORIES, TYPES
-from hmc.news.models import STATES, TOPICS
+from hmc.news.items import CATEGORIES, STATES, TOPICS, TYPES
 from hmc.news.places import governorate_names
 from hmc.news.review import decide, item_detail, list_items, positions, report_items
 from hmc.news.schemas import DecisionWrite, ItemEdit, ItemRead, MatchRead
