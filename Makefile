@@ -74,7 +74,7 @@ typecheck: dev
 	$(VENV)/bin/mypy
 
 bench: dev postgresql java
-	$(PY) benchmarks/run.py && $(PY) benchmarks/import_speed.py && $(PY) benchmarks/load.py && $(PY) benchmarks/evidence_page.py && $(PY) benchmarks/timeline_speed.py && $(PY) benchmarks/indicators_speed.py && $(PY) benchmarks/news_extraction.py
+	$(PY) benchmarks/startup.py && $(PY) benchmarks/run.py && $(PY) benchmarks/import_speed.py && $(PY) benchmarks/load.py && $(PY) benchmarks/evidence_page.py && $(PY) benchmarks/timeline_speed.py && $(PY) benchmarks/indicators_speed.py && $(PY) benchmarks/news_extraction.py
 
 clean:
 	rm -rf $(VENV) hmc.db .pytest_cache .mypy_cache .ruff_cache
